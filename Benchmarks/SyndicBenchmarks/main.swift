@@ -1,0 +1,63 @@
+import Foundation
+import SyndicCore
+import SyndicEngine
+import SyndicStore
+
+/// Reconcile benchmark (issue 2): generates N channel files and times validate, a full
+/// plan, a full apply and a no-op plan, in process, against a fresh SQLite state.
+/// Usage: syndic-bench reconcile [N]   (build with -c release)
+
+let arguments = CommandLine.arguments.dropFirst()
+guard arguments.first == "reconcile" else {
+    print("usage: syndic-bench reconcile [CHANNELS]")
+    exit(64)
+}
+let count = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-bench-\(getpid())").path
+let configDirectory = root + "/channels"
+try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: root) }
+
+print("generating \(count) channel files in \(configDirectory)")
+let bytes = BenchmarkFixtures.write(channels: count, into: configDirectory)
+print(String(format: "  %.1f MB of YAML", Double(bytes) / 1_048_576))
+setenv("BENCH_MIRAKL_KEY", "bench-secret-value", 1)
+
+func time<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try body()
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    print(String(format: "%-34@ %8.3f s", label as NSString, seconds))
+    return result
+}
+
+let store = try SQLiteStateStore(path: root + "/state.sqlite")
+let reconciler = Reconciler(directory: ConfigDirectory(path: configDirectory), store: store,
+                            secrets: SecretResolver(), now: Date())
+let loaded = try time("validate (cold, no cache)") { try reconciler.load(useCache: false) }
+precondition(!loaded.validated.hasErrors, "generated configuration has errors: \(loaded.validated.diagnostics.prefix(3))")
+let full = try time("plan (empty state)") { try reconciler.plan() }
+print("  \(full.plan.changes.count) changes")
+_ = try time("apply (\(count) new channels)") {
+    try reconciler.apply(try reconciler.plan(), confirmedDeletes: [], user: "bench")
+}
+let noop = try time("plan (no-op, after apply)") { try reconciler.plan() }
+precondition(!noop.plan.hasChanges, "the no-op plan has changes")
+
+let peer = Process()
+peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+peer.arguments = ["python3", "-c", """
+    import glob, sys, time, yaml
+    files = sorted(glob.glob(sys.argv[1] + '/**/*.yaml', recursive=True))
+    start = time.time()
+    for path in files:
+        with open(path) as handle:
+            list(yaml.load_all(handle, Loader=yaml.CSafeLoader))
+    print('%-34s %8.3f s' % ('peer: PyYAML CSafeLoader parse', time.time() - start))
+    """, configDirectory]
+do {
+    try peer.run()
+    peer.waitUntilExit()
+} catch {
+    print("peer: python3 with PyYAML not available (\(error))")
+}

@@ -1,0 +1,40 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "syndic",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "syndic", targets: ["syndic"]),
+        .executable(name: "syndic-bench", targets: ["SyndicBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure core: configuration model, validation, schedules, mapping grammar, planner.
+        .target(name: "SyndicCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // State store: GRDB over SQLite.
+        .target(name: "SyndicStore", dependencies: [
+            "SyndicCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Engine: reading the configuration directory, secrets, applying plans.
+        .target(name: "SyndicEngine", dependencies: ["SyndicCore", "SyndicStore"]),
+        // The thin command-line executable.
+        .executableTarget(name: "syndic", dependencies: [
+            "SyndicCore", "SyndicStore", "SyndicEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "SyndicBenchmarks", dependencies: [
+            "SyndicCore", "SyndicStore", "SyndicEngine",
+        ], path: "Benchmarks/SyndicBenchmarks"),
+        .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
+        .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
+        .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
+        .testTarget(name: "SyndicCLITests", dependencies: ["syndic"],
+                    resources: [.copy("Fixtures"), .copy("Golden")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

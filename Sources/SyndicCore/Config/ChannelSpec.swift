@@ -1,0 +1,93 @@
+/// The typed spec of a `Channel` resource (PRODUCT.md §2). Decoded from its normalized value.
+public struct ChannelSpec: Hashable, Sendable, Codable {
+    public var type: String
+    public var status: String?
+    public var timezone: String?
+    public var endpoint: String?
+    public var credentials: [String: SecretReference]?
+    public var source: Source?
+    public var products: Products?
+    public var orders: Orders?
+    public var logs: Logs?
+
+    /// Whether the channel is active (channels are inactive by default, seed 000).
+    public var isActive: Bool { status == "active" }
+    /// The zone schedules are read in.
+    public var timeZoneIdentifier: String { timezone ?? "UTC" }
+
+    /// Where products come from.
+    public struct Source: Hashable, Sendable, Codable {
+        public var connection: String
+        public var scope: String?
+        public var locales: [String]?
+    }
+
+    /// A schedule as written: one of every, at (+ days), cron.
+    public struct ScheduleSpec: Hashable, Sendable, Codable {
+        public var every: String?
+        public var at: String?
+        public var days: [String]?
+        public var cron: String?
+
+        /// The parsed schedule.
+        public func parsed() throws(ScheduleError) -> Schedule {
+            try Schedule(every: every, at: at, days: days, cron: cron)
+        }
+    }
+
+    /// A folder on a storage connection.
+    public struct Storage: Hashable, Sendable, Codable {
+        public var connection: String
+        public var folder: String?
+    }
+
+    /// Product export settings.
+    public struct Products: Hashable, Sendable, Codable {
+        public var filter: ProductFilter?
+        public var mapping: [String: MappingValue]?
+        public var export: Export?
+        public var requirementsSync: RequirementsSync?
+
+        /// How and when products are sent.
+        public struct Export: Hashable, Sendable, Codable {
+            public var schedule: ScheduleSpec?
+            public var delta: Bool?
+            public var batchSize: Int?
+            public var valueSeparator: String?
+            public var storage: Storage?
+        }
+
+        /// Marketplace requirements synchronization.
+        public struct RequirementsSync: Hashable, Sendable, Codable {
+            public var schedule: ScheduleSpec?
+        }
+    }
+
+    /// Order flows.
+    public struct Orders: Hashable, Sendable, Codable {
+        public var retrieval: Bool?
+        public var confirmations: Bool?
+        public var export: Export?
+        public var shipmentImport: ShipmentImport?
+
+        /// The FTP order-export job.
+        public struct Export: Hashable, Sendable, Codable {
+            public var schedule: ScheduleSpec?
+            public var storage: Storage
+            public var statuses: [String]?
+            public var splitBy: [String]?
+        }
+
+        /// The FTP shipment-confirmation import job.
+        public struct ShipmentImport: Hashable, Sendable, Codable {
+            public var schedule: ScheduleSpec?
+            public var storage: Storage
+        }
+    }
+
+    /// Run log settings.
+    public struct Logs: Hashable, Sendable, Codable {
+        public var minimal: Bool?
+        public var retainDays: Int?
+    }
+}

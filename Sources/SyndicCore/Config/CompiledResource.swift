@@ -1,0 +1,76 @@
+/// A resource as read from the configuration: its normalized spec and the facts validation
+/// and planning need (secrets, references, locations).
+///
+/// A resource read from an unchanged file comes from the parse cache with the same facts but
+/// without the full location map, so planning never re-parses files that did not change.
+public struct CompiledResource: Hashable, Sendable {
+    public var kind: ResourceKind
+    public var name: String
+    /// `spec.type`.
+    public var type: String
+    /// The file as displayed in diagnostics.
+    public var file: String
+    /// Where the document starts.
+    public var location: SourceLocation?
+    /// Where `metadata.name` is written.
+    public var nameLocation: SourceLocation?
+    public var labels: [String: String]
+    /// Canonical JSON of the spec.
+    public var specJSON: String
+    public var secrets: [SecretField]
+    public var references: [ResourceReference]
+    /// Key path -> location, for a freshly parsed document; empty when read from the cache.
+    public var locations: [String: SourceLocation]
+
+    public init(kind: ResourceKind, name: String, type: String, file: String, location: SourceLocation?,
+                nameLocation: SourceLocation?, labels: [String: String], specJSON: String,
+                secrets: [SecretField], references: [ResourceReference], locations: [String: SourceLocation]) {
+        self.kind = kind
+        self.name = name
+        self.type = type
+        self.file = file
+        self.location = location
+        self.nameLocation = nameLocation
+        self.labels = labels
+        self.specJSON = specJSON
+        self.secrets = secrets
+        self.references = references
+        self.locations = locations
+    }
+
+    /// `channel.mirakl_fr`: how plans, history and errors name a resource.
+    public var address: String { Address.of(kind, name) }
+
+    /// Canonical JSON of the labels.
+    public var labelsJSON: String {
+        CanonicalJSON.string(.object(labels.mapValues { .string($0) }))
+    }
+
+    /// The spec as a value.
+    public func specValue() throws -> Value { try CanonicalJSON.parse(specJSON) }
+
+    /// The typed channel spec (only for channels).
+    public func channelSpec() throws -> ChannelSpec { try ValueDecoding.decode(ChannelSpec.self, fromJSON: specJSON) }
+
+    /// The typed connection spec (only for connections).
+    public func connectionSpec() throws -> ConnectionSpec {
+        try ValueDecoding.decode(ConnectionSpec.self, fromJSON: specJSON)
+    }
+
+    /// The best location for a key path, falling back to the document.
+    public func location(of path: String) -> SourceLocation? {
+        locations[path] ?? location
+    }
+}
+
+/// Resource addresses: `kind.name`.
+public enum Address {
+    public static func of(_ kind: ResourceKind, _ name: String) -> String { "\(kind.addressPrefix).\(name)" }
+
+    /// Splits an address into kind and name.
+    public static func parse(_ address: String) -> (ResourceKind, String)? {
+        guard let dot = address.firstIndex(of: ".") else { return nil }
+        guard let kind = ResourceKind(addressPrefix: String(address[..<dot])) else { return nil }
+        return (kind, String(address[address.index(after: dot)...]))
+    }
+}

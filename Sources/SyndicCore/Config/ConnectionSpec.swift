@@ -1,0 +1,13 @@
+/// The typed spec of a `Connection` resource (PRODUCT.md §2).
+public struct ConnectionSpec: Hashable, Sendable, Codable {
+    public var type: String
+    public var url: String?
+    public var clientId: SecretReference?
+    public var secret: SecretReference?
+    public var username: SecretReference?
+    public var password: SecretReference?
+    public var privateKey: SecretReference?
+    public var host: String?
+    public var port: Int?
+    public var path: String?
+}

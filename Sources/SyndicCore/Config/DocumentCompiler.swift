@@ -1,0 +1,86 @@
+import Yams
+
+/// Turns the text of one configuration file into compiled resources and diagnostics.
+///
+/// YAML is parsed with Yams' basic resolver (no regular-expression tag resolution):
+/// scalars are typed by the schema, which is both stricter and faster.
+public enum DocumentCompiler {
+    /// Compiles every `---` document of a file.
+    public static func compile(_ file: ConfigFile) -> CompiledFile {
+        var resources: [CompiledResource] = []
+        var diagnostics: [Diagnostic] = []
+        do {
+            let parser = try Parser(yaml: file.text, resolver: .basic)
+            while let root = try parser.nextRoot() {
+                if let resource = compileDocument(root, file: file.displayPath, diagnostics: &diagnostics) {
+                    resources.append(resource)
+                }
+            }
+        } catch {
+            diagnostics.append(yamlDiagnostic(error, file: file.displayPath))
+        }
+        return CompiledFile(relativePath: file.relativePath, digest: file.digest,
+                            resources: resources, diagnostics: diagnostics)
+    }
+
+    /// Compiles one document; nil when it is too broken to name a resource.
+    static func compileDocument(_ root: Node, file: String, diagnostics: inout [Diagnostic]) -> CompiledResource? {
+        var walker = SchemaWalker(file: file)
+        guard let mapping = root.mapping else {
+            if root.isNull { return nil }
+            walker.error("a resource must be a mapping with apiVersion, kind, metadata and spec", root)
+            diagnostics += walker.diagnostics
+            return nil
+        }
+        let kind = mapping["kind"]?.scalar.flatMap { ResourceKind(rawValue: $0.string) }
+        var schema = ResourceSchemas.document
+        if let kind, let index = schema.fields.firstIndex(where: { $0.name == "spec" }) {
+            schema.fields[index].node = .object(ResourceSchemas.spec(for: kind))
+        }
+        let document = walker.walk(root, .object(schema), path: "")
+        let specValue = kind == nil ? nil : document?["spec"]
+        if kind != nil, specValue == nil, let spec = mapping["spec"], spec.isNull {
+            walker.error("spec must not be empty", spec)
+        }
+        let nameLocation = walker.locations["metadata.name"]
+        let documentLocation = walker.location(of: root)
+        guard let kind, let name = document?.value(at: "metadata.name")?.stringValue, let specValue else {
+            diagnostics += walker.diagnostics
+            return nil
+        }
+        var labels: [String: String] = [:]
+        for (key, value) in document?.value(at: "metadata.labels")?.objectValue ?? [:] {
+            labels[key] = value.stringValue
+        }
+        let resource = CompiledResource(
+            kind: kind, name: name, type: specValue["type"]?.stringValue ?? "", file: file,
+            location: documentLocation, nameLocation: nameLocation, labels: labels,
+            specJSON: CanonicalJSON.string(specValue), secrets: walker.secrets,
+            references: walker.references, locations: walker.locations)
+        var problems = walker.diagnostics
+        if !problems.hasErrors || specValue["type"] != nil {
+            problems += ResourceRules.check(resource, spec: specValue)
+        }
+        diagnostics += problems
+        return problems.hasErrors ? nil : resource
+    }
+
+    /// A located diagnostic for a Yams parse error.
+    static func yamlDiagnostic(_ error: Error, file: String) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        switch error {
+        case YamlError.scanner(let context, let problem, let mark, _),
+             YamlError.parser(let context, let problem, let mark, _),
+             YamlError.composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text) at line \($0.mark.line), " } ?? ""
+            return .error("malformed YAML: \(detail)\(problem)", at: at(mark))
+        case YamlError.duplicatedKeysInMapping(let duplicates, let context):
+            return .error("duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in a mapping",
+                          at: at(context.mark))
+        case YamlError.reader(let problem, _, _, _):
+            return .error("unreadable YAML: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
+        default:
+            return .error("malformed YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+    }
+}

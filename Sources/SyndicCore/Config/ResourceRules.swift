@@ -1,0 +1,204 @@
+import Foundation
+
+/// Checks of one resource that the schema alone cannot express: which keys a type
+/// accepts, schedules, mapping expressions, time zones, seed warnings.
+enum ResourceRules {
+    /// Diagnostics for one freshly parsed resource.
+    static func check(_ resource: CompiledResource, spec: Value) -> [Diagnostic] {
+        var rules = Checker(resource: resource, spec: spec)
+        switch resource.kind {
+        case .connection: rules.checkConnection()
+        case .channel: rules.checkChannel()
+        }
+        return rules.diagnostics
+    }
+
+    private struct Checker {
+        let resource: CompiledResource
+        let spec: Value
+        var diagnostics: [Diagnostic] = []
+
+        init(resource: CompiledResource, spec: Value) {
+            self.resource = resource
+            self.spec = spec
+        }
+
+        mutating func error(_ message: String, at path: String, hint: String? = nil) {
+            diagnostics.append(.error(message, at: resource.location(of: path), hint: hint))
+        }
+
+        mutating func warning(_ message: String, at path: String, hint: String? = nil) {
+            diagnostics.append(.warning(message, at: resource.location(of: path), hint: hint))
+        }
+
+        // MARK: - Connection
+
+        mutating func checkConnection() {
+            guard let type = spec["type"]?.stringValue, let keys = ResourceSchemas.connectionKeys[type] else { return }
+            for key in (spec.objectValue ?? [:]).keys.sorted() where key != "type" && !keys.allowed.contains(key) {
+                error("\"\(key)\" does not apply to a \(type) connection", at: key,
+                      hint: "\(type) takes \(keys.allowed.joined(separator: ", "))")
+            }
+            for key in keys.required where spec[key] == nil {
+                error("a \(type) connection needs \"\(key)\"", at: "type")
+            }
+            if type == "sftp", spec["password"] == nil, spec["privateKey"] == nil {
+                error("an sftp connection needs \"password\" or \"privateKey\"", at: "type")
+            }
+            if let url = spec["url"]?.stringValue { checkURL(url, at: "url") }
+            if let path = spec["path"]?.stringValue, path.isEmpty { error("path must not be empty", at: "path") }
+        }
+
+        // MARK: - Channel
+
+        mutating func checkChannel() {
+            guard let type = spec["type"]?.stringValue else { return }
+            let active = spec["status"]?.stringValue == "active"
+            if let zone = spec["timezone"]?.stringValue, TimeZone(identifier: zone) == nil {
+                error("unknown time zone \"\(zone)\"", at: "timezone", hint: "use an IANA name such as Europe/Paris")
+            }
+            checkEndpoint(type: type)
+            checkCredentials(type: type, active: active)
+            checkProducts(type: type)
+            checkOrders(type: type)
+            for path in ChannelJobs.schedulePaths {
+                guard let node = spec.value(at: path) else { continue }
+                do {
+                    _ = try ValueDecoding.decode(ChannelSpec.ScheduleSpec.self, from: node).parsed()
+                } catch let problem as ScheduleError {
+                    error("\(path): \(problem.message)", at: path)
+                } catch {
+                    self.error("\(path): \(error)", at: path)
+                }
+            }
+        }
+
+        mutating func checkEndpoint(type: String) {
+            let endpoint = spec["endpoint"]?.stringValue
+            if type == "flat-file", endpoint != nil {
+                error("a flat-file channel has no endpoint; it writes to products.export.storage", at: "endpoint")
+            }
+            if ["mirakl", "akeneo-api"].contains(type), endpoint == nil {
+                error("a \(type) channel needs an endpoint (the API base URL)", at: "type")
+            }
+            if let endpoint { checkURL(endpoint, at: "endpoint") }
+        }
+
+        mutating func checkCredentials(type: String, active: Bool) {
+            let expected = ResourceSchemas.channelCredentialKeys[type] ?? []
+            let given = spec["credentials"]?.objectValue ?? [:]
+            for key in given.keys.sorted() where !expected.contains(key) {
+                let takes = expected.isEmpty ? "no credentials" : expected.joined(separator: ", ")
+                error("credentials.\(key) does not apply to a \(type) channel", at: "credentials.\(key)",
+                      hint: Suggestion.didYouMean(key, among: expected) ?? "\(type) takes \(takes)")
+            }
+            if active {
+                for key in expected where given[key] == nil {
+                    error("an active \(type) channel needs credentials.\(key)", at: "status")
+                }
+            }
+        }
+
+        mutating func checkProducts(type: String) {
+            let products = spec["products"]
+            if products?["mapping"] != nil || products?["export"] != nil, spec["source"] == nil {
+                error("products are exported from a source: add source.connection", at: "products")
+            }
+            if type == "flat-file", products?.value(at: "export.storage") == nil {
+                error("a flat-file channel needs products.export.storage (where the CSV goes)", at: "type")
+            }
+            if type != "flat-file", products?.value(at: "export.storage") != nil {
+                error("products.export.storage applies to flat-file channels only", at: "products.export.storage")
+            }
+            if type == "amazon-seller", products?.value(at: "export.delta")?.boolValue == true {
+                warning("delta export is not recommended on Amazon channels: features such as A+ content can damage delta exports (seed 000)",
+                        at: "products.export.delta")
+            }
+            if let separator = products?.value(at: "export.valueSeparator")?.stringValue, separator.isEmpty {
+                error("products.export.valueSeparator must not be empty", at: "products.export.valueSeparator")
+            }
+            if products?["requirementsSync"] != nil, type != "mirakl" {
+                warning("requirements sync is only available for mirakl channels", at: "products.requirementsSync")
+            }
+            for (target, value) in (products?["mapping"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                checkMapping(target: target, value: value, type: type)
+            }
+            for (index, condition) in (products?.value(at: "filter.attributes")?.listValue ?? []).enumerated() {
+                checkCondition(condition, path: "products.filter.attributes[\(index)]")
+            }
+        }
+
+        mutating func checkMapping(target: String, value: Value, type: String) {
+            let path = "products.mapping.\(target)"
+            if type == "akeneo-api" {
+                do { _ = try MappingExpression.parse(target) } catch {
+                    self.error("mapping target \(error.message); akeneo-api targets are named code~locale~scope (seed 002)",
+                               at: path)
+                }
+            }
+            switch value {
+            case .string(let text):
+                do { _ = try MappingExpression.parse(text) } catch { self.error("\(path): \(error.message)", at: path) }
+            case .object(let object):
+                let sources = ["field", "attribute", "value"].filter { object[$0] != nil }
+                if sources.count != 1 {
+                    error("\(path): the object form takes exactly one of field, attribute or value", at: path)
+                }
+                if object["attribute"] == nil {
+                    for key in ["locale", "scope", "currency", "unit"] where object[key] != nil {
+                        error("\(path).\(key) applies only with attribute", at: "\(path).\(key)")
+                    }
+                }
+                if let attribute = object["attribute"]?.stringValue, !MappingExpression.isCode(attribute) {
+                    error("\(path).attribute: \"\(attribute)\" is not an attribute code", at: "\(path).attribute")
+                }
+                if let locale = object["locale"]?.stringValue, !MappingExpression.isLocale(locale) {
+                    error("\(path).locale: \"\(locale)\" is not a locale like fr_FR", at: "\(path).locale")
+                }
+                if let currency = object["currency"]?.stringValue, currency != "currency",
+                   !(currency.count == 3 && currency.allSatisfy { $0.isASCII && $0.isUppercase }) {
+                    error("\(path).currency: expected a currency code (EUR) or \"currency\"", at: "\(path).currency")
+                }
+                if object["currency"] != nil, object["unit"]?.boolValue == true {
+                    error("\(path): currency and unit exclude each other", at: path)
+                }
+            default:
+                error("\(path): expected an expression or an object", at: path)
+            }
+        }
+
+        mutating func checkCondition(_ condition: Value, path: String) {
+            guard let op = condition["operator"]?.stringValue else { return }
+            let value = condition["value"]
+            switch op {
+            case "EMPTY", "NOT EMPTY":
+                if value != nil { error("\(path): \(op) takes no value", at: "\(path).value") }
+            case "IN", "NOT IN":
+                if value?.listValue == nil { error("\(path): \(op) takes a list value", at: "\(path).operator") }
+            case "BETWEEN", "NOT BETWEEN":
+                if value?.listValue?.count != 2 { error("\(path): \(op) takes a list of two values", at: "\(path).operator") }
+            default:
+                if value == nil { error("\(path): \(op) needs a value", at: "\(path).operator") }
+            }
+        }
+
+        mutating func checkOrders(type: String) {
+            guard spec["orders"] != nil else { return }
+            if !["mirakl", "amazon-seller"].contains(type) {
+                error("orders apply to marketplace channels (mirakl, amazon-seller), not \(type)", at: "orders")
+            }
+        }
+
+        mutating func checkURL(_ text: String, at path: String) {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                  ["http", "https"].contains(scheme), url.host != nil else {
+                // The text is not echoed: a mistyped URL may carry a password.
+                error("\(path) is not an http(s) URL", at: path)
+                return
+            }
+            if url.user != nil || url.password != nil {
+                error("\(path) must not carry credentials; use the secret fields", at: path)
+            }
+        }
+    }
+}

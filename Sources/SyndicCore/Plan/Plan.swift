@@ -1,0 +1,26 @@
+/// The outcome of planning: ordered changes, diagnostics and notes. Plain data; views render it.
+public struct Plan: Hashable, Sendable, Codable {
+    public var changes: [Change]
+    public var diagnostics: [Diagnostic]
+    /// Facts about the state that are not changes (suspended channels, invalid credentials).
+    public var notes: [String]
+
+    public init(changes: [Change], diagnostics: [Diagnostic] = [], notes: [String] = []) {
+        self.changes = changes
+        self.diagnostics = diagnostics
+        self.notes = notes
+    }
+
+    /// Whether applying the plan would change anything.
+    public var hasChanges: Bool { !changes.isEmpty }
+
+    /// How many changes of each action, in action order.
+    public var summary: [(action: ChangeAction, count: Int)] {
+        ChangeAction.allCases.map { action in (action, changes.filter { $0.action == action }.count) }
+    }
+
+    /// Names of the channels the plan deletes: each must be confirmed.
+    public var deletedChannels: [String] {
+        changes.filter { $0.action == .delete && $0.kind == .channel }.map(\.name)
+    }
+}

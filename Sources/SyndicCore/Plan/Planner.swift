@@ -1,0 +1,223 @@
+import Foundation
+
+/// Diffs desired resources against the actual state into an ordered plan. Pure.
+///
+/// Order: connections are created and updated before the channels that use them; channel
+/// deletes come next, and connection deletes last. Within a resource: create, update,
+/// rotate, activate/deactivate, schedule, unschedule, delete.
+public struct Planner: Sendable {
+    /// How many next fire times a schedule change shows.
+    public static let fireTimesShown = 3
+
+    public var now: Date
+
+    public init(now: Date) { self.now = now }
+
+    /// The plan that makes `actual` match `desired`.
+    public func plan(desired: DesiredState, actual: ActualState, diagnostics: [Diagnostic] = []) -> Plan {
+        var changes: [Change] = []
+        let desiredAddresses = Set(desired.resources.map(\.address))
+        for resource in desired.resources.sorted(by: Planner.resourceOrder) {
+            let wanted = desired.fingerprints[resource.address] ?? [:]
+            if let applied = actual.resources[resource.address] {
+                changes += diff(resource, applied, wanted: wanted, had: actual.fingerprints[resource.address] ?? [:])
+            } else {
+                changes.append(create(resource))
+            }
+        }
+        let removed = actual.resources.values.filter { !desiredAddresses.contains($0.address) }
+        for applied in removed.sorted(by: Planner.deleteOrder) {
+            changes.append(delete(applied, data: actual.ownedData[applied.name] ?? []))
+        }
+        return Plan(changes: changes, diagnostics: diagnostics, notes: notes(actual: actual, desired: desiredAddresses))
+    }
+
+    // MARK: - Create and delete
+
+    func create(_ resource: CompiledResource) -> Change {
+        var fields: [FieldChange] = []
+        if let spec = try? resource.specValue() {
+            fields = ValueFlattener.leaves(spec).map { FieldChange(path: $0.path, before: nil, after: $0.text) }
+        }
+        fields += resource.labels.keys.sorted().map { FieldChange(path: "labels.\($0)", before: nil, after: resource.labels[$0]) }
+        var change = Change(address: resource.address, kind: resource.kind, name: resource.name, action: .create,
+                            fields: fields)
+        if resource.kind == .channel, let spec = try? resource.channelSpec() {
+            let zone = spec.timeZoneIdentifier
+            change.schedules = ChannelJobs.schedules(of: spec).sorted { $0.key < $1.key }.map {
+                ScheduleChange(job: $0.key, timeZone: zone, before: nil, after: times($0.value, zone: zone))
+            }
+            if !spec.isActive, !change.schedules.isEmpty {
+                change.notes.append("the channel is inactive: its schedules fire nothing until it is activated")
+            }
+        }
+        return change
+    }
+
+    func delete(_ applied: AppliedResource, data: [DataCount]) -> Change {
+        var change = Change(address: applied.address, kind: applied.kind, name: applied.name, action: .delete, data: data)
+        if applied.kind == .channel {
+            if let spec = try? applied.channelSpec() {
+                let zone = spec.timeZoneIdentifier
+                change.schedules = ChannelJobs.schedules(of: spec).sorted { $0.key < $1.key }.map {
+                    ScheduleChange(job: $0.key, timeZone: zone, before: times($0.value, zone: zone), after: nil)
+                }
+            }
+            change.notes.append("deletes the channel and all its data; apply needs --confirm-delete \(applied.name)")
+        }
+        return change
+    }
+
+    // MARK: - Update
+
+    func diff(_ resource: CompiledResource, _ applied: AppliedResource, wanted: [String: String],
+              had: [String: String]) -> [Change] {
+        var changes: [Change] = []
+        func make(_ action: ChangeAction) -> Change {
+            Change(address: resource.address, kind: resource.kind, name: resource.name, action: action)
+        }
+        if resource.specJSON != applied.specJSON || resource.labelsJSON != applied.labelsJSON {
+            changes += specChanges(resource, applied, make: make)
+        }
+        let rotated = wanted.keys.sorted().filter { had[$0] != nil && had[$0] != wanted[$0] }
+        if !rotated.isEmpty {
+            var rotate = make(.rotate)
+            rotate.fields = rotated.map {
+                FieldChange(path: $0, before: "fingerprint " + Planner.short(had[$0]!), after: "fingerprint " + Planner.short(wanted[$0]!))
+            }
+            rotate.notes.append("cached tokens are dropped and the credential status resets")
+            changes.append(rotate)
+        }
+        return changes.sorted { Planner.actionRank($0.action) < Planner.actionRank($1.action) }
+    }
+
+    private func specChanges(_ resource: CompiledResource, _ applied: AppliedResource,
+                             make: (ChangeAction) -> Change) -> [Change] {
+        let before = Dictionary(leavesOf: applied.specJSON, labels: applied.labelsJSON)
+        let after = Dictionary(leavesOf: resource.specJSON, labels: resource.labelsJSON)
+        let paths = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+        var changes: [Change] = []
+        var handled: Set<String> = []
+
+        if resource.kind == .channel, let old = try? applied.channelSpec(), let new = try? resource.channelSpec() {
+            if old.isActive != new.isActive {
+                var change = make(new.isActive ? .activate : .deactivate)
+                change.fields = [FieldChange(path: "status", before: old.status ?? "inactive", after: new.status ?? "inactive")]
+                changes.append(change)
+                handled.insert("status")
+            }
+            let (scheduled, unscheduled, schedulePaths) = scheduleChanges(old: old, new: new)
+            handled.formUnion(paths.filter { path in schedulePaths.contains { path == $0 || path.hasPrefix($0 + ".") } })
+            if !scheduled.isEmpty {
+                var change = make(.schedule)
+                change.schedules = scheduled
+                if !new.isActive { change.notes.append("the channel is inactive: its schedules fire nothing until it is activated") }
+                changes.append(change)
+            }
+            if !unscheduled.isEmpty {
+                var change = make(.unschedule)
+                change.schedules = unscheduled
+                changes.append(change)
+            }
+            let remaining = paths.filter { !handled.contains($0) }
+            if !remaining.isEmpty {
+                var update = make(.update)
+                update.fields = remaining.map { FieldChange(path: $0, before: before[$0], after: after[$0]) }
+                update.notes = deltaNotes(remaining, new: new)
+                changes.append(update)
+            }
+        } else if !paths.isEmpty {
+            var update = make(.update)
+            update.fields = paths.map { FieldChange(path: $0, before: before[$0], after: after[$0]) }
+            changes.append(update)
+        }
+        return changes
+    }
+
+    /// Jobs whose schedule turns on or changes, jobs whose schedule turns off, and the spec
+    /// paths those changes account for.
+    private func scheduleChanges(old: ChannelSpec, new: ChannelSpec)
+        -> (on: [ScheduleChange], off: [ScheduleChange], paths: [String]) {
+        let before = ChannelJobs.schedules(of: old)
+        let after = ChannelJobs.schedules(of: new)
+        let oldZone = old.timeZoneIdentifier, newZone = new.timeZoneIdentifier
+        var on: [ScheduleChange] = [], off: [ScheduleChange] = [], paths: [String] = []
+        for job in JobKind.allCases {
+            let was = before[job], will = after[job]
+            guard was != will || (was != nil && oldZone != newZone) else { continue }
+            paths.append(ChannelJobs.controllingPaths[job]!)
+            let change = ScheduleChange(job: job, timeZone: newZone,
+                                        before: was.map { times($0, zone: oldZone) },
+                                        after: will.map { times($0, zone: newZone) })
+            if will == nil { off.append(change) } else { on.append(change) }
+        }
+        return (on, off, paths)
+    }
+
+    private func deltaNotes(_ paths: [String], new: ChannelSpec) -> [String] {
+        let affectsOutput = ["products.mapping", "products.filter", "source.scope", "source.locales",
+                             "products.export.valueSeparator"]
+        let touched = affectsOutput.filter { prefix in paths.contains { $0 == prefix || $0.hasPrefix(prefix + ".") || $0.hasPrefix(prefix + "[") } }
+        guard !touched.isEmpty else { return [] }
+        let what = touched.contains("products.filter") ? "products newly matching the filter and every product whose mapped output changed"
+            : "every product whose mapped output changed"
+        if new.products?.export?.delta == true {
+            return ["\(touched.joined(separator: ", ")) changed: the next delta export resends \(what)"]
+        }
+        return ["\(touched.joined(separator: ", ")) changed: the next export sends the new output (delta export is off, every export is full)"]
+    }
+
+    // MARK: - Notes and helpers
+
+    private func notes(actual: ActualState, desired: Set<String>) -> [String] {
+        var notes: [String] = []
+        for name in actual.suspensions.keys.sorted() {
+            let suspension = actual.suspensions[name]!
+            notes.append("channel.\(name) is suspended since \(Planner.timestamp(suspension.at, zone: "UTC")) by \(suspension.by): \(suspension.reason) — apply does not lift it; run `syndic resume \(name)`")
+        }
+        for address in actual.credentialProblems.keys.sorted() where desired.contains(address) {
+            notes.append("\(address) has invalid credentials: \(actual.credentialProblems[address]!) — rotate the secret")
+        }
+        return notes
+    }
+
+    func times(_ schedule: Schedule, zone: String) -> ScheduledTimes {
+        let timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+        let dates = ScheduleCalculator(timeZone: timeZone).nextFireTimes(schedule, after: now, count: Planner.fireTimesShown)
+        return ScheduledTimes(schedule: schedule.summary, next: dates.map { Planner.timestamp($0, zone: zone) })
+    }
+
+    /// ISO 8601 with the zone's offset: `2026-11-24T02:30:00+01:00`.
+    public static func timestamp(_ date: Date, zone: String) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// The first 8 hex digits of a fingerprint: enough to tell two apart, nothing to reverse.
+    static func short(_ fingerprint: String) -> String { String(fingerprint.prefix(8)) }
+
+    static func actionRank(_ action: ChangeAction) -> Int { ChangeAction.allCases.firstIndex(of: action)! }
+
+    static func resourceOrder(_ lhs: CompiledResource, _ rhs: CompiledResource) -> Bool {
+        lhs.kind != rhs.kind ? lhs.kind < rhs.kind : lhs.name < rhs.name
+    }
+
+    static func deleteOrder(_ lhs: AppliedResource, _ rhs: AppliedResource) -> Bool {
+        lhs.kind != rhs.kind ? rhs.kind < lhs.kind : lhs.name < rhs.name
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// Flattened spec and label leaves of stored JSON texts.
+    init(leavesOf specJSON: String, labels labelsJSON: String) {
+        self.init()
+        if let spec = try? CanonicalJSON.parse(specJSON) {
+            for leaf in ValueFlattener.leaves(spec) { self[leaf.path] = leaf.text }
+        }
+        if let labels = try? CanonicalJSON.parse(labelsJSON) {
+            for leaf in ValueFlattener.leaves(labels, prefix: "labels") where leaf.text != "{}" { self[leaf.path] = leaf.text }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Encodes a schedule as its configuration keys (`every`, `at`, `days`, `cron`), so it
+/// decodes straight from the configuration and round-trips.
+extension Schedule: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case every, at, days, cron
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let every = try container.decodeIfPresent(String.self, forKey: .every)
+        let at = try container.decodeIfPresent(String.self, forKey: .at)
+        let days = try container.decodeIfPresent([String].self, forKey: .days)
+        let cron = try container.decodeIfPresent(String.self, forKey: .cron)
+        do {
+            self = try Schedule(every: every, at: at, days: days, cron: cron)
+        } catch {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.message)
+            )
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .every(let minutes):
+            try container.encode(Schedule.intervalText(minutes), forKey: .every)
+        case .daily(let hour, let minute):
+            try container.encode(Schedule.timeText(hour, minute), forKey: .at)
+        case .weekly(let hour, let minute, let days):
+            try container.encode(Schedule.timeText(hour, minute), forKey: .at)
+            try container.encode(days.map(\.code), forKey: .days)
+        case .cron(let expression):
+            try container.encode(expression.source, forKey: .cron)
+        }
+    }
+}

@@ -1,0 +1,191 @@
+/// The schema of every resource kind, as PRODUCT.md §2 describes them.
+public enum ResourceSchemas {
+    /// Channel types.
+    public static let channelTypes = ["mirakl", "amazon-seller", "flat-file", "akeneo-api"]
+    /// Connection types.
+    public static let connectionTypes = ["akeneo", "catalog-file", "ftp", "ftps", "sftp", "local"]
+    /// Connection types a channel may read products from.
+    public static let sourceTypes = ["akeneo", "catalog-file"]
+    /// Connection types a channel may write files to or read files from.
+    public static let storageTypes = ["local", "ftp", "ftps", "sftp"]
+    /// Normalized order statuses (seed 001).
+    public static let orderStatuses = [
+        "PENDING", "WAITING_FOR_SHIPMENT", "PARTIALLY_SHIPPED", "SHIPPED", "REFUSED", "CANCELED", "UNKNOWN",
+    ]
+    /// Akeneo attribute filter operators.
+    public static let filterOperators = [
+        "=", "!=", "<", "<=", ">", ">=", "IN", "NOT IN", "EMPTY", "NOT EMPTY", "CONTAINS",
+        "DOES NOT CONTAIN", "STARTS WITH", "BETWEEN", "NOT BETWEEN",
+    ]
+    /// Product properties a mapping's object form may read with `field`.
+    public static let productFields = [
+        "uuid", "identifier", "family", "parent", "categories", "groups", "enabled", "created", "updated",
+    ]
+
+    /// The top level of every document.
+    public static let document = ObjectSchema(doc: "A syndic resource.", fields: [
+        .init("apiVersion", .string(StringSchema(doc: "Always syndic/v1.", values: ["syndic/v1"])), required: true),
+        .init("kind", .string(StringSchema(doc: "The resource kind.", values: ResourceKind.allCases.map(\.rawValue))),
+              required: true),
+        .init("metadata", .object(metadata), required: true),
+        .init("spec", .any(doc: "The resource's settings; their shape depends on the kind."), required: true),
+    ])
+
+    static let metadata = ObjectSchema(doc: "Name and labels.", fields: [
+        .init("name", .string(StringSchema(doc: "Unique per kind; used in file names and addresses.",
+                                           pattern: .resourceName)), required: true),
+        .init("labels", .dictionary(keyPattern: .labelKey, value: .string(StringSchema(doc: "Label value.")),
+                                    doc: "Free-form labels.")),
+    ])
+
+    /// The spec of a resource of `kind`.
+    public static func spec(for kind: ResourceKind) -> ObjectSchema {
+        switch kind {
+        case .connection: return connection
+        case .channel: return channel
+        }
+    }
+
+    // MARK: - Connection
+
+    public static let connection = ObjectSchema(doc: "A PIM, catalog file or file storage a channel uses.", fields: [
+        .init("type", .string(StringSchema(doc: "The connection type.", values: connectionTypes)), required: true),
+        .init("url", .string(StringSchema(doc: "akeneo: base URL of the PIM."))),
+        .init("clientId", .secret(doc: "akeneo: API client id.")),
+        .init("secret", .secret(doc: "akeneo: API client secret.")),
+        .init("username", .secret(doc: "akeneo, ftp, ftps, sftp: user name.")),
+        .init("password", .secret(doc: "akeneo, ftp, ftps, sftp: password.")),
+        .init("privateKey", .secret(doc: "sftp: private key (instead of a password).")),
+        .init("host", .string(StringSchema(doc: "ftp, ftps, sftp: server host name."))),
+        .init("port", .integer(min: 1, max: 65535, doc: "ftp, ftps, sftp: server port.")),
+        .init("path", .string(StringSchema(doc: "catalog-file: JSON-lines file; local: directory. Relative to this file."))),
+    ])
+
+    /// Which connection keys each connection type accepts, and which it requires.
+    public static let connectionKeys: [String: (allowed: [String], required: [String])] = [
+        "akeneo": (["url", "clientId", "secret", "username", "password"],
+                   ["url", "clientId", "secret", "username", "password"]),
+        "catalog-file": (["path"], ["path"]),
+        "local": (["path"], ["path"]),
+        "ftp": (["host", "port", "username", "password"], ["host", "username", "password"]),
+        "ftps": (["host", "port", "username", "password"], ["host", "username", "password"]),
+        "sftp": (["host", "port", "username", "password", "privateKey"], ["host", "username"]),
+    ]
+
+    // MARK: - Channel
+
+    public static let channel = ObjectSchema(doc: "A syndication channel: a marketplace, retailer or flat-file partner.", fields: [
+        .init("type", .string(StringSchema(doc: "The channel type.", values: channelTypes)), required: true),
+        .init("status", .string(StringSchema(doc: "active or inactive (the default).", values: ["active", "inactive"]))),
+        .init("timezone", .string(StringSchema(doc: "IANA time zone schedules are read in; default UTC."))),
+        .init("endpoint", .string(StringSchema(doc: "Marketplace or target API base URL (not for flat-file)."))),
+        .init("credentials", .dictionary(keyPattern: nil, value: .secret(doc: "A credential."),
+                                         doc: "The channel's credentials, each {env: NAME} or {file: PATH}.")),
+        .init("source", .object(source)),
+        .init("products", .object(products)),
+        .init("orders", .object(orders)),
+        .init("logs", .object(logs)),
+    ])
+
+    /// Credential keys each channel type accepts; all are required to activate the channel.
+    public static let channelCredentialKeys: [String: [String]] = [
+        "mirakl": ["apiKey"],
+        "amazon-seller": ["clientId", "clientSecret", "refreshToken"],
+        "akeneo-api": ["clientId", "secret", "username", "password"],
+        "flat-file": [],
+    ]
+
+    static let source = ObjectSchema(doc: "Where products come from.", fields: [
+        .init("connection", .reference(kind: .connection, allowedTypes: sourceTypes,
+                                       doc: "An akeneo or catalog-file connection."), required: true),
+        .init("scope", .string(StringSchema(doc: "Akeneo channel (scope) values are read from."))),
+        .init("locales", .list(.string(StringSchema(doc: "A locale code.")), doc: "Locales to read.")),
+    ])
+
+    static let schedule = ObjectSchema(doc: "When a job runs: one of every, at (+days), cron.", fields: [
+        .init("every", .string(StringSchema(doc: "An interval aligned to the clock: 15m, 1h."))),
+        .init("at", .string(StringSchema(doc: "Daily time HH:MM."))),
+        .init("days", .list(.string(StringSchema(doc: "A weekday.", values: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
+                            doc: "Weekdays for a weekly schedule (with at).")),
+        .init("cron", .string(StringSchema(doc: "Five-field cron expression: m h dom mon dow."))),
+    ])
+
+    static let storage = ObjectSchema(doc: "A folder on a storage connection.", fields: [
+        .init("connection", .reference(kind: .connection, allowedTypes: storageTypes,
+                                       doc: "A local, ftp, ftps or sftp connection."), required: true),
+        .init("folder", .string(StringSchema(doc: "Folder on the storage; default /."))),
+    ])
+
+    static let filter = ObjectSchema(doc: "Which products are exported (Akeneo search semantics).", fields: [
+        .init("enabled", .boolean(doc: "Only enabled (true) or disabled (false) products.")),
+        .init("families", .list(.string(StringSchema(doc: "A family code.")), doc: "Families to include.")),
+        .init("categories", .object(ObjectSchema(doc: "Category membership.", fields: [
+            .init("in", .list(.string(StringSchema(doc: "A category code.")), doc: "In any of these categories.")),
+            .init("notIn", .list(.string(StringSchema(doc: "A category code.")), doc: "In none of these categories.")),
+        ]))),
+        .init("completeness", .object(ObjectSchema(doc: "Minimum completeness.", fields: [
+            .init("scope", .string(StringSchema(doc: "Channel (scope) of the completeness.")), required: true),
+            .init("min", .integer(min: 0, max: 100, doc: "Minimum percentage."), required: true),
+            .init("locales", .list(.string(StringSchema(doc: "A locale code.")), doc: "Locales that must be complete.")),
+        ]))),
+        .init("attributes", .list(.object(ObjectSchema(doc: "An attribute condition.", fields: [
+            .init("attribute", .string(StringSchema(doc: "Attribute code.")), required: true),
+            .init("operator", .string(StringSchema(doc: "Akeneo operator.", values: filterOperators)), required: true),
+            .init("value", .any(doc: "Operand; a list for IN / NOT IN / BETWEEN.")),
+            .init("locale", .string(StringSchema(doc: "Locale of a localizable attribute."))),
+            .init("scope", .string(StringSchema(doc: "Scope of a scopable attribute."))),
+        ])), doc: "Attribute conditions, all of which must hold.")),
+    ])
+
+    static let mappingObject = ObjectSchema(doc: "Object form of a mapping value.", fields: [
+        .init("field", .string(StringSchema(doc: "A product property.", values: productFields))),
+        .init("attribute", .string(StringSchema(doc: "An attribute code."))),
+        .init("locale", .string(StringSchema(doc: "Locale of the attribute value."))),
+        .init("scope", .string(StringSchema(doc: "Scope of the attribute value."))),
+        .init("currency", .string(StringSchema(doc: "Price currency (EUR) or 'currency' for \"740.00 EUR\"."))),
+        .init("unit", .boolean(doc: "Render a metric as \"3000.00 MMT\".")),
+        .init("value", .any(doc: "A constant value.")),
+        .init("default", .any(doc: "Value used when the source has none.")),
+        .init("required", .boolean(doc: "Skip the product (with its reason in the report) when there is no value.")),
+    ])
+
+    static let products = ObjectSchema(doc: "Product export settings.", fields: [
+        .init("filter", .object(filter)),
+        .init("mapping", .dictionary(keyPattern: nil,
+                                     value: .stringOrObject(StringSchema(doc: "code, code~locale, code~scope, code~locale~scope, price@EUR, price@currency, metric@unit."),
+                                                            mappingObject),
+                                     doc: "Target field -> source value.")),
+        .init("export", .object(ObjectSchema(doc: "How and when products are sent.", fields: [
+            .init("schedule", .object(schedule)),
+            .init("delta", .boolean(doc: "Send only products whose output changed since the last successful export.")),
+            .init("batchSize", .integer(min: 1, max: 10000, doc: "Products per request (akeneo-api: at most 100 are sent at once).")),
+            .init("valueSeparator", .string(StringSchema(doc: "Joins multi-values; default <###>."))),
+            .init("storage", .object(storage)),
+        ]))),
+        .init("requirementsSync", .object(ObjectSchema(doc: "Marketplace requirements synchronization.", fields: [
+            .init("schedule", .object(schedule)),
+        ]))),
+    ])
+
+    static let orders = ObjectSchema(doc: "Order flows.", fields: [
+        .init("retrieval", .boolean(doc: "Fetch orders every 5 minutes.")),
+        .init("confirmations", .boolean(doc: "Push shipment confirmations every 15 minutes.")),
+        .init("export", .object(ObjectSchema(doc: "FTP order-export job (seed 001).", fields: [
+            .init("schedule", .object(schedule)),
+            .init("storage", .object(storage), required: true),
+            .init("statuses", .list(.string(StringSchema(doc: "A normalized order status.", values: orderStatuses)),
+                                    doc: "Statuses to export; empty = all.")),
+            .init("splitBy", .list(.string(StringSchema(doc: "A split criterion.", values: ["fulfillment", "country"])),
+                                   doc: "Split files by fulfillment and/or shipping country.")),
+        ]))),
+        .init("shipmentImport", .object(ObjectSchema(doc: "FTP shipment-confirmation import job (seed 001).", fields: [
+            .init("schedule", .object(schedule)),
+            .init("storage", .object(storage), required: true),
+        ]))),
+    ])
+
+    static let logs = ObjectSchema(doc: "Run logs.", fields: [
+        .init("minimal", .boolean(doc: "Keep only errors and the summary.")),
+        .init("retainDays", .integer(min: 1, max: 3650, doc: "Days runs and logs are kept; default 30.")),
+    ])
+}

@@ -1,0 +1,46 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+
+/// Turns a plan into the one batch of writes an apply commits.
+public enum Applier {
+    /// The batch that makes the state match the planned configuration.
+    public static func batch(for planned: Reconciler.Planned, user: String, at date: Date) -> ApplyBatch {
+        let plan = planned.plan
+        let touched = Set(plan.changes.filter { $0.action != .delete }.map(\.address))
+        let upserts = planned.desired.resources.filter { touched.contains($0.address) }.map { resource in
+            AppliedResource(kind: resource.kind, name: resource.name, type: resource.type, specJSON: resource.specJSON,
+                            labelsJSON: resource.labelsJSON, sourceFile: resource.file)
+        }
+        let relocated = planned.desired.resources.filter { resource in
+            !touched.contains(resource.address)
+                && planned.actual.resources[resource.address].map { $0.sourceFile != resource.file } == true
+        }.map { (kind: $0.kind, name: $0.name, sourceFile: $0.file) }
+        let deletions = plan.changes.filter { $0.action == .delete }.map { (kind: $0.kind, name: $0.name) }
+        var fingerprints: [String: [String: String]] = [:]
+        for resource in upserts { fingerprints[resource.address] = planned.desired.fingerprints[resource.address] ?? [:] }
+        return ApplyBatch(expectedSerial: planned.serial, upserts: upserts, deletions: deletions,
+                          fingerprints: fingerprints, relocated: relocated, changes: history(of: plan), cache: planned.loaded.compiled,
+                          user: user, gitCommit: planned.git?.display, configDigest: planned.loaded.configDigest, at: date)
+    }
+
+    /// One history row per field of each change (one row for changes without fields).
+    static func history(of plan: Plan) -> [HistoryChange] {
+        var rows: [HistoryChange] = []
+        for change in plan.changes {
+            let action = change.action.rawValue
+            for field in change.fields {
+                rows.append(HistoryChange(address: change.address, action: action, field: field.path,
+                                          before: field.before, after: field.after))
+            }
+            for schedule in change.schedules {
+                rows.append(HistoryChange(address: change.address, action: action, field: "schedule.\(schedule.job.rawValue)",
+                                          before: schedule.before?.schedule, after: schedule.after?.schedule))
+            }
+            if change.fields.isEmpty && change.schedules.isEmpty {
+                rows.append(HistoryChange(address: change.address, action: action, field: nil, before: nil, after: nil))
+            }
+        }
+        return rows
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import SyndicCore
+
+/// Compiles configuration files, reusing the parse cache for files whose digest did not
+/// change and parsing the others in parallel.
+public enum ConfigCompiler {
+    /// Compiled files in the order given.
+    public static func compile(_ files: [ConfigFile], cache: [String: CompiledFile]) -> [CompiledFile] {
+        var results = [CompiledFile?](repeating: nil, count: files.count)
+        var misses: [Int] = []
+        for (index, file) in files.enumerated() {
+            if let cached = cache[file.relativePath], cached.digest == file.digest {
+                results[index] = cached
+            } else {
+                misses.append(index)
+            }
+        }
+        let compiled = Parallel.map(misses.map { files[$0] }) { DocumentCompiler.compile($0) }
+        for (slot, index) in misses.enumerated() { results[index] = compiled[slot] }
+        return results.map { $0! }
+    }
+
+    /// A digest of the whole configuration: every file's path and digest.
+    public static func digest(_ files: [ConfigFile]) -> String {
+        SHA256.hex(files.map { "\($0.relativePath)\u{0}\($0.digest)" }.joined(separator: "\n"))
+    }
+}

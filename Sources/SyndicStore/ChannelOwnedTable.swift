@@ -1,0 +1,28 @@
+/// A table whose rows belong to a channel: counted in the delete plan, deleted with it.
+///
+/// Every table a later flow adds for a channel's data (runs, logs, export records, orders,
+/// shipments) registers here, so deletes and their plans never miss data.
+public struct ChannelOwnedTable: Sendable, Hashable {
+    /// The table name.
+    public var table: String
+    /// What its rows are, for plans: "credential fingerprints".
+    public var label: String
+    /// The column holding the channel name.
+    public var channelColumn: String
+    /// An extra SQL condition selecting the channel's rows, if the table is shared.
+    public var condition: String?
+
+    public init(table: String, label: String, channelColumn: String = "channel", condition: String? = nil) {
+        self.table = table
+        self.label = label
+        self.channelColumn = channelColumn
+        self.condition = condition
+    }
+
+    /// Every channel-owned table, in the order plans list them.
+    public static let all: [ChannelOwnedTable] = [
+        ChannelOwnedTable(table: "credential", label: "credential fingerprints", channelColumn: "name",
+                          condition: "kind = 'Channel'"),
+        ChannelOwnedTable(table: "suspension", label: "suspensions"),
+    ]
+}

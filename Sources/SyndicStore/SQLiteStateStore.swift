@@ -1,0 +1,297 @@
+import Foundation
+import GRDB
+import SyndicCore
+
+/// The embedded state: a SQLite database in WAL mode through GRDB.
+public final class SQLiteStateStore: StateStore, @unchecked Sendable {
+    public let path: String
+    let pool: DatabasePool
+    /// Test hook: milliseconds to wait inside the apply transaction before committing, so a
+    /// test can kill the process mid-transaction (`SYNDIC_FAULT_APPLY_PAUSE_MS`).
+    public var pauseInsideApplyTransaction: Int = 0
+
+    /// Opens (creating and migrating) the state at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try StateMigrations.migrator.migrate(pool)
+            try pool.write { db in
+                if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'salt'") == nil {
+                    let salt = (0..<32).map { _ in UInt8.random(in: 0...255) }.hexString
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('salt', ?), ('serial', '0')",
+                                   arguments: [salt])
+                }
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.unavailable(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    // MARK: - Reading
+
+    public func currentSerial() throws -> Int {
+        try pool.read { db in try Self.serial(db) }
+    }
+
+    public func fingerprintSalt() throws -> [UInt8] {
+        let hex = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'salt'") } ?? ""
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
+            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        return bytes
+    }
+
+    public func loadActualState() throws -> ActualState {
+        try pool.read { db in
+            var state = ActualState(serial: try Self.serial(db))
+            for record in try ResourceRecord.fetchAll(db) {
+                guard let kind = ResourceKind(rawValue: record.kind) else { continue }
+                let applied = AppliedResource(kind: kind, name: record.name, type: record.type, specJSON: record.spec,
+                                              labelsJSON: record.labels, sourceFile: record.sourceFile)
+                state.resources[applied.address] = applied
+            }
+            for credential in try CredentialRecord.fetchAll(db) {
+                guard let kind = ResourceKind(rawValue: credential.kind) else { continue }
+                let address = Address.of(kind, credential.name)
+                state.fingerprints[address, default: [:]][credential.path] = credential.fingerprint
+                if credential.status == "invalid" {
+                    state.credentialProblems[address] = "\(credential.path): \(credential.statusMessage ?? "rejected")"
+                }
+            }
+            for suspension in try SuspensionRecord.fetchAll(db) {
+                state.suspensions[suspension.channel] = Suspension(reason: suspension.reason, by: suspension.suspendedBy,
+                                                                   at: suspension.suspendedAt)
+            }
+            state.ownedData = try Self.ownedDataCounts(db, channels: state.resources.values
+                .filter { $0.kind == .channel }.map(\.name))
+            return state
+        }
+    }
+
+    /// Per channel, one count per channel-owned table (zeros included).
+    static func ownedDataCounts(_ db: Database, channels: [String]) throws -> [String: [DataCount]] {
+        var counts: [String: [String: Int]] = [:]
+        for table in ChannelOwnedTable.all {
+            let condition = table.condition.map { "WHERE \($0)" } ?? ""
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(table.channelColumn) AS channel, COUNT(*) AS n FROM \(table.table) \(condition) GROUP BY 1
+                """)
+            for row in rows { counts[row["channel"], default: [:]][table.table] = row["n"] }
+        }
+        var result: [String: [DataCount]] = [:]
+        for channel in channels {
+            result[channel] = ChannelOwnedTable.all.map {
+                DataCount(label: $0.label, count: counts[channel]?[$0.table] ?? 0)
+            }
+        }
+        return result
+    }
+
+    public func loadParseCache(displayPath: (String) -> String) throws -> [String: CompiledFile] {
+        try pool.read { db in
+            var files: [String: CompiledFile] = [:]
+            for file in try SourceFileRecord.fetchAll(db) {
+                files[file.path] = CompiledFile(relativePath: file.path, digest: file.digest, resources: [],
+                                                diagnostics: Diagnostic.fromCacheJSON(file.diagnostics,
+                                                                                      file: displayPath(file.path)))
+            }
+            let rows = try SourceResourceRecord.order(Column("path"), Column("position")).fetchAll(db)
+            for row in rows {
+                guard let kind = ResourceKind(rawValue: row.kind),
+                      let resource = CompiledResource.fromCache(
+                        kind: kind, name: row.name, type: row.type, labelsJSON: row.labels, specJSON: row.spec,
+                        facts: row.facts, file: displayPath(row.path)) else {
+                    files[row.path] = nil
+                    continue
+                }
+                files[row.path]?.resources.append(resource)
+            }
+            return files
+        }
+    }
+
+    // MARK: - Writing
+
+    public func commit(_ batch: ApplyBatch) throws -> Int {
+        try pool.write { db in
+            let serial = try Self.serial(db)
+            guard serial == batch.expectedSerial else {
+                throw StoreError.staleSerial(expected: batch.expectedSerial, actual: serial)
+            }
+            var newSerial = serial
+            if batch.changesState {
+                newSerial = serial + 1
+                try write(batch, serial: newSerial, db: db)
+            }
+            for moved in batch.relocated {
+                try db.execute(sql: "UPDATE resource SET source_file = ? WHERE kind = ? AND name = ?",
+                               arguments: [moved.sourceFile, moved.kind.rawValue, moved.name])
+            }
+            try Self.replaceParseCache(batch.cache, db: db)
+            if pauseInsideApplyTransaction > 0 {
+                FileHandle.standardError.write(Data("apply: transaction open, pausing \(pauseInsideApplyTransaction) ms\n".utf8))
+                Thread.sleep(forTimeInterval: Double(pauseInsideApplyTransaction) / 1000)
+            }
+            return newSerial
+        }
+    }
+
+    private func write(_ batch: ApplyBatch, serial: Int, db: Database) throws {
+        for (kind, name) in batch.deletions {
+            try ResourceRecord.filter(ResourceRecord.Columns.kind == kind.rawValue && ResourceRecord.Columns.name == name)
+                .deleteAll(db)
+            try CredentialRecord.filter(CredentialRecord.Columns.kind == kind.rawValue && CredentialRecord.Columns.name == name)
+                .deleteAll(db)
+            if kind == .channel {
+                for table in ChannelOwnedTable.all {
+                    let condition = table.condition.map { " AND \($0)" } ?? ""
+                    try db.execute(sql: "DELETE FROM \(table.table) WHERE \(table.channelColumn) = ?\(condition)",
+                                   arguments: [name])
+                }
+            }
+        }
+        for resource in batch.upserts {
+            let existing = try ResourceRecord.filter(ResourceRecord.Columns.kind == resource.kind.rawValue
+                                                     && ResourceRecord.Columns.name == resource.name).fetchOne(db)
+            try ResourceRecord(kind: resource.kind.rawValue, name: resource.name, type: resource.type,
+                               spec: resource.specJSON, labels: resource.labelsJSON, sourceFile: resource.sourceFile,
+                               createdSerial: existing?.createdSerial ?? serial, updatedSerial: serial).save(db)
+            try writeFingerprints(batch.fingerprints[resource.address] ?? [:], for: resource, at: batch.at, db: db)
+        }
+        try RevisionRecord(serial: serial, operation: "apply", at: batch.at, user: batch.user,
+                           gitCommit: batch.gitCommit, configDigest: batch.configDigest).insert(db)
+        for (position, change) in batch.changes.enumerated() {
+            try RevisionChangeRecord(serial: serial, position: position, address: change.address, action: change.action,
+                                     field: change.field, before: change.before, after: change.after).insert(db)
+        }
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(serial)])
+    }
+
+    /// Keeps fingerprints that did not change (with their status), resets rotated ones.
+    private func writeFingerprints(_ wanted: [String: String], for resource: AppliedResource, at date: Date,
+                                   db: Database) throws {
+        let current = try CredentialRecord.filter(CredentialRecord.Columns.kind == resource.kind.rawValue
+                                                  && CredentialRecord.Columns.name == resource.name).fetchAll(db)
+        for record in current where wanted[record.path] == nil { try record.delete(db) }
+        for (path, fingerprint) in wanted {
+            if let record = current.first(where: { $0.path == path }), record.fingerprint == fingerprint { continue }
+            try CredentialRecord(kind: resource.kind.rawValue, name: resource.name, path: path, fingerprint: fingerprint,
+                                 status: "unknown", statusMessage: nil, changedAt: date).save(db)
+        }
+    }
+
+    private static func replaceParseCache(_ files: [CompiledFile], db: Database) throws {
+        try db.execute(sql: "DELETE FROM source_file")
+        for file in files {
+            try SourceFileRecord(path: file.relativePath, digest: file.digest,
+                                 diagnostics: Diagnostic.cacheJSON(file.diagnostics)).insert(db)
+            for (position, resource) in file.resources.enumerated() {
+                try SourceResourceRecord(path: file.relativePath, position: position, kind: resource.kind.rawValue,
+                                         name: resource.name, type: resource.type, labels: resource.labelsJSON,
+                                         spec: resource.specJSON, facts: resource.cacheFacts).insert(db)
+            }
+        }
+    }
+
+    public func suspend(channel: String, reason: String, by user: String, at date: Date) throws -> Int {
+        try pool.write { db in
+            try Self.requireChannel(channel, db: db)
+            let serial = try Self.serial(db) + 1
+            try SuspensionRecord(channel: channel, reason: reason, suspendedBy: user, suspendedAt: date).save(db)
+            try Self.recordOperation("suspend", serial: serial, channel: channel, after: reason, user: user, at: date, db: db)
+            return serial
+        }
+    }
+
+    public func resume(channel: String, by user: String, at date: Date) throws -> Int {
+        try pool.write { db in
+            try Self.requireChannel(channel, db: db)
+            guard let suspension = try SuspensionRecord.fetchOne(db, key: channel) else {
+                throw StoreError.notSuspended(channel)
+            }
+            try suspension.delete(db)
+            let serial = try Self.serial(db) + 1
+            try Self.recordOperation("resume", serial: serial, channel: channel, after: nil, user: user, at: date, db: db)
+            return serial
+        }
+    }
+
+    private static func recordOperation(_ operation: String, serial: Int, channel: String, after: String?,
+                                        user: String, at date: Date, db: Database) throws {
+        try RevisionRecord(serial: serial, operation: operation, at: date, user: user, gitCommit: nil,
+                           configDigest: nil).insert(db)
+        try RevisionChangeRecord(serial: serial, position: 0, address: Address.of(.channel, channel),
+                                 action: operation, field: "suspension", before: nil, after: after).insert(db)
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(serial)])
+    }
+
+    private static func requireChannel(_ name: String, db: Database) throws {
+        let exists = try ResourceRecord.filter(ResourceRecord.Columns.kind == ResourceKind.channel.rawValue
+                                               && ResourceRecord.Columns.name == name).fetchCount(db) > 0
+        if !exists { throw StoreError.unknownChannel(name) }
+    }
+
+    // MARK: - History and status
+
+    public func history(address: String?, limit: Int?) throws -> [HistoryEntry] {
+        try pool.read { db in
+            var changes = RevisionChangeRecord.order(RevisionChangeRecord.Columns.serial.desc,
+                                                     RevisionChangeRecord.Columns.position)
+            if let address { changes = changes.filter(RevisionChangeRecord.Columns.address == address) }
+            let rows = try changes.fetchAll(db)
+            var serials: [Int] = []
+            var bySerial: [Int: [HistoryChange]] = [:]
+            for row in rows {
+                if bySerial[row.serial] == nil { serials.append(row.serial) }
+                bySerial[row.serial, default: []].append(HistoryChange(address: row.address, action: row.action,
+                                                                       field: row.field, before: row.before, after: row.after))
+            }
+            if let limit { serials = Array(serials.prefix(limit)) }
+            let revisions = try RevisionRecord.filter(keys: serials).fetchAll(db)
+            let bySerialRevision = Dictionary(uniqueKeysWithValues: revisions.map { ($0.serial, $0) })
+            return serials.compactMap { serial in
+                guard let revision = bySerialRevision[serial] else { return nil }
+                return HistoryEntry(serial: serial, operation: revision.operation, at: revision.at, user: revision.user,
+                                    gitCommit: revision.gitCommit, changes: bySerial[serial] ?? [])
+            }
+        }
+    }
+
+    public func channelStates(named name: String?) throws -> [ChannelState] {
+        try pool.read { db in
+            var request = ResourceRecord.filter(ResourceRecord.Columns.kind == ResourceKind.channel.rawValue)
+            if let name { request = request.filter(ResourceRecord.Columns.name == name) }
+            let records = try request.order(ResourceRecord.Columns.name).fetchAll(db)
+            if let name, records.isEmpty { throw StoreError.unknownChannel(name) }
+            return try records.map { record in
+                let suspension = try SuspensionRecord.fetchOne(db, key: record.name)
+                let credentials = try CredentialRecord
+                    .filter(CredentialRecord.Columns.kind == ResourceKind.channel.rawValue
+                            && CredentialRecord.Columns.name == record.name)
+                    .fetchAll(db).sorted { $0.path < $1.path }
+                return ChannelState(
+                    resource: AppliedResource(kind: .channel, name: record.name, type: record.type, specJSON: record.spec,
+                                              labelsJSON: record.labels, sourceFile: record.sourceFile),
+                    suspension: suspension.map { Suspension(reason: $0.reason, by: $0.suspendedBy, at: $0.suspendedAt) },
+                    credentials: credentials.map {
+                        CredentialState(path: $0.path, status: $0.status, message: $0.statusMessage, changedAt: $0.changedAt)
+                    })
+            }
+        }
+    }
+
+    static func serial(_ db: Database) throws -> Int {
+        Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import SyndicCore
+
+/// The state behind intention-named operations. SQLite today; the interface is narrow
+/// enough for a PostgreSQL store later.
+public protocol StateStore: Sendable {
+    /// The current serial (0 before the first apply).
+    func currentSerial() throws -> Int
+    /// The salt of secret fingerprints, created with the state.
+    func fingerprintSalt() throws -> [UInt8]
+    /// Everything the planner needs about the applied state.
+    func loadActualState() throws -> ActualState
+    /// Cached compiled files by relative path, with diagnostics located in `displayPath(path)`.
+    func loadParseCache(displayPath: (String) -> String) throws -> [String: CompiledFile]
+    /// Commits one apply in one transaction; returns the new serial (unchanged when the
+    /// batch changes nothing).
+    func commit(_ batch: ApplyBatch) throws -> Int
+    /// Suspends a channel outside git; returns the new serial.
+    func suspend(channel: String, reason: String, by user: String, at date: Date) throws -> Int
+    /// Lifts a suspension; returns the new serial.
+    func resume(channel: String, by user: String, at date: Date) throws -> Int
+    /// Revisions, newest first, restricted to one address when given.
+    func history(address: String?, limit: Int?) throws -> [HistoryEntry]
+    /// Status facts of the applied channels (all, or one).
+    func channelStates(named name: String?) throws -> [ChannelState]
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import SyndicCore
+import SyndicStore
+
+/// `syndic status`: what the state says about the channels.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show channel status, suspension, credentials and next fire times.",
+        discussion: "Exit 1 when CHANNEL is not in the state.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "One channel (default: all).")
+    var channel: String?
+
+    func run() throws {
+        let store = try options.openStore()
+        do {
+            let states = try store.channelStates(named: channel)
+            let serial = try store.currentSerial()
+            Output.print(StatusView(states: states, serial: serial, now: Clock.now(), detailed: channel != nil).render())
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import SyndicCore
+import SyndicEngine
+
+/// `syndic validate`: checks every file and prints every problem.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the configuration and list every problem as file:line:column.",
+        discussion: "Exit 0 when there is no error (warnings allowed), 1 otherwise.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let store = try options.openStore()
+        let loaded: Reconciler.Loaded
+        do {
+            loaded = try options.reconciler(store: store).load()
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+        let diagnostics = loaded.validated.diagnostics
+        for diagnostic in diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        let resources = loaded.validated.resources.count
+        if errors > 0 {
+            Output.error("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+            throw ExitCode(1)
+        }
+        Output.print("\(loaded.files.count) file\(loaded.files.count == 1 ? "" : "s"), \(resources) resource\(resources == 1 ? "" : "s"): valid\(warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
+    }
+}
