@@ -33,8 +33,7 @@ let package = Package(
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
-        .testTarget(name: "SyndicCLITests", dependencies: ["syndic"],
-                    resources: [.copy("Fixtures"), .copy("Golden")]),
+        .testTarget(name: "SyndicCLITests", dependencies: ["syndic"], exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,14 +22,19 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         configuration.foreignKeysEnabled = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try StateMigrations.migrator.migrate(pool)
-            try pool.write { db in
+            // Readers never wait for a running apply: the write happens only on a new state.
+            let migrator = StateMigrations.migrator
+            if try !pool.read(migrator.hasCompletedMigrations) { try migrator.migrate(pool) }
+            let hasSalt = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'salt'") != nil
+            }
+            if !hasSalt { try pool.write { db in
                 if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'salt'") == nil {
                     let salt = (0..<32).map { _ in UInt8.random(in: 0...255) }.hexString
                     try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('salt', ?), ('serial', '0')",
                                    arguments: [salt])
                 }
-            }
+            } }
         } catch let error as DatabaseError {
             throw StoreError.unavailable(path: path, reason: error.message ?? "\(error)")
         }

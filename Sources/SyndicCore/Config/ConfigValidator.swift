@@ -32,7 +32,7 @@ public enum ConfigValidator {
                 }
                 if !reference.allowedTypes.isEmpty, !reference.allowedTypes.contains(target.type) {
                     diagnostics.append(.error(
-                        "\(reference.path): \"\(reference.name)\" is a \(target.type) \(reference.kind.addressPrefix); expected \(reference.allowedTypes.joined(separator: ", "))",
+                        "\(reference.path): \"\(reference.name)\" is \(Article.a(target.type)) \(reference.kind.addressPrefix); expected \(reference.allowedTypes.joined(separator: ", "))",
                         at: reference.location ?? resource.location))
                 }
             }

@@ -57,12 +57,10 @@ public enum DocumentCompiler {
             location: documentLocation, nameLocation: nameLocation, labels: labels,
             specJSON: CanonicalJSON.string(specValue), secrets: walker.secrets,
             references: walker.references, locations: walker.locations)
-        var problems = walker.diagnostics
-        if !problems.hasErrors || specValue["type"] != nil {
-            problems += ResourceRules.check(resource, spec: specValue)
-        }
-        diagnostics += problems
-        return problems.hasErrors ? nil : resource
+        diagnostics += walker.diagnostics
+        if specValue["type"] != nil { diagnostics += ResourceRules.check(resource, spec: specValue) }
+        // Returned even with errors, so that references and names are still checked across files.
+        return resource
     }
 
     /// A located diagnostic for a Yams parse error.

@@ -39,8 +39,9 @@ enum ResourceRules {
                 error("\"\(key)\" does not apply to a \(type) connection", at: key,
                       hint: "\(type) takes \(keys.allowed.joined(separator: ", "))")
             }
-            for key in keys.required where spec[key] == nil {
-                error("a \(type) connection needs \"\(key)\"", at: "type")
+            // A key that is written but invalid was reported already.
+            for key in keys.required where spec[key] == nil && resource.locations[key] == nil {
+                error("\(Article.a(type)) connection needs \"\(key)\"", at: "type")
             }
             if type == "sftp", spec["password"] == nil, spec["privateKey"] == nil {
                 error("an sftp connection needs \"password\" or \"privateKey\"", at: "type")
@@ -79,7 +80,7 @@ enum ResourceRules {
                 error("a flat-file channel has no endpoint; it writes to products.export.storage", at: "endpoint")
             }
             if ["mirakl", "akeneo-api"].contains(type), endpoint == nil {
-                error("a \(type) channel needs an endpoint (the API base URL)", at: "type")
+                error("\(Article.a(type)) channel needs an endpoint (the API base URL)", at: "type")
             }
             if let endpoint { checkURL(endpoint, at: "endpoint") }
         }
@@ -93,7 +94,7 @@ enum ResourceRules {
                       hint: Suggestion.didYouMean(key, among: expected) ?? "\(type) takes \(takes)")
             }
             if active {
-                for key in expected where given[key] == nil {
+                for key in expected where given[key] == nil && resource.locations["credentials.\(key)"] == nil {
                     error("an active \(type) channel needs credentials.\(key)", at: "status")
                 }
             }
@@ -200,5 +201,14 @@ enum ResourceRules {
                 error("\(path) must not carry credentials; use the secret fields", at: path)
             }
         }
+    }
+}
+
+/// English indefinite articles for type names in messages.
+enum Article {
+    /// "a mirakl", "an ftp", "an amazon-seller".
+    static func a(_ word: String) -> String {
+        let vowelSound = ["a", "e", "i", "o", "u"].contains(where: word.hasPrefix) || ["ftp", "ftps", "sftp"].contains(word)
+        return (vowelSound ? "an " : "a ") + word
     }
 }

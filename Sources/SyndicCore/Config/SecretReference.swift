@@ -3,6 +3,28 @@ public enum SecretReference: Hashable, Sendable, Codable, CustomStringConvertibl
     case env(String)
     case file(String)
 
+    private enum CodingKeys: String, CodingKey {
+        case env, file
+    }
+
+    /// Decodes the stored form `{"env": NAME}` or `{"file": PATH}`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let name = try container.decodeIfPresent(String.self, forKey: .env) {
+            self = .env(name)
+        } else {
+            self = .file(try container.decode(String.self, forKey: .file))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .env(let name): try container.encode(name, forKey: .env)
+        case .file(let path): try container.encode(path, forKey: .file)
+        }
+    }
+
     /// The stored form: `{"env": NAME}` or `{"file": PATH}`.
     public var value: Value {
         switch self {

@@ -26,13 +26,15 @@ struct Apply: ParsableCommand {
     var lockTimeout: Double = 0
 
     func run() throws {
-        let store = try options.openStore()
+        // The lock comes first: opening a new state writes to it.
         let lock: StateLock
         do {
-            lock = try StateLock(statePath: store.path, timeout: lockTimeout, holder: "syndic apply by \(Actor.current())")
+            lock = try StateLock(statePath: options.statePath, timeout: lockTimeout,
+                                 holder: "syndic apply by \(Actor.current())")
         } catch {
             throw Failure.exit("\(error)")
         }
+        let store = try options.openStore()
         defer { withExtendedLifetime(lock) {} }
         let reconciler = options.reconciler(store: store)
         do {

@@ -56,7 +56,7 @@ struct PlanMarkdownView {
         case .delete: mark = "-"
         default: mark = "!"
         }
-        var lines = ["\(mark) \(change.action.symbol) \(change.address) (\(change.action.rawValue))"]
+        var lines = ["\(mark) \(change.address) (\(change.action.rawValue))"]
         for field in change.fields {
             if change.action == .create {
                 lines.append("+     \(field.path) = \(field.after ?? "")")
