@@ -7,9 +7,12 @@ import SyndicStore
 /// plan, a full apply and a no-op plan, in process, against a fresh SQLite state.
 /// Usage: syndic-bench reconcile [N]   (build with -c release)
 
+/// Prints a line at once (standard output is a pipe in CI).
+func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.first == "reconcile" else {
-    print("usage: syndic-bench reconcile [CHANNELS]")
+    say("usage: syndic-bench reconcile [CHANNELS]")
     exit(64)
 }
 let count = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
@@ -18,16 +21,16 @@ let configDirectory = root + "/channels"
 try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: root) }
 
-print("generating \(count) channel files in \(configDirectory)")
+say("generating \(count) channel files in \(configDirectory)")
 let bytes = BenchmarkFixtures.write(channels: count, into: configDirectory)
-print(String(format: "  %.1f MB of YAML", Double(bytes) / 1_048_576))
+say(String(format: "  %.1f MB of YAML", Double(bytes) / 1_048_576))
 setenv("BENCH_MIRAKL_KEY", "bench-secret-value", 1)
 
 func time<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try body()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "%-34@ %8.3f s", label as NSString, seconds))
+    say(String(format: "%-34@ %8.3f s", label as NSString, seconds))
     return result
 }
 
@@ -37,10 +40,12 @@ let reconciler = Reconciler(directory: ConfigDirectory(path: configDirectory), s
 let loaded = try time("validate (cold, no cache)") { try reconciler.load(useCache: false) }
 precondition(!loaded.validated.hasErrors, "generated configuration has errors: \(loaded.validated.diagnostics.prefix(3))")
 let full = try time("plan (empty state)") { try reconciler.plan() }
-print("  \(full.plan.changes.count) changes")
-_ = try time("apply (\(count) new channels)") {
-    try reconciler.apply(try reconciler.plan(), confirmedDeletes: [], user: "bench")
-}
+say("  \(full.plan.changes.count) changes")
+let applyStart = DispatchTime.now().uptimeNanoseconds
+let planned = try time("  apply: plan") { try reconciler.plan() }
+_ = try time("  apply: commit") { try reconciler.apply(planned, confirmedDeletes: [], user: "bench") }
+say(String(format: "%-34@ %8.3f s", "apply (\(count) new channels)" as NSString,
+           Double(DispatchTime.now().uptimeNanoseconds - applyStart) / 1e9))
 let noop = try time("plan (no-op, after apply)") { try reconciler.plan() }
 precondition(!noop.plan.hasChanges, "the no-op plan has changes")
 
@@ -59,5 +64,5 @@ do {
     try peer.run()
     peer.waitUntilExit()
 } catch {
-    print("peer: python3 with PyYAML not available (\(error))")
+    say("peer: python3 with PyYAML not available (\(error))")
 }

@@ -24,11 +24,18 @@ public enum Applier {
                           user: user, gitCommit: planned.git?.display, configDigest: planned.loaded.configDigest, at: date)
     }
 
-    /// One history row per field of each change (one row for changes without fields).
+    /// One history row per changed field and schedule (one row for a create, and for changes
+    /// without fields).
     static func history(of plan: Plan) -> [HistoryChange] {
         var rows: [HistoryChange] = []
         for change in plan.changes {
             let action = change.action.rawValue
+            // A create sets every field: one row says so, and later rows show what changed since.
+            if change.action == .create {
+                rows.append(HistoryChange(address: change.address, action: action, field: nil, before: nil,
+                                          after: "\(change.fields.count) fields"))
+                continue
+            }
             for field in change.fields {
                 rows.append(HistoryChange(address: change.address, action: action, field: field.path,
                                           before: field.before, after: field.after))

@@ -166,19 +166,25 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 }
             }
         }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO resource (kind, name, type, spec, labels, source_file, created_serial, updated_serial)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (kind, name) DO UPDATE SET type = excluded.type, spec = excluded.spec,
+              labels = excluded.labels, source_file = excluded.source_file, updated_serial = excluded.updated_serial
+            """)
         for resource in batch.upserts {
-            let existing = try ResourceRecord.filter(ResourceRecord.Columns.kind == resource.kind.rawValue
-                                                     && ResourceRecord.Columns.name == resource.name).fetchOne(db)
-            try ResourceRecord(kind: resource.kind.rawValue, name: resource.name, type: resource.type,
-                               spec: resource.specJSON, labels: resource.labelsJSON, sourceFile: resource.sourceFile,
-                               createdSerial: existing?.createdSerial ?? serial, updatedSerial: serial).save(db)
+            try upsert.execute(arguments: [resource.kind.rawValue, resource.name, resource.type, resource.specJSON,
+                                           resource.labelsJSON, resource.sourceFile, serial, serial])
             try writeFingerprints(batch.fingerprints[resource.address] ?? [:], for: resource, at: batch.at, db: db)
         }
         try RevisionRecord(serial: serial, operation: "apply", at: batch.at, user: batch.user,
                            gitCommit: batch.gitCommit, configDigest: batch.configDigest).insert(db)
-        for (position, change) in batch.changes.enumerated() {
-            try RevisionChangeRecord(serial: serial, position: position, address: change.address, action: change.action,
-                                     field: change.field, before: change.before, after: change.after).insert(db)
+        let change = try db.cachedStatement(sql: """
+            INSERT INTO revision_change (serial, position, address, action, field, before, after)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (position, row) in batch.changes.enumerated() {
+            try change.execute(arguments: [serial, position, row.address, row.action, row.field, row.before, row.after])
         }
         try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(serial)])
     }
@@ -186,25 +192,37 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     /// Keeps fingerprints that did not change (with their status), resets rotated ones.
     private func writeFingerprints(_ wanted: [String: String], for resource: AppliedResource, at date: Date,
                                    db: Database) throws {
-        let current = try CredentialRecord.filter(CredentialRecord.Columns.kind == resource.kind.rawValue
-                                                  && CredentialRecord.Columns.name == resource.name).fetchAll(db)
-        for record in current where wanted[record.path] == nil { try record.delete(db) }
-        for (path, fingerprint) in wanted {
-            if let record = current.first(where: { $0.path == path }), record.fingerprint == fingerprint { continue }
-            try CredentialRecord(kind: resource.kind.rawValue, name: resource.name, path: path, fingerprint: fingerprint,
-                                 status: "unknown", statusMessage: nil, changedAt: date).save(db)
+        let current = try Row.fetchAll(db.cachedStatement(sql: "SELECT path, fingerprint FROM credential WHERE kind = ? AND name = ?"),
+                                       arguments: [resource.kind.rawValue, resource.name])
+        var had: [String: String] = [:]
+        for row in current { had[row["path"]] = row["fingerprint"] }
+        let remove = try db.cachedStatement(sql: "DELETE FROM credential WHERE kind = ? AND name = ? AND path = ?")
+        for path in had.keys where wanted[path] == nil {
+            try remove.execute(arguments: [resource.kind.rawValue, resource.name, path])
+        }
+        let write = try db.cachedStatement(sql: """
+            INSERT INTO credential (kind, name, path, fingerprint, status, status_message, changed_at)
+            VALUES (?, ?, ?, ?, 'unknown', NULL, ?)
+            ON CONFLICT (kind, name, path) DO UPDATE SET fingerprint = excluded.fingerprint,
+              status = 'unknown', status_message = NULL, changed_at = excluded.changed_at
+            """)
+        for (path, fingerprint) in wanted where had[path] != fingerprint {
+            try write.execute(arguments: [resource.kind.rawValue, resource.name, path, fingerprint, date])
         }
     }
 
     private static func replaceParseCache(_ files: [CompiledFile], db: Database) throws {
         try db.execute(sql: "DELETE FROM source_file")
-        for file in files {
-            try SourceFileRecord(path: file.relativePath, digest: file.digest,
-                                 diagnostics: Diagnostic.cacheJSON(file.diagnostics)).insert(db)
-            for (position, resource) in file.resources.enumerated() {
-                try SourceResourceRecord(path: file.relativePath, position: position, kind: resource.kind.rawValue,
-                                         name: resource.name, type: resource.type, labels: resource.labelsJSON,
-                                         spec: resource.specJSON, facts: resource.cacheFacts).insert(db)
+        let file = try db.cachedStatement(sql: "INSERT INTO source_file (path, digest, diagnostics) VALUES (?, ?, ?)")
+        let resource = try db.cachedStatement(sql: """
+            INSERT INTO source_resource (path, position, kind, name, type, labels, spec, facts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for compiled in files {
+            try file.execute(arguments: [compiled.relativePath, compiled.digest, Diagnostic.cacheJSON(compiled.diagnostics)])
+            for (position, item) in compiled.resources.enumerated() {
+                try resource.execute(arguments: [compiled.relativePath, position, item.kind.rawValue, item.name, item.type,
+                                                 item.labelsJSON, item.specJSON, item.cacheFacts])
             }
         }
     }

@@ -184,15 +184,12 @@ public struct Planner: Sendable {
     func times(_ schedule: Schedule, zone: String) -> ScheduledTimes {
         let timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
         let dates = ScheduleCalculator(timeZone: timeZone).nextFireTimes(schedule, after: now, count: Planner.fireTimesShown)
-        return ScheduledTimes(schedule: schedule.summary, next: dates.map { Planner.timestamp($0, zone: zone) })
+        return ScheduledTimes(schedule: schedule.summary, next: dates.map { Timestamp.iso($0, zone: timeZone) })
     }
 
     /// ISO 8601 with the zone's offset: `2026-11-24T02:30:00+01:00`.
     public static func timestamp(_ date: Date, zone: String) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        Timestamp.iso(date, zone: zone)
     }
 
     /// The first 8 hex digits of a fingerprint: enough to tell two apart, nothing to reverse.

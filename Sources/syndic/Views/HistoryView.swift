@@ -22,6 +22,8 @@ struct HistoryView {
                     if change.before != nil || change.after != nil {
                         line += ": \(change.before ?? "(none)") -> \(change.after ?? "(none)")"
                     }
+                } else if let after = change.after {
+                    line += "  (\(after))"
                 }
                 lines.append(line)
             }
