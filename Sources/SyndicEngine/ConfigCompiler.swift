@@ -9,15 +9,25 @@ public enum ConfigCompiler {
         var results = [CompiledFile?](repeating: nil, count: files.count)
         var misses: [Int] = []
         for (index, file) in files.enumerated() {
-            if let cached = cache[file.relativePath], cached.digest == file.digest {
+            if let cached = cache[file.relativePath], cached.digest == cacheKey(file) {
                 results[index] = cached
             } else {
                 misses.append(index)
             }
         }
-        let compiled = Parallel.map(misses.map { files[$0] }) { DocumentCompiler.compile($0) }
+        let compiled = Parallel.map(misses.map { files[$0] }) { file in
+            var compiled = DocumentCompiler.compile(file)
+            compiled.digest = cacheKey(file)
+            return compiled
+        }
         for (slot, index) in misses.enumerated() { results[index] = compiled[slot] }
         return results.map { $0! }
+    }
+
+    /// The parse-cache key of a file: its digest under this version of the checks, so that
+    /// an upgrade re-checks files that did not change.
+    static func cacheKey(_ file: ConfigFile) -> String {
+        "\(DocumentCompiler.rulesVersion):\(file.digest)"
     }
 
     /// A digest of the whole configuration: every file's path and digest.

@@ -15,6 +15,8 @@ public struct PlanDocument: Codable, Sendable, Equatable {
     public var configDigest: String
     public var fingerprintsDigest: String
     public var gitCommit: String?
+    /// Whether the configuration directory had uncommitted changes.
+    public var gitDirty: Bool?
     public var summary: [String: Int]
     public var changes: [Change]
     public var diagnostics: [Diagnostic]
@@ -27,6 +29,7 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         case configDigest = "config_digest"
         case fingerprintsDigest = "fingerprints_digest"
         case gitCommit = "git_commit"
+        case gitDirty = "git_dirty"
         case summary, changes, diagnostics, notes
     }
 
@@ -37,6 +40,7 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         configDigest = planned.loaded.configDigest
         fingerprintsDigest = planned.fingerprintsDigest
         gitCommit = planned.git?.commit
+        gitDirty = planned.git?.dirty
         summary = Dictionary(uniqueKeysWithValues: planned.plan.summary.map { ($0.action.rawValue, $0.count) })
         changes = planned.plan.changes
         diagnostics = planned.plan.diagnostics

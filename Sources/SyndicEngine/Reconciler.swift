@@ -26,8 +26,14 @@ public struct Reconciler: Sendable {
 
     /// Reads and validates the configuration, reusing the state's parse cache.
     public func load(useCache: Bool = true) throws -> Loaded {
-        let files = try directory.readFiles()
         let cache = useCache ? try store.loadParseCache(displayPath: directory.displayPath) : [:]
+        return try Reconciler.load(directory, cache: cache, secrets: secrets)
+    }
+
+    /// Reads and validates a configuration directory with a given parse cache.
+    public static func load(_ directory: ConfigDirectory, cache: [String: CompiledFile],
+                            secrets: SecretResolver) throws -> Loaded {
+        let files = try directory.readFiles()
         let compiled = ConfigCompiler.compile(files, cache: cache)
         let validated = ConfigValidator.validate(compiled, probe: secrets.probe)
         return Loaded(files: files, compiled: compiled, validated: validated,

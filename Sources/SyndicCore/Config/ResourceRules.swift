@@ -36,7 +36,7 @@ enum ResourceRules {
         mutating func checkConnection() {
             guard let type = spec["type"]?.stringValue, let keys = ResourceSchemas.connectionKeys[type] else { return }
             for key in (spec.objectValue ?? [:]).keys.sorted() where key != "type" && !keys.allowed.contains(key) {
-                error("\"\(key)\" does not apply to a \(type) connection", at: key,
+                error("\"\(key)\" does not apply to \(Article.a(type)) connection", at: key,
                       hint: "\(type) takes \(keys.allowed.joined(separator: ", "))")
             }
             // A key that is written but invalid was reported already.
@@ -90,7 +90,7 @@ enum ResourceRules {
             let given = spec["credentials"]?.objectValue ?? [:]
             for key in given.keys.sorted() where !expected.contains(key) {
                 let takes = expected.isEmpty ? "no credentials" : expected.joined(separator: ", ")
-                error("credentials.\(key) does not apply to a \(type) channel", at: "credentials.\(key)",
+                error("credentials.\(key) does not apply to \(Article.a(type)) channel", at: "credentials.\(key)",
                       hint: Suggestion.didYouMean(key, among: expected) ?? "\(type) takes \(takes)")
             }
             if active {

@@ -49,6 +49,12 @@ public struct ScheduleChange: Hashable, Sendable, Codable {
     public var before: ScheduledTimes?
     public var after: ScheduledTimes?
 
+    enum CodingKeys: String, CodingKey {
+        case job
+        case timeZone = "time_zone"
+        case before, after
+    }
+
     public init(job: JobKind, timeZone: String, before: ScheduledTimes?, after: ScheduledTimes?) {
         self.job = job
         self.timeZone = timeZone

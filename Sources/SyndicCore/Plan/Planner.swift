@@ -27,7 +27,8 @@ public struct Planner: Sendable {
         }
         let removed = actual.resources.values.filter { !desiredAddresses.contains($0.address) }
         for applied in removed.sorted(by: Planner.deleteOrder) {
-            changes.append(delete(applied, data: actual.ownedData[applied.name] ?? []))
+            let data = applied.kind == .channel ? actual.ownedData[applied.name] ?? [] : []
+            changes.append(delete(applied, data: data))
         }
         return Plan(changes: changes, diagnostics: diagnostics, notes: notes(actual: actual, desired: desiredAddresses))
     }
@@ -85,7 +86,7 @@ public struct Planner: Sendable {
             rotate.fields = rotated.map {
                 FieldChange(path: $0, before: "fingerprint " + Planner.short(had[$0]!), after: "fingerprint " + Planner.short(wanted[$0]!))
             }
-            rotate.notes.append("cached tokens are dropped and the credential status resets")
+            rotate.notes.append("the credential status resets to unknown; jobs use the new value from their next run")
             changes.append(rotate)
         }
         return changes.sorted { Planner.actionRank($0.action) < Planner.actionRank($1.action) }
@@ -144,7 +145,8 @@ public struct Planner: Sendable {
         var on: [ScheduleChange] = [], off: [ScheduleChange] = [], paths: [String] = []
         for job in JobKind.allCases {
             let was = before[job], will = after[job]
-            guard was != will || (was != nil && oldZone != newZone) else { continue }
+            let movedByZone = oldZone != newZone && was.map { times($0, zone: oldZone).next != times($0, zone: newZone).next } == true
+            guard was != will || movedByZone else { continue }
             paths.append(ChannelJobs.controllingPaths[job]!)
             let change = ScheduleChange(job: job, timeZone: newZone,
                                         before: was.map { times($0, zone: oldZone) },

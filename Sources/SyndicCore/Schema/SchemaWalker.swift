@@ -113,9 +113,13 @@ struct SchemaWalker {
             }
             if let value = walk(valueNode, field.node, path: childPath) { members[key] = value }
         }
-        for field in object.fields where field.required && !seen.contains(field.name) {
-            let at = path.isEmpty ? "" : "\(path): "
-            error("\(at)missing required key \"\(field.name)\"", node)
+        let at = path.isEmpty ? "" : "\(path): "
+        for field in object.fields where field.required {
+            if !seen.contains(field.name) {
+                error("\(at)missing required key \"\(field.name)\"", node)
+            } else if members[field.name] == nil, let valueNode = mapping[field.name], valueNode.isNull {
+                error("\(at)required key \"\(field.name)\" has no value", valueNode)
+            }
         }
         return .object(members)
     }

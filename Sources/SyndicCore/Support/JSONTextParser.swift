@@ -115,6 +115,9 @@ struct JSONTextParser {
                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
                         index += 2
                         let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else {
+                            throw Failure(offset: index, message: "unpaired surrogate in \\u escape")
+                        }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     out.unicodeScalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")

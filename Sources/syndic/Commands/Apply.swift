@@ -44,10 +44,10 @@ struct Apply: ParsableCommand {
                 let saved = try PlanDocument.read(from: data, path: planFile)
                 if let reason = saved.staleness(against: planned) { throw StalePlan(reason: reason) }
             }
-            for diagnostic in planned.plan.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
             let unknown = Set(confirmDelete).subtracting(planned.plan.deletedChannels).sorted()
             for name in unknown { Output.error("warning: --confirm-delete \(name): the plan does not delete channel \(name)") }
             guard planned.plan.hasChanges else {
+                for diagnostic in planned.plan.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
                 _ = try reconciler.apply(planned, confirmedDeletes: Set(confirmDelete), user: Actor.current())
                 Output.print("No changes. The state matches the configuration (serial \(planned.serial)).")
                 return

@@ -15,6 +15,10 @@ struct History: ParsableCommand {
     @Option(name: .long, help: "Show at most N revisions.")
     var limit: Int?
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() throws {
         let store = try options.openStore()
         let address = resource.map { $0.contains(".") ? $0 : Address.of(.channel, $0) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SyndicCore
 import SyndicEngine
 
@@ -11,10 +12,13 @@ struct Validate: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let store = try options.openStore()
         let loaded: Reconciler.Loaded
         do {
-            loaded = try options.reconciler(store: store).load()
+            // Validation needs no state: an existing one only speeds it up with its parse cache.
+            let directory = ConfigDirectory(path: options.dir)
+            let cache = FileManager.default.fileExists(atPath: options.statePath)
+                ? try options.openStore().loadParseCache(displayPath: directory.displayPath) : [:]
+            loaded = try Reconciler.load(directory, cache: cache, secrets: SecretResolver())
         } catch {
             throw Failure.exit("\(error)")
         }

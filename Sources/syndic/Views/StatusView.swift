@@ -15,7 +15,7 @@ struct StatusView {
         var rows = [["CHANNEL", "TYPE", "STATUS", "CREDENTIALS", "NEXT RUN"]]
         for state in states {
             let spec = try? state.resource.channelSpec()
-            let next = nextRun(spec).map { "\($0.job.rawValue) \($0.time)" } ?? "-"
+            let next = state.suspension != nil ? "- (suspended)" : nextRun(spec).map { "\($0.job.rawValue) \($0.time)" } ?? "-"
             rows.append([state.resource.name, state.resource.type, status(state, spec), credentials(state), next])
         }
         return Table.render(rows) + "\n\nserial \(serial)"
