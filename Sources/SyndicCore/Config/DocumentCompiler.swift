@@ -44,7 +44,10 @@ public enum DocumentCompiler {
         let specValue = kind == nil ? nil : document?["spec"]
         let nameLocation = walker.locations["metadata.name"]
         let documentLocation = walker.location(of: root)
-        guard let kind, let name = document?.value(at: "metadata.name")?.stringValue, let specValue else {
+        // A name that failed its pattern still names the resource, so the spec is checked too.
+        let writtenName = mapping["metadata"]?["name"]?.scalar?.string
+        guard let kind, let name = document?.value(at: "metadata.name")?.stringValue ?? writtenName,
+              let specValue else {
             diagnostics += walker.diagnostics
             return nil
         }

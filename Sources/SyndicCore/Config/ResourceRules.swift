@@ -141,11 +141,14 @@ enum ResourceRules {
             case .string(let text):
                 do { _ = try MappingExpression.parse(text) } catch { self.error("\(path): \(error.message)", at: path) }
             case .object(let object):
-                let sources = ["field", "attribute", "value"].filter { object[$0] != nil }
+                // Keys as written: one dropped for a bad value was reported already.
+                let sources = ["field", "attribute", "value"].filter {
+                    object[$0] != nil || resource.locations["\(path).\($0)"] != nil
+                }
                 if sources.count != 1 {
                     error("\(path): the object form takes exactly one of field, attribute or value", at: path)
                 }
-                if object["attribute"] == nil {
+                if sources.contains("attribute") == false {
                     for key in ["locale", "scope", "currency", "unit"] where object[key] != nil {
                         error("\(path).\(key) applies only with attribute", at: "\(path).\(key)")
                     }

@@ -1,0 +1,90 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+import Testing
+@testable import SyndicEngine
+
+struct PlanDocumentTests {
+    @Test func freshPlanIsNotStale() throws {
+        let workspace = try EngineWorkspace()
+        let document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        #expect(document.staleness(against: try workspace.reconciler().plan()) == nil)
+    }
+
+    @Test func serialChangeMakesASavedPlanStale() throws {
+        let workspace = try EngineWorkspace()
+        try workspace.apply()
+        let document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        #expect(document.serial == 1)
+        _ = try workspace.store.suspend(channel: "feed", reason: "outage", by: "ops", at: EngineWorkspace.now)
+        #expect(document.staleness(against: try workspace.reconciler().plan())
+                == "the state changed since the plan was made (serial 1 -> 2)")
+    }
+
+    @Test func configChangeMakesASavedPlanStale() throws {
+        let workspace = try EngineWorkspace()
+        let document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        try workspace.write("mirakl_fr.yaml", EngineWorkspace.mirakl(schedule: "04:00"))
+        #expect(document.staleness(against: try workspace.reconciler().plan())
+                == "the configuration files changed since the plan was made")
+    }
+
+    @Test func newFileMakesASavedPlanStale() throws {
+        let workspace = try EngineWorkspace()
+        let document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        try workspace.write("more/notes.yaml", "# only a comment\n")
+        #expect(document.staleness(against: try workspace.reconciler().plan())
+                == "the configuration files changed since the plan was made")
+    }
+
+    @Test func secretChangeMakesASavedPlanStale() throws {
+        let workspace = try EngineWorkspace()
+        let document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        let planned = try workspace.reconciler(environment: ["MIRAKL_FR_KEY": "another value"]).plan()
+        #expect(document.staleness(against: planned) == "a secret's value changed since the plan was made")
+    }
+
+    @Test func serialIsCheckedBeforeConfigAndSecrets() throws {
+        let workspace = try EngineWorkspace()
+        let document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        try workspace.apply()
+        try workspace.write("mirakl_fr.yaml", EngineWorkspace.mirakl(schedule: "04:00"))
+        let planned = try workspace.reconciler(environment: ["MIRAKL_FR_KEY": "another value"]).plan()
+        #expect(document.staleness(against: planned) == "the state changed since the plan was made (serial 0 -> 1)")
+    }
+
+    @Test func savedPlanRoundTripsThroughJSON() throws {
+        let workspace = try EngineWorkspace()
+        let planned = try workspace.reconciler().plan()
+        let document = PlanDocument(planned, generatedAt: EngineWorkspace.now)
+        #expect(document.formatVersion == PlanDocument.currentFormatVersion)
+        #expect(document.generatedAt == "2026-03-27T12:00:00Z")
+        #expect(document.summary["create"] == 4)
+        #expect(document.summary["delete"] == 0)
+        #expect(document.configDigest == planned.loaded.configDigest)
+        #expect(document.fingerprintsDigest == planned.fingerprintsDigest)
+
+        let data = try document.encoded()
+        let read = try PlanDocument.read(from: data, path: "plan.json")
+        #expect(read == document)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys).isSuperset(of: ["format_version", "generated_at", "serial", "config_digest",
+                                                 "fingerprints_digest", "summary", "changes", "diagnostics", "notes"]))
+    }
+
+    @Test func otherFormatVersionsAndGarbageAreRefused() throws {
+        let workspace = try EngineWorkspace()
+        var document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)
+        document.formatVersion = "0"
+        #expect {
+            _ = try PlanDocument.read(from: try document.encoded(), path: "old.json")
+        } throws: { error in
+            "\(error)" == "stale plan: old.json has plan format 0; this syndic reads 1; nothing was applied. Run `syndic plan --out FILE` again, review it, then apply it"
+        }
+        #expect {
+            _ = try PlanDocument.read(from: Data("{}".utf8), path: "junk.json")
+        } throws: { error in
+            "\(error)".hasPrefix("stale plan: junk.json is not a syndic plan file (")
+        }
+    }
+}
