@@ -41,6 +41,7 @@ let loaded = try time("validate (cold, no cache)") { try reconciler.load(useCach
 precondition(!loaded.validated.hasErrors, "generated configuration has errors: \(loaded.validated.diagnostics.prefix(3))")
 let full = try time("plan (empty state)") { try reconciler.plan() }
 say("  \(full.plan.changes.count) changes")
+_ = time("  of which the planner alone") { Planner(now: Date()).plan(desired: full.desired, actual: .empty) }
 let applyStart = DispatchTime.now().uptimeNanoseconds
 let planned = try time("  apply: plan") { try reconciler.plan() }
 _ = try time("  apply: commit") { try reconciler.apply(planned, confirmedDeletes: [], user: "bench") }

@@ -355,6 +355,7 @@ struct SQLiteStateStoreTests {
         #expect(cached.resources == compiled.resources.map { resource in
             var withoutLocations = resource
             withoutLocations.locations = [:]
+            withoutLocations.spec = nil
             return withoutLocations
         })
         let channel = try #require(cached.resources.last)

@@ -17,13 +17,15 @@ public struct CompiledResource: Hashable, Sendable {
     public var labels: [String: String]
     /// Canonical JSON of the spec.
     public var specJSON: String
+    /// The spec value when the document was just parsed (saves re-reading `specJSON`).
+    public var spec: Value?
     public var secrets: [SecretField]
     public var references: [ResourceReference]
     /// Key path -> location, for a freshly parsed document; empty when read from the cache.
     public var locations: [String: SourceLocation]
 
     public init(kind: ResourceKind, name: String, type: String, file: String, location: SourceLocation?,
-                nameLocation: SourceLocation?, labels: [String: String], specJSON: String,
+                nameLocation: SourceLocation?, labels: [String: String], specJSON: String, spec: Value? = nil,
                 secrets: [SecretField], references: [ResourceReference], locations: [String: SourceLocation]) {
         self.kind = kind
         self.name = name
@@ -33,6 +35,7 @@ public struct CompiledResource: Hashable, Sendable {
         self.nameLocation = nameLocation
         self.labels = labels
         self.specJSON = specJSON
+        self.spec = spec
         self.secrets = secrets
         self.references = references
         self.locations = locations
@@ -47,7 +50,10 @@ public struct CompiledResource: Hashable, Sendable {
     }
 
     /// The spec as a value.
-    public func specValue() throws -> Value { try CanonicalJSON.parse(specJSON) }
+    public func specValue() throws -> Value {
+        if let spec { return spec }
+        return try CanonicalJSON.parse(specJSON)
+    }
 
     /// The typed channel spec (only for channels).
     public func channelSpec() throws -> ChannelSpec { try ValueDecoding.decode(ChannelSpec.self, fromJSON: specJSON) }

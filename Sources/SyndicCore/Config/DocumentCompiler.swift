@@ -13,7 +13,7 @@ public enum DocumentCompiler {
         var resources: [CompiledResource] = []
         var diagnostics: [Diagnostic] = []
         do {
-            let parser = try Parser(yaml: file.text, resolver: .basic)
+            let parser = try Parser(yaml: file.text, resolver: .basic, encoding: .utf8)
             while let root = try parser.nextRoot() {
                 if let resource = compileDocument(root, file: file.displayPath, diagnostics: &diagnostics) {
                     resources.append(resource)
@@ -58,7 +58,7 @@ public enum DocumentCompiler {
         let resource = CompiledResource(
             kind: kind, name: name, type: specValue["type"]?.stringValue ?? "", file: file,
             location: documentLocation, nameLocation: nameLocation, labels: labels,
-            specJSON: CanonicalJSON.string(specValue), secrets: walker.secrets,
+            specJSON: CanonicalJSON.string(specValue), spec: specValue, secrets: walker.secrets,
             references: walker.references, locations: walker.locations)
         diagnostics += walker.diagnostics
         if specValue["type"] != nil { diagnostics += ResourceRules.check(resource, spec: specValue) }

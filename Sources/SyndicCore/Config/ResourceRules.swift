@@ -65,11 +65,9 @@ enum ResourceRules {
             for path in ChannelJobs.schedulePaths {
                 guard let node = spec.value(at: path) else { continue }
                 do {
-                    _ = try ValueDecoding.decode(ChannelSpec.ScheduleSpec.self, from: node).parsed()
-                } catch let problem as ScheduleError {
-                    error("\(path): \(problem.message)", at: path)
+                    _ = try ChannelJobs.parse(node)
                 } catch {
-                    self.error("\(path): \(error)", at: path)
+                    self.error("\(path): \(error.message)", at: path)
                 }
             }
         }

@@ -21,19 +21,30 @@ public enum ChannelJobs {
         .shipmentImport: "orders.shipmentImport.schedule",
     ]
 
-    /// The schedule of every scheduled job of a channel. Schedules that fail to parse are
-    /// left out (validation reports them).
-    public static func schedules(of spec: ChannelSpec) -> [JobKind: Schedule] {
+    /// The schedule of every scheduled job of a channel, read from its spec value.
+    /// Schedules that fail to parse are left out (validation reports them).
+    public static func schedules(of spec: Value) -> [JobKind: Schedule] {
         var result: [JobKind: Schedule] = [:]
-        func add(_ job: JobKind, _ written: ChannelSpec.ScheduleSpec?) {
-            if let written, let schedule = try? written.parsed() { result[job] = schedule }
+        for (job, path) in controllingPaths {
+            guard let written = spec.value(at: path) else { continue }
+            switch job {
+            case .orderRetrieval: if written.boolValue == true { result[job] = retrievalInterval }
+            case .confirmationPush: if written.boolValue == true { result[job] = confirmationInterval }
+            default: if let schedule = try? parse(written) { result[job] = schedule }
+            }
         }
-        add(.productExport, spec.products?.export?.schedule)
-        add(.requirementsSync, spec.products?.requirementsSync?.schedule)
-        if spec.orders?.retrieval == true { result[.orderRetrieval] = retrievalInterval }
-        if spec.orders?.confirmations == true { result[.confirmationPush] = confirmationInterval }
-        add(.orderExport, spec.orders?.export?.schedule)
-        add(.shipmentImport, spec.orders?.shipmentImport?.schedule)
         return result
     }
+
+    /// Parses a written schedule (`{every}`, `{at, days}`, `{cron}`).
+    public static func parse(_ written: Value) throws(ScheduleError) -> Schedule {
+        try Schedule(every: written["every"]?.stringValue, at: written["at"]?.stringValue,
+                     days: written["days"]?.listValue?.compactMap(\.stringValue), cron: written["cron"]?.stringValue)
+    }
+
+    /// Whether a channel spec says `status: active` (inactive is the default, seed 000).
+    public static func isActive(_ spec: Value) -> Bool { spec["status"]?.stringValue == "active" }
+
+    /// The time zone a channel's schedules are read in.
+    public static func timeZone(of spec: Value) -> String { spec["timezone"]?.stringValue ?? "UTC" }
 }

@@ -36,19 +36,17 @@ public struct Planner: Sendable {
     // MARK: - Create and delete
 
     func create(_ resource: CompiledResource) -> Change {
-        var fields: [FieldChange] = []
-        if let spec = try? resource.specValue() {
-            fields = ValueFlattener.leaves(spec).map { FieldChange(path: $0.path, before: nil, after: $0.text) }
-        }
+        let spec = (try? resource.specValue()) ?? .object([:])
+        var fields = ValueFlattener.leaves(spec).map { FieldChange(path: $0.path, before: nil, after: $0.text) }
         fields += resource.labels.keys.sorted().map { FieldChange(path: "labels.\($0)", before: nil, after: resource.labels[$0]) }
         var change = Change(address: resource.address, kind: resource.kind, name: resource.name, action: .create,
                             fields: fields)
-        if resource.kind == .channel, let spec = try? resource.channelSpec() {
-            let zone = spec.timeZoneIdentifier
+        if resource.kind == .channel {
+            let zone = ChannelJobs.timeZone(of: spec)
             change.schedules = ChannelJobs.schedules(of: spec).sorted { $0.key < $1.key }.map {
                 ScheduleChange(job: $0.key, timeZone: zone, before: nil, after: times($0.value, zone: zone))
             }
-            if !spec.isActive, !change.schedules.isEmpty {
+            if !ChannelJobs.isActive(spec), !change.schedules.isEmpty {
                 change.notes.append("the channel is inactive: its schedules fire nothing until it is activated")
             }
         }
@@ -58,8 +56,8 @@ public struct Planner: Sendable {
     func delete(_ applied: AppliedResource, data: [DataCount]) -> Change {
         var change = Change(address: applied.address, kind: applied.kind, name: applied.name, action: .delete, data: data)
         if applied.kind == .channel {
-            if let spec = try? applied.channelSpec() {
-                let zone = spec.timeZoneIdentifier
+            if let spec = try? CanonicalJSON.parse(applied.specJSON) {
+                let zone = ChannelJobs.timeZone(of: spec)
                 change.schedules = ChannelJobs.schedules(of: spec).sorted { $0.key < $1.key }.map {
                     ScheduleChange(job: $0.key, timeZone: zone, before: times($0.value, zone: zone), after: nil)
                 }
@@ -100,10 +98,12 @@ public struct Planner: Sendable {
         var changes: [Change] = []
         var handled: Set<String> = []
 
-        if resource.kind == .channel, let old = try? applied.channelSpec(), let new = try? resource.channelSpec() {
-            if old.isActive != new.isActive {
-                var change = make(new.isActive ? .activate : .deactivate)
-                change.fields = [FieldChange(path: "status", before: old.status ?? "inactive", after: new.status ?? "inactive")]
+        if resource.kind == .channel, let old = try? CanonicalJSON.parse(applied.specJSON),
+           let new = try? resource.specValue() {
+            if ChannelJobs.isActive(old) != ChannelJobs.isActive(new) {
+                var change = make(ChannelJobs.isActive(new) ? .activate : .deactivate)
+                change.fields = [FieldChange(path: "status", before: old["status"]?.stringValue ?? "inactive",
+                                             after: new["status"]?.stringValue ?? "inactive")]
                 changes.append(change)
                 handled.insert("status")
             }
@@ -112,7 +112,7 @@ public struct Planner: Sendable {
             if !scheduled.isEmpty {
                 var change = make(.schedule)
                 change.schedules = scheduled
-                if !new.isActive { change.notes.append("the channel is inactive: its schedules fire nothing until it is activated") }
+                if !ChannelJobs.isActive(new) { change.notes.append("the channel is inactive: its schedules fire nothing until it is activated") }
                 changes.append(change)
             }
             if !unscheduled.isEmpty {
@@ -137,11 +137,11 @@ public struct Planner: Sendable {
 
     /// Jobs whose schedule turns on or changes, jobs whose schedule turns off, and the spec
     /// paths those changes account for.
-    private func scheduleChanges(old: ChannelSpec, new: ChannelSpec)
+    private func scheduleChanges(old: Value, new: Value)
         -> (on: [ScheduleChange], off: [ScheduleChange], paths: [String]) {
         let before = ChannelJobs.schedules(of: old)
         let after = ChannelJobs.schedules(of: new)
-        let oldZone = old.timeZoneIdentifier, newZone = new.timeZoneIdentifier
+        let oldZone = ChannelJobs.timeZone(of: old), newZone = ChannelJobs.timeZone(of: new)
         var on: [ScheduleChange] = [], off: [ScheduleChange] = [], paths: [String] = []
         for job in JobKind.allCases {
             let was = before[job], will = after[job]
@@ -156,14 +156,14 @@ public struct Planner: Sendable {
         return (on, off, paths)
     }
 
-    private func deltaNotes(_ paths: [String], new: ChannelSpec) -> [String] {
+    private func deltaNotes(_ paths: [String], new: Value) -> [String] {
         let affectsOutput = ["products.mapping", "products.filter", "source.scope", "source.locales",
                              "products.export.valueSeparator"]
         let touched = affectsOutput.filter { prefix in paths.contains { $0 == prefix || $0.hasPrefix(prefix + ".") || $0.hasPrefix(prefix + "[") } }
         guard !touched.isEmpty else { return [] }
         let what = touched.contains("products.filter") ? "products newly matching the filter and every product whose mapped output changed"
             : "every product whose mapped output changed"
-        if new.products?.export?.delta == true {
+        if new.value(at: "products.export.delta")?.boolValue == true {
             return ["\(touched.joined(separator: ", ")) changed: the next delta export resends \(what)"]
         }
         return ["\(touched.joined(separator: ", ")) changed: the next export sends the new output (delta export is off, every export is full)"]

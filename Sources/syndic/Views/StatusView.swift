@@ -14,7 +14,7 @@ struct StatusView {
         if detailed, let state = states.first { return details(state) }
         var rows = [["CHANNEL", "TYPE", "STATUS", "CREDENTIALS", "NEXT RUN"]]
         for state in states {
-            let spec = try? state.resource.channelSpec()
+            let spec = try? CanonicalJSON.parse(state.resource.specJSON)
             let next = state.suspension != nil ? "- (suspended)" : nextRun(spec).map { "\($0.job.rawValue) \($0.time)" } ?? "-"
             rows.append([state.resource.name, state.resource.type, status(state, spec), credentials(state), next])
         }
@@ -22,7 +22,7 @@ struct StatusView {
     }
 
     private func details(_ state: ChannelState) -> String {
-        let spec = try? state.resource.channelSpec()
+        let spec = try? CanonicalJSON.parse(state.resource.specJSON)
         var lines = ["channel.\(state.resource.name)", "  type:        \(state.resource.type)",
                      "  status:      \(status(state, spec))"]
         if let suspension = state.suspension {
@@ -37,7 +37,7 @@ struct StatusView {
             lines.append("  warning: the marketplace rejected the credentials; rotate the secret and apply")
         }
         lines.append("  file:        \(state.resource.sourceFile)")
-        let zone = spec?.timeZoneIdentifier ?? "UTC"
+        let zone = spec.map(ChannelJobs.timeZone(of:)) ?? "UTC"
         let schedules = spec.map(ChannelJobs.schedules(of:)) ?? [:]
         if schedules.isEmpty {
             lines.append("  schedules:   none")
@@ -53,8 +53,8 @@ struct StatusView {
         return lines.joined(separator: "\n")
     }
 
-    private func status(_ state: ChannelState, _ spec: ChannelSpec?) -> String {
-        let base = spec?.isActive == true ? "active" : "inactive"
+    private func status(_ state: ChannelState, _ spec: Value?) -> String {
+        let base = spec.map(ChannelJobs.isActive) == true ? "active" : "inactive"
         return state.suspension == nil ? base : "\(base), suspended"
     }
 
@@ -69,13 +69,13 @@ struct StatusView {
         state.credentials.contains { $0.status == "invalid" }
     }
 
-    private func firesNothing(_ state: ChannelState, _ spec: ChannelSpec?) -> Bool {
-        state.suspension != nil || spec?.isActive != true
+    private func firesNothing(_ state: ChannelState, _ spec: Value?) -> Bool {
+        state.suspension != nil || spec.map(ChannelJobs.isActive) != true
     }
 
-    private func nextRun(_ spec: ChannelSpec?) -> (job: JobKind, time: String)? {
-        guard let spec, spec.isActive else { return nil }
-        let zone = spec.timeZoneIdentifier
+    private func nextRun(_ spec: Value?) -> (job: JobKind, time: String)? {
+        guard let spec, ChannelJobs.isActive(spec) else { return nil }
+        let zone = ChannelJobs.timeZone(of: spec)
         let calculator = ScheduleCalculator(timeZone: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!)
         var best: (job: JobKind, date: Date)?
         for (job, schedule) in ChannelJobs.schedules(of: spec).sorted(by: { $0.key < $1.key }) {
