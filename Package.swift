@@ -30,10 +30,14 @@ let package = Package(
         .executableTarget(name: "SyndicBenchmarks", dependencies: [
             "SyndicCore", "SyndicStore", "SyndicEngine",
         ], path: "Benchmarks/SyndicBenchmarks"),
+        // A worker binary with probe jobs that live in the tests, for multi-process tests of
+        // the runtime (nothing shipped pretends to be a flow).
+        .executableTarget(name: "syndic-test-worker", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"],
+                          path: "Tests/TestWorker"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
-        .testTarget(name: "SyndicCLITests", dependencies: ["syndic"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker"], exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

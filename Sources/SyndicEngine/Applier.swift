@@ -16,11 +16,19 @@ public enum Applier {
             !touched.contains(resource.address)
                 && planned.actual.resources[resource.address].map { $0.sourceFile != resource.file } == true
         }.map { (kind: $0.kind, name: $0.name, sourceFile: $0.file) }
+        var jobSchedules: [String: [JobKind: JobScheduleEntry]] = [:]
+        for resource in planned.desired.resources where resource.kind == .channel && touched.contains(resource.address) {
+            guard let spec = try? resource.specValue() else { continue }
+            let zone = ChannelJobs.timeZone(of: spec)
+            jobSchedules[resource.name] = ChannelJobs.schedules(of: spec).mapValues {
+                JobScheduleEntry(schedule: $0, timeZone: zone)
+            }
+        }
         let deletions = plan.changes.filter { $0.action == .delete }.map { (kind: $0.kind, name: $0.name) }
         var fingerprints: [String: [String: String]] = [:]
         for resource in upserts { fingerprints[resource.address] = planned.desired.fingerprints[resource.address] ?? [:] }
         return ApplyBatch(expectedSerial: planned.serial, upserts: upserts, deletions: deletions,
-                          fingerprints: fingerprints, relocated: relocated, changes: history(of: plan), cache: planned.loaded.compiled,
+                          fingerprints: fingerprints, relocated: relocated, jobSchedules: jobSchedules, changes: history(of: plan), cache: planned.loaded.compiled,
                           user: user, gitCommit: planned.git?.display, configDigest: planned.loaded.configDigest, at: date)
     }
 

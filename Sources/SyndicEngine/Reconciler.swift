@@ -56,7 +56,10 @@ public struct Reconciler: Sendable {
     public func plan() throws -> Planned {
         let loaded = try load()
         if loaded.validated.hasErrors { throw ValidationFailed(diagnostics: loaded.validated.diagnostics) }
-        let actual = try store.loadActualState()
+        var actual = try store.loadActualState()
+        let wanted = Set(loaded.validated.resources.map(\.address))
+        let removedChannels = actual.resources.values.filter { $0.kind == .channel && !wanted.contains($0.address) }
+        actual.ownedData = try store.ownedData(ofChannels: removedChannels.map(\.name))
         let salt = try store.fingerprintSalt()
         let desired = DesiredState(resources: loaded.validated.resources,
                                    fingerprints: secrets.fingerprints(of: loaded.validated.resources, salt: salt))
@@ -65,12 +68,29 @@ public struct Reconciler: Sendable {
                        git: GitInfo.of(directory: directory.path))
     }
 
-    /// Applies a plan in one transaction. Channel deletes must be confirmed by name.
-    public func apply(_ planned: Planned, confirmedDeletes: Set<String>, user: String) throws -> Int {
-        let unconfirmed = planned.plan.deletedChannels.filter { !confirmedDeletes.contains($0) }
+    /// Applies a plan in one transaction. Channel deletes must be confirmed by name; before
+    /// a channel's data goes, its queued runs are canceled and its running runs are asked to
+    /// stop and waited for (up to `stopTimeout` seconds).
+    public func apply(_ planned: Planned, confirmedDeletes: Set<String>, user: String,
+                      stopTimeout: TimeInterval = 120) throws -> Int {
+        let deleted = planned.plan.deletedChannels
+        let unconfirmed = deleted.filter { !confirmedDeletes.contains($0) }
         if !unconfirmed.isEmpty { throw DeleteNotConfirmed(channels: unconfirmed, plan: planned.plan) }
+        if !deleted.isEmpty { try stopRuns(ofChannels: deleted, timeout: stopTimeout) }
         let batch = Applier.batch(for: planned, user: user, at: now)
         return try store.commit(batch)
+    }
+
+    /// Cancels queued runs and waits until no run of these channels holds a live lease.
+    private func stopRuns(ofChannels channels: [String], timeout: TimeInterval) throws {
+        _ = try store.cancelRuns(ofChannels: channels, now: Date())
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let live = try store.liveRuns(ofChannels: channels, now: Date())
+            if live.isEmpty { return }
+            if Date() >= deadline { throw RunsStillRunning(runs: live, timeout: timeout) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
     }
 }
 
@@ -83,6 +103,17 @@ public struct ValidationFailed: Error, CustomStringConvertible {
     }
 }
 
+/// Runs of channels being deleted did not stop in time; nothing was applied.
+public struct RunsStillRunning: Error, CustomStringConvertible {
+    public let runs: [RunInfo]
+    public let timeout: TimeInterval
+
+    public var description: String {
+        let list = runs.map { "run \($0.id) (\($0.channel) \($0.job.rawValue), worker \($0.leaseOwner ?? "?"))" }
+        return "runs of the channels being deleted did not stop within \(Int(timeout)) s: \(list.joined(separator: ", ")); nothing was applied. Retry once they have stopped"
+    }
+}
+
 /// A plan deletes channels that were not confirmed with `--confirm-delete`.
 public struct DeleteNotConfirmed: Error, CustomStringConvertible {
     public let channels: [String]
@@ -92,7 +123,7 @@ public struct DeleteNotConfirmed: Error, CustomStringConvertible {
         var lines = ["the plan deletes \(channels.count == 1 ? "a channel" : "channels") with all \(channels.count == 1 ? "its" : "their") data; nothing was applied."]
         for name in channels {
             let data = plan.changes.first { $0.action == .delete && $0.name == name && $0.kind == .channel }?.data ?? []
-            let counts = data.map { "\($0.count) \($0.label)" }.joined(separator: ", ")
+            let counts = data.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
             lines.append("  channel.\(name)\(counts.isEmpty ? "" : ": \(counts)")")
         }
         lines.append("To confirm, type the name\(channels.count == 1 ? "" : "s"): " +

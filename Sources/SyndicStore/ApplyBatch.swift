@@ -11,6 +11,8 @@ public struct ApplyBatch: Sendable {
     public var fingerprints: [String: [String: String]]
     /// Unchanged resources whose file moved: their source path is updated without a revision.
     public var relocated: [(kind: ResourceKind, name: String, sourceFile: String)]
+    /// The scheduled jobs of every upserted channel (an absent job is unscheduled).
+    public var jobSchedules: [String: [JobKind: JobScheduleEntry]]
     /// History rows, in plan order.
     public var changes: [HistoryChange]
     /// The parse cache to keep after this apply (replaces the previous one).
@@ -23,6 +25,7 @@ public struct ApplyBatch: Sendable {
     public init(expectedSerial: Int, upserts: [AppliedResource], deletions: [(kind: ResourceKind, name: String)],
                 fingerprints: [String: [String: String]],
                 relocated: [(kind: ResourceKind, name: String, sourceFile: String)] = [],
+                jobSchedules: [String: [JobKind: JobScheduleEntry]] = [:],
                 changes: [HistoryChange], cache: [CompiledFile],
                 user: String, gitCommit: String?, configDigest: String, at: Date) {
         self.expectedSerial = expectedSerial
@@ -30,6 +33,7 @@ public struct ApplyBatch: Sendable {
         self.deletions = deletions
         self.fingerprints = fingerprints
         self.relocated = relocated
+        self.jobSchedules = jobSchedules
         self.changes = changes
         self.cache = cache
         self.user = user
@@ -82,4 +86,15 @@ public struct CredentialState: Hashable, Sendable {
     public var status: String
     public var message: String?
     public var changedAt: Date
+}
+
+/// A job's schedule and the zone it is read in, as apply stores it.
+public struct JobScheduleEntry: Hashable, Sendable {
+    public var schedule: Schedule
+    public var timeZone: String
+
+    public init(schedule: Schedule, timeZone: String) {
+        self.schedule = schedule
+        self.timeZone = timeZone
+    }
 }

@@ -24,5 +24,9 @@ public struct ChannelOwnedTable: Sendable, Hashable {
         ChannelOwnedTable(table: "credential", label: "credential fingerprints", channelColumn: "name",
                           condition: "kind = 'Channel'"),
         ChannelOwnedTable(table: "suspension", label: "suspensions"),
+        ChannelOwnedTable(table: "job_schedule", label: "job schedules"),
+        ChannelOwnedTable(table: "run", label: "runs"),
+        ChannelOwnedTable(table: "run_log", label: "run log lines"),
+        ChannelOwnedTable(table: "event", label: "events"),
     ]
 }

@@ -78,29 +78,52 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 state.suspensions[suspension.channel] = Suspension(reason: suspension.reason, by: suspension.suspendedBy,
                                                                    at: suspension.suspendedAt)
             }
-            state.ownedData = try Self.ownedDataCounts(db, channels: state.resources.values
-                .filter { $0.kind == .channel }.map(\.name))
             return state
         }
     }
 
-    /// Per channel, one count per channel-owned table (zeros included).
-    static func ownedDataCounts(_ db: Database, channels: [String]) throws -> [String: [DataCount]] {
-        var counts: [String: [String: Int]] = [:]
-        for table in ChannelOwnedTable.all {
-            let condition = table.condition.map { "WHERE \($0)" } ?? ""
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(table.channelColumn) AS channel, COUNT(*) AS n FROM \(table.table) \(condition) GROUP BY 1
-                """)
-            for row in rows { counts[row["channel"], default: [:]][table.table] = row["n"] }
+    public func resource(_ kind: ResourceKind, named name: String) throws -> AppliedResource? {
+        try pool.read { db in
+            try ResourceRecord.filter(ResourceRecord.Columns.kind == kind.rawValue && ResourceRecord.Columns.name == name)
+                .fetchOne(db).map(Self.applied)
         }
-        var result: [String: [DataCount]] = [:]
-        for channel in channels {
-            result[channel] = ChannelOwnedTable.all.map {
-                DataCount(label: $0.label, count: counts[channel]?[$0.table] ?? 0)
+    }
+
+    public func resources(_ kind: ResourceKind) throws -> [AppliedResource] {
+        try pool.read { db in
+            try ResourceRecord.filter(ResourceRecord.Columns.kind == kind.rawValue).order(ResourceRecord.Columns.name)
+                .fetchAll(db).map(Self.applied)
+        }
+    }
+
+    public func suspension(ofChannel channel: String) throws -> Suspension? {
+        try pool.read { db in
+            try SuspensionRecord.fetchOne(db, key: channel).map {
+                Suspension(reason: $0.reason, by: $0.suspendedBy, at: $0.suspendedAt)
             }
         }
-        return result
+    }
+
+    static func applied(_ record: ResourceRecord) -> AppliedResource {
+        AppliedResource(kind: ResourceKind(rawValue: record.kind) ?? .channel, name: record.name, type: record.type,
+                        specJSON: record.spec, labelsJSON: record.labels, sourceFile: record.sourceFile)
+    }
+
+    public func ownedData(ofChannels channels: [String]) throws -> [String: [DataCount]] {
+        guard !channels.isEmpty else { return [:] }
+        return try pool.read { db in
+            var result: [String: [DataCount]] = [:]
+            for channel in channels {
+                result[channel] = try ChannelOwnedTable.all.map { table in
+                    let condition = table.condition.map { " AND \($0)" } ?? ""
+                    let count = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM \(table.table) WHERE \(table.channelColumn) = ?\(condition)
+                        """, arguments: [channel]) ?? 0
+                    return DataCount(label: table.label, count: count)
+                }
+            }
+            return result
+        }
     }
 
     public func loadParseCache(displayPath: (String) -> String) throws -> [String: CompiledFile] {
@@ -176,6 +199,9 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             try upsert.execute(arguments: [resource.kind.rawValue, resource.name, resource.type, resource.specJSON,
                                            resource.labelsJSON, resource.sourceFile, serial, serial])
             try writeFingerprints(batch.fingerprints[resource.address] ?? [:], for: resource, at: batch.at, db: db)
+        }
+        for channel in batch.jobSchedules.keys.sorted() {
+            try Self.syncSchedules(db, channel: channel, wanted: batch.jobSchedules[channel]!, now: batch.at)
         }
         try RevisionRecord(serial: serial, operation: "apply", at: batch.at, user: batch.user,
                            gitCommit: batch.gitCommit, configDigest: batch.configDigest).insert(db)

@@ -73,6 +73,61 @@ enum StateMigrations {
                 t.primaryKey(["path", "position"])
             }
         }
+        migrator.registerMigration("v2-runtime") { db in
+            try db.create(table: "job_schedule") { t in
+                t.column("channel", .text).notNull()
+                t.column("job", .text).notNull()
+                t.column("schedule", .text).notNull()
+                t.column("time_zone", .text).notNull()
+                t.column("next_due", .datetime).notNull()
+                t.column("last_slot", .datetime)
+                t.primaryKey(["channel", "job"])
+            }
+            try db.create(index: "job_schedule_next_due", on: "job_schedule", columns: ["next_due"])
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("channel", .text).notNull()
+                t.column("job", .text).notNull()
+                t.column("trigger", .text).notNull()
+                t.column("dry_run", .boolean).notNull()
+                t.column("full", .boolean).notNull()
+                t.column("slot", .datetime)
+                t.column("status", .text).notNull()
+                t.column("attempt", .integer).notNull()
+                t.column("max_attempts", .integer).notNull()
+                t.column("not_before", .datetime).notNull()
+                t.column("queued_at", .datetime).notNull()
+                t.column("started_at", .datetime)
+                t.column("finished_at", .datetime)
+                t.column("lease_owner", .text)
+                t.column("lease_expires_at", .datetime)
+                t.column("cancel_requested", .boolean).notNull().defaults(to: false)
+                t.column("counts", .text).notNull().defaults(to: "{}")
+                t.column("report", .text)
+                t.column("error", .text)
+            }
+            try db.create(index: "run_claim", on: "run", columns: ["status", "not_before"])
+            try db.create(index: "run_channel_job", on: "run", columns: ["channel", "job", "status"])
+            try db.create(table: "run_log") { t in
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("channel", .text).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("level", .text).notNull()
+                t.column("message", .text).notNull()
+                t.primaryKey(["run_id", "seq"])
+            }
+            try db.create(index: "run_log_channel", on: "run_log", columns: ["channel"])
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("channel", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("run_id", .integer)
+                t.column("at", .datetime).notNull()
+                t.column("delivered", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

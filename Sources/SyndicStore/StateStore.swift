@@ -3,13 +3,22 @@ import SyndicCore
 
 /// The state behind intention-named operations. SQLite today; the interface is narrow
 /// enough for a PostgreSQL store later.
-public protocol StateStore: Sendable {
+public protocol StateStore: RunQueue, Sendable {
     /// The current serial (0 before the first apply).
     func currentSerial() throws -> Int
     /// The salt of secret fingerprints, created with the state.
     func fingerprintSalt() throws -> [UInt8]
-    /// Everything the planner needs about the applied state.
+    /// Everything the planner needs about the applied state (owned-data counts excepted:
+    /// `ownedData(ofChannels:)` gives them for the channels a plan deletes).
     func loadActualState() throws -> ActualState
+    /// One applied resource.
+    func resource(_ kind: ResourceKind, named name: String) throws -> AppliedResource?
+    /// Every applied resource of a kind.
+    func resources(_ kind: ResourceKind) throws -> [AppliedResource]
+    /// Whether a channel is suspended (and why).
+    func suspension(ofChannel channel: String) throws -> Suspension?
+    /// Per channel, how many rows of each channel-owned table a delete would remove.
+    func ownedData(ofChannels channels: [String]) throws -> [String: [DataCount]]
     /// Cached compiled files by relative path, with diagnostics located in `displayPath(path)`.
     func loadParseCache(displayPath: (String) -> String) throws -> [String: CompiledFile]
     /// Commits one apply in one transaction; returns the new serial (unchanged when the

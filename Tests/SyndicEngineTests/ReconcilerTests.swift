@@ -172,7 +172,7 @@ struct ReconcilerTests {
         } catch let refused as DeleteNotConfirmed {
             #expect(refused.description == """
                 the plan deletes a channel with all its data; nothing was applied.
-                  channel.feed: 0 credential fingerprints, 1 suspensions
+                  channel.feed: credential fingerprints 0, suspensions 1, job schedules 0, runs 0, run log lines 0, events 0
                 To confirm, type the name: --confirm-delete feed
                 """)
         }

@@ -48,3 +48,17 @@ public enum ChannelJobs {
     /// The time zone a channel's schedules are read in.
     public static func timeZone(of spec: Value) -> String { spec["timezone"]?.stringValue ?? "UTC" }
 }
+
+extension ChannelJobs {
+    /// The jobs a channel can run at all (scheduled or manually), from its spec.
+    public static func available(in spec: Value) -> [JobKind] {
+        var jobs: [JobKind] = []
+        if spec["source"] != nil, spec.value(at: "products.mapping") != nil { jobs.append(.productExport) }
+        if spec["type"]?.stringValue == "mirakl" { jobs.append(.requirementsSync) }
+        if spec.value(at: "orders.retrieval")?.boolValue == true { jobs.append(.orderRetrieval) }
+        if spec.value(at: "orders.confirmations")?.boolValue == true { jobs.append(.confirmationPush) }
+        if spec.value(at: "orders.export") != nil { jobs.append(.orderExport) }
+        if spec.value(at: "orders.shipmentImport") != nil { jobs.append(.shipmentImport) }
+        return jobs
+    }
+}

@@ -17,6 +17,11 @@ struct GlobalOptions: ParsableArguments {
         state ?? ProcessInfo.processInfo.environment["SYNDIC_STATE"] ?? ".syndic/state.sqlite"
     }
 
+    /// Where jobs keep files (dry-run exports): `work/` next to the state database.
+    var workDirectory: URL {
+        URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent("work")
+    }
+
     /// Opens the state store.
     func openStore() throws -> SQLiteStateStore {
         let store = try SQLiteStateStore(path: statePath)
@@ -41,6 +46,11 @@ enum Clock {
         }
         return Date()
     }
+}
+
+extension Timestamp {
+    /// The current time in UTC, for worker log lines.
+    static func now() -> String { iso(Date(), zone: "UTC") }
 }
 
 /// Who is acting, for history: `SYNDIC_USER`, else the login name.

@@ -73,7 +73,7 @@ struct PlanMarkdownView {
             }
         }
         if !change.data.isEmpty {
-            lines.append("-     data deleted with it: " + change.data.map { "\($0.count) \($0.label)" }.joined(separator: ", "))
+            lines.append("-     data deleted with it: " + change.data.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
         }
         lines += change.notes.map { "#     \($0)" }
         return lines

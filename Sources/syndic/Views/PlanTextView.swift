@@ -57,7 +57,7 @@ struct PlanTextView {
             }
         }
         if !change.data.isEmpty {
-            let counts = change.data.map { "\($0.count) \($0.label)" }.joined(separator: ", ")
+            let counts = change.data.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
             lines.append("      data deleted with it: \(counts)")
         }
         lines += change.notes.map { style.dim("      # \($0)") }

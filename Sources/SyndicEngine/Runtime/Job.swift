@@ -1,0 +1,80 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+
+/// One data flow that a worker runs for one channel: product export, requirements sync,
+/// order retrieval, order export, shipment import, confirmation push.
+///
+/// A job must be idempotent: a run whose worker died is retried by another worker. It
+/// checks `context.checkCancellation()` between units of work so that a channel delete or a
+/// shutdown stops it promptly.
+public protocol Job: Sendable {
+    /// The job kind this implementation runs.
+    var kind: JobKind { get }
+    /// Runs once; throws to fail the attempt (the runtime retries with backoff).
+    func run(_ context: JobContext) async throws -> JobResult
+}
+
+/// What a finished job reports: counts ("exported": 120) and a human-readable report.
+public struct JobResult: Hashable, Sendable {
+    public var counts: [String: Int]
+    public var report: String
+
+    public init(counts: [String: Int] = [:], report: String) {
+        self.counts = counts
+        self.report = report
+    }
+}
+
+/// Everything a job gets from the runtime: the channel, the run, a logger, progress.
+public struct JobContext: Sendable {
+    public let run: RunInfo
+    /// The channel as applied.
+    public let channel: AppliedResource
+    /// The channel's spec value.
+    public let spec: Value
+    /// The connections the state holds, by name.
+    public let connections: [String: AppliedResource]
+    public let log: RunLogger
+    /// Reports progress (done, total if known); shown on a terminal by `syndic run --wait`.
+    public let progress: @Sendable (Int, Int?) -> Void
+    /// The directory for files a job keeps (dry-run exports), under the state directory.
+    public let workDirectory: URL
+    /// The time source.
+    public let now: @Sendable () -> Date
+
+    public init(run: RunInfo, channel: AppliedResource, spec: Value, connections: [String: AppliedResource],
+                log: RunLogger, progress: @escaping @Sendable (Int, Int?) -> Void, workDirectory: URL,
+                now: @escaping @Sendable () -> Date) {
+        self.run = run
+        self.channel = channel
+        self.spec = spec
+        self.connections = connections
+        self.log = log
+        self.progress = progress
+        self.workDirectory = workDirectory
+        self.now = now
+    }
+
+    /// Throws `CancellationError` when the run must stop.
+    public func checkCancellation() throws { try Task.checkCancellation() }
+}
+
+/// The job implementations a worker can run, by kind.
+public struct JobRegistry: Sendable {
+    private var jobs: [JobKind: any Job] = [:]
+
+    public init(_ jobs: [any Job] = []) {
+        for job in jobs { self.jobs[job.kind] = job }
+    }
+
+    /// The implementation of `kind`, if this build has one.
+    public func job(_ kind: JobKind) -> (any Job)? { jobs[kind] }
+
+    /// The kinds this registry can run (a worker claims only these).
+    public var kinds: Set<JobKind> { Set(jobs.keys) }
+
+    /// The registry of the shipped flows. The data flows (product export, requirements sync,
+    /// order jobs) register here as they land; until then a worker claims nothing.
+    public static let shipped = JobRegistry([])
+}

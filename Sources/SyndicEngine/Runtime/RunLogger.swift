@@ -1,0 +1,49 @@
+import Foundation
+import SyndicStore
+
+/// Collects a run's log lines and writes them to the state in batches.
+///
+/// With the channel's `logs.minimal` on (seed 003) only warnings, errors and the summary are
+/// kept; every item is kept otherwise.
+public final class RunLogger: @unchecked Sendable {
+    private let queue: any RunQueue
+    private let runID: Int64
+    private let minimal: Bool
+    private let lock = NSLock()
+    private var pending: [RunLogLine] = []
+    private var written = 0
+
+    public init(queue: any RunQueue, runID: Int64, minimal: Bool) {
+        self.queue = queue
+        self.runID = runID
+        self.minimal = minimal
+    }
+
+    /// An item-level line (dropped with `logs.minimal`).
+    public func info(_ message: String) { append("info", message, keepWhenMinimal: false) }
+    /// A warning (always kept).
+    public func warning(_ message: String) { append("warning", message, keepWhenMinimal: true) }
+    /// An error (always kept).
+    public func error(_ message: String) { append("error", message, keepWhenMinimal: true) }
+    /// The summary line of a run (always kept).
+    public func summary(_ message: String) { append("summary", message, keepWhenMinimal: true) }
+
+    /// Writes pending lines to the state.
+    public func flush() {
+        let lines: [RunLogLine] = lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+        try? queue.appendLogs(runID: runID, lines: lines)
+    }
+
+    private func append(_ level: String, _ message: String, keepWhenMinimal: Bool) {
+        if minimal && !keepWhenMinimal { return }
+        let full: Bool = lock.withLock {
+            written += 1
+            pending.append(RunLogLine(seq: written, at: Date(), level: level, message: message))
+            return pending.count >= 500
+        }
+        if full { flush() }
+    }
+}

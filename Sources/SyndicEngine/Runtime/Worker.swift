@@ -1,0 +1,139 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+
+/// The worker: ticks the scheduler, claims due runs under leases and executes them, up to
+/// `concurrency` at once. Several workers (processes) can share one state.
+///
+/// `stop()` (SIGTERM, SIGINT) stops claiming, lets running jobs finish within the grace
+/// period, then gives the remaining runs back to the queue.
+public actor Worker {
+    public let name: String
+    private let store: any StateStore
+    private let registry: JobRegistry
+    private let options: WorkerOptions
+    private let executor: RunExecutor
+    private let report: @Sendable (String) -> Void
+    private var running: [Int64: (task: Task<Void, Never>, release: RunExecutor.Release)] = [:]
+    private var stopping = false
+    private var lastPurge = Date.distantPast
+    private var wake: CheckedContinuation<Void, Never>?
+
+    public init(store: any StateStore, registry: JobRegistry, options: WorkerOptions, workDirectory: URL,
+                name: String = Worker.defaultName(), report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.name = name
+        self.store = store
+        self.registry = registry
+        self.options = options
+        self.report = report
+        executor = RunExecutor(store: store, registry: registry, worker: name, lease: options.lease,
+                               workDirectory: workDirectory)
+    }
+
+    /// `host:pid`, unique per process.
+    public static func defaultName() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// Runs until `stop()` (or, with `once`, until what was due has run). Returns the number
+    /// of runs executed.
+    @discardableResult
+    public func run() async -> Int {
+        var executed = 0
+        report("worker \(name) started: concurrency \(options.concurrency), jobs \(registry.kinds.map(\.rawValue).sorted().joined(separator: ", ").nonEmpty ?? "none in this build")")
+        while !stopping {
+            let now = Date()
+            do {
+                let queued = try store.enqueueDueRuns(now: now, planner: DueJobPlanner(), retry: .standard)
+                if !queued.isEmpty { report("scheduled runs \(queued.map(String.init).joined(separator: ", "))") }
+                if now.timeIntervalSince(lastPurge) >= options.purgeInterval {
+                    lastPurge = now
+                    let removed = try store.purgeExpiredRuns(now: now, defaultRetainDays: options.defaultRetainDays)
+                    if removed > 0 { report("removed \(removed) runs past their retention") }
+                }
+                var claimed = 0
+                while running.count < options.concurrency, !stopping,
+                      let run = try store.claimRun(jobs: registry.kinds, runID: nil, worker: name, lease: options.lease,
+                                                   now: Date(), retry: .standard) {
+                    start(run)
+                    claimed += 1
+                    executed += 1
+                }
+                if options.once && claimed == 0 && running.isEmpty { break }
+            } catch {
+                report("worker error: \(error)")
+            }
+            await pause()
+        }
+        await drain()
+        report("worker \(name) stopped")
+        return executed
+    }
+
+    /// Asks the worker to stop: no new claims; running jobs get the grace period.
+    public func stop() {
+        stopping = true
+        wake?.resume()
+        wake = nil
+    }
+
+    // MARK: - Internals
+
+    private func start(_ run: RunInfo) {
+        report("run \(run.id): \(run.channel) \(run.job.rawValue) attempt \(run.attempt) started")
+        let release = RunExecutor.Release()
+        let executor = self.executor
+        let task = Task {
+            let finished = await executor.execute(run, release: release)
+            await self.finished(run, finished)
+        }
+        running[run.id] = (task, release)
+    }
+
+    private func finished(_ run: RunInfo, _ result: RunInfo?) {
+        running[run.id] = nil
+        let status = result.map { "\($0.status.rawValue)\($0.status == .queued ? " (retry \($0.attempt) of \($0.maxAttempts))" : "")" }
+            ?? "given back"
+        report("run \(run.id): \(run.channel) \(run.job.rawValue) \(status)")
+        wake?.resume()
+        wake = nil
+    }
+
+    /// Sleeps for the poll interval, or until a run finishes or `stop()` is called.
+    private func pause() async {
+        let interval = options.pollInterval
+        let sleeper = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+            await self?.wakeUp()
+        }
+        await withCheckedContinuation { continuation in
+            if stopping { continuation.resume() } else { wake = continuation }
+        }
+        sleeper.cancel()
+    }
+
+    private func wakeUp() {
+        wake?.resume()
+        wake = nil
+    }
+
+    /// Waits up to the grace period for running jobs, then gives the rest back.
+    private func drain() async {
+        guard !running.isEmpty else { return }
+        report("waiting up to \(Int(options.grace)) s for \(running.count) running job\(running.count == 1 ? "" : "s")")
+        let deadline = Date().addingTimeInterval(options.grace)
+        while !running.isEmpty && Date() < deadline {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        for (id, entry) in running {
+            report("run \(id): giving it back to the queue")
+            entry.release.request()
+        }
+        for entry in running.values { await entry.task.value }
+    }
+}
+
+extension String {
+    /// nil for an empty string.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import SyndicCore
+import SyndicEngine
+import SyndicStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `syndic run`: queues a job of a channel now.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Queue a job of a channel now (with --wait: run it here and print its report).",
+        discussion: """
+            Allowed while a schedule is on. Refused on an inactive or suspended channel, except \
+            a dry-run export (--dry-run, product-export only), which sends nothing. Exit 0 when \
+            queued (or, with --wait, when the run succeeded); 1 otherwise.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The channel.")
+    var channel: String
+
+    @Argument(help: "The job: \(JobKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var job: JobKind
+
+    @Flag(name: .long, help: "Build the export and its report, send nothing, move no watermark.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Force a full export even when delta export is on.")
+    var full = false
+
+    @Flag(name: .long, help: "Run it in this process and print the report.")
+    var wait = false
+
+    func run() async throws {
+        let store = try options.openStore()
+        let runs = ManualRuns(store: store, registry: .shipped)
+        let queued: RunInfo
+        do {
+            queued = try runs.enqueue(channel: channel, job: job, dryRun: dryRun, full: full, now: Clock.now())
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+        Output.print("Queued run \(queued.id): \(channel) \(job.rawValue)\(dryRun ? " (dry run)" : full ? " (full)" : "").")
+        guard wait else { return }
+        let terminal = isatty(STDERR_FILENO) == 1
+        do {
+            let finished = try await runs.runToCompletion(queued, workDirectory: options.workDirectory) { run, done, total in
+                guard terminal else { return }
+                let of = total.map { "/\($0)" } ?? ""
+                FileHandle.standardError.write(Data("\r\(run.channel) \(run.job.rawValue): \(done)\(of)".utf8))
+            }
+            if terminal { Output.error("") }
+            guard let (info, lines) = try store.run(id: finished.id) else { throw QueueError.unknownRun(finished.id) }
+            Output.print(RunView(run: info, lines: lines).render())
+            if info.status != .succeeded { throw ExitCode(1) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+    }
+}
+
+extension JobKind: ExpressibleByArgument {}
+extension RunStatus: ExpressibleByArgument {}

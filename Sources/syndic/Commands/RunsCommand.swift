@@ -1,0 +1,62 @@
+import ArgumentParser
+import SyndicCore
+import SyndicStore
+
+/// `syndic runs`: what ran, when, and how it went.
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List runs, or show one run with its report and log lines.",
+        subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self)
+
+    /// `syndic runs [CHANNEL]`.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Argument(help: "Only this channel.")
+        var channel: String?
+
+        @Option(name: .long, help: "Only this job.")
+        var job: JobKind?
+
+        @Option(name: .long, help: "Only this status: queued, running, succeeded, failed, canceled.")
+        var status: RunStatus?
+
+        @Option(name: .long, help: "At most N runs.")
+        var limit: Int = 50
+
+        func run() throws {
+            let store = try options.openStore()
+            do {
+                let runs = try store.runs(RunFilter(channel: channel, job: job, status: status, limit: max(1, limit)))
+                Output.print(RunsView(runs: runs).render())
+            } catch {
+                throw Failure.exit("\(error)")
+            }
+        }
+    }
+
+    /// `syndic runs show RUN_ID`.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one run: status, timings, counts, report, log lines.",
+                                                        discussion: "Exit 1 when there is no such run.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Argument(help: "The run id.")
+        var id: Int64
+
+        func run() throws {
+            let store = try options.openStore()
+            do {
+                guard let (run, lines) = try store.run(id: id) else { throw QueueError.unknownRun(id) }
+                Output.print(RunView(run: run, lines: lines).render())
+            } catch {
+                throw Failure.exit("\(error)")
+            }
+        }
+    }
+}
