@@ -51,9 +51,17 @@ enum BenchmarkFixtures {
                       schedule: {at: "0\(index % 6):30"}
                       delta: true
                       batchSize: 500
+                    requirementsSync:
+                      schedule: {at: "01:00", days: [sun]}
                   orders:
                     retrieval: true
                     confirmations: true
+                    export:
+                      schedule: {every: 15m}
+                      storage: {connection: outbox, folder: /orders/\(name)}
+                    shipmentImport:
+                      schedule: {every: 30m}
+                      storage: {connection: outbox, folder: /shipments/\(name)}
                   logs: {minimal: false, retainDays: 30}
 
                 """

@@ -20,6 +20,9 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
+        // WAL with synchronous=NORMAL: a crashed process never loses or tears a commit; only
+        // a power loss may roll back the last commits (docs/state.md).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // Readers never wait for a running apply: the write happens only on a new state.

@@ -18,9 +18,12 @@ extension SQLiteStateStore: RunQueue {
             var busy = Set(try Row.fetchAll(db, sql: "SELECT DISTINCT channel, job FROM run WHERE status IN ('queued', 'running')")
                 .map { "\($0["channel"] as String)/\($0["job"] as String)" })
             var queued: [Int64] = []
+            var decoded: [String: Schedule] = [:]
             for row in due {
-                let channel: String = row["channel"], jobName: String = row["job"]
-                guard let job = JobKind(rawValue: jobName), let schedule = ScheduleCoding.decode(row["schedule"]) else { continue }
+                let channel: String = row["channel"], jobName: String = row["job"], stored: String = row["schedule"]
+                // Many channels share a schedule: decode each text once per tick.
+                if decoded[stored] == nil { decoded[stored] = ScheduleCoding.decode(stored) }
+                guard let job = JobKind(rawValue: jobName), let schedule = decoded[stored] else { continue }
                 let scheduled = ScheduledJob(channel: channel, job: job, schedule: schedule, timeZone: row["time_zone"],
                                              nextDue: row["next_due"])
                 let key = "\(channel)/\(jobName)"

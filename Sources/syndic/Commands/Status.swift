@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyndicCore
+import SyndicEngine
 import SyndicStore
 
 /// `syndic status`: what the state says about the channels.
@@ -17,9 +18,9 @@ struct Status: ParsableCommand {
     func run() throws {
         let store = try options.openStore()
         do {
-            let states = try store.channelStates(named: channel)
+            let reports = try ChannelStatusReport.build(store: store, channel: channel, now: Clock.now())
             let serial = try store.currentSerial()
-            Output.print(StatusView(states: states, serial: serial, now: Clock.now(), detailed: channel != nil).render())
+            Output.print(StatusView(reports: reports, serial: serial, detailed: channel != nil).render())
         } catch {
             throw Failure.exit("\(error)")
         }
