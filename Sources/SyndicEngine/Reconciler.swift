@@ -83,9 +83,10 @@ public struct Reconciler: Sendable {
 
     /// Cancels queued runs and waits until no run of these channels holds a live lease.
     private func stopRuns(ofChannels channels: [String], timeout: TimeInterval) throws {
-        _ = try store.cancelRuns(ofChannels: channels, now: Date())
         let deadline = Date().addingTimeInterval(timeout)
         while true {
+            // Again on every pass: a run claimed meanwhile is asked to stop too.
+            _ = try store.cancelRuns(ofChannels: channels, now: Date())
             let live = try store.liveRuns(ofChannels: channels, now: Date())
             if live.isEmpty { return }
             if Date() >= deadline { throw RunsStillRunning(runs: live, timeout: timeout) }

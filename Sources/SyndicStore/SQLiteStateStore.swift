@@ -198,13 +198,24 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             ON CONFLICT (kind, name) DO UPDATE SET type = excluded.type, spec = excluded.spec,
               labels = excluded.labels, source_file = excluded.source_file, updated_serial = excluded.updated_serial
             """)
+        // Channels this apply activates start their schedules from now: slots they missed while
+        // inactive are not replayed.
+        var activated: Set<String> = []
+        let previous = try db.cachedStatement(sql: "SELECT spec FROM resource WHERE kind = 'Channel' AND name = ?")
+        for resource in batch.upserts where resource.kind == .channel {
+            guard let old = try String.fetchOne(previous, arguments: [resource.name]) else { continue }
+            let wasActive = (try? CanonicalJSON.parse(old)).map(ChannelJobs.isActive) ?? false
+            let isActive = (try? CanonicalJSON.parse(resource.specJSON)).map(ChannelJobs.isActive) ?? false
+            if isActive && !wasActive { activated.insert(resource.name) }
+        }
         for resource in batch.upserts {
             try upsert.execute(arguments: [resource.kind.rawValue, resource.name, resource.type, resource.specJSON,
                                            resource.labelsJSON, resource.sourceFile, serial, serial])
             try writeFingerprints(batch.fingerprints[resource.address] ?? [:], for: resource, at: batch.at, db: db)
         }
         for channel in batch.jobSchedules.keys.sorted() {
-            try Self.syncSchedules(db, channel: channel, wanted: batch.jobSchedules[channel]!, now: batch.at)
+            try Self.syncSchedules(db, channel: channel, wanted: batch.jobSchedules[channel]!, now: batch.at,
+                                   restart: activated.contains(channel))
         }
         try RevisionRecord(serial: serial, operation: "apply", at: batch.at, user: batch.user,
                            gitCommit: batch.gitCommit, configDigest: batch.configDigest).insert(db)
@@ -273,6 +284,8 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 throw StoreError.notSuspended(channel)
             }
             try suspension.delete(db)
+            // Slots missed while suspended are not replayed.
+            try Self.restartSchedules(db, channel: channel, now: date)
             let serial = try Self.serial(db) + 1
             try Self.recordOperation("resume", serial: serial, channel: channel, after: nil, user: user, at: date, db: db)
             return serial

@@ -118,4 +118,30 @@ import Testing
         #expect(show.stdout.contains("attempt 1 failed: probe failure on attempt 1; retrying at"))
         #expect(show.stdout.contains("next attempt at"))
     }
+
+    @Test func deletingAChannelStopsItsRunningJobFirst() throws {
+        let workspace = try RuntimeScenario.applied(2)
+        defer { workspace.remove() }
+        #expect(try workspace.syndic.run(["run", "shop_01", "product-export"]).status == 0)
+        let journal = workspace.root.appendingPathComponent("journal.txt")
+        let (worker, output) = try RuntimeScenario.startWorker(
+            workspace, arguments: ["--lease", "1", "--poll", "0.05"],
+            environment: ["PROBE_JOURNAL": journal.path, "PROBE_SLEEP_MS": "60000"])
+        #expect(RuntimeScenario.eventually(timeout: 20) { RuntimeScenario.journal(journal).contains { $0.first == "start" } })
+        let status = try workspace.syndic.run(["status", "shop_01"])
+        #expect(status.stdout.contains("running: run 1 product-export (manual, attempt 1 of 4)"))
+
+        try workspace.write("channels/all.yaml", RuntimeScenario.channels(1))
+        let started = Date()
+        let applied = try workspace.syndic.run(["apply", "--confirm-delete", "shop_01"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        // The job stopped at its next lease renewal instead of running its 60 seconds.
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(try workspace.syndic.run(["runs"]).stdout == "No runs.\n")
+        worker.terminate()
+        worker.waitUntilExit()
+        let log = String(decoding: output.wait(), as: UTF8.self)
+        #expect(log.contains("run 1: shop_01 product-export canceled"), "\(log)")
+        #expect(!RuntimeScenario.journal(journal).contains { $0.first == "end" })
+    }
 }

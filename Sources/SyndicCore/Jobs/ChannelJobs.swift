@@ -25,7 +25,8 @@ public enum ChannelJobs {
     /// Schedules that fail to parse are left out (validation reports them).
     public static func schedules(of spec: Value) -> [JobKind: Schedule] {
         var result: [JobKind: Schedule] = [:]
-        for (job, path) in controllingPaths {
+        let available = Set(available(in: spec))
+        for (job, path) in controllingPaths where available.contains(job) {
             guard let written = spec.value(at: path) else { continue }
             switch job {
             case .orderRetrieval: if written.boolValue == true { result[job] = retrievalInterval }
@@ -53,7 +54,7 @@ extension ChannelJobs {
     /// The jobs a channel can run at all (scheduled or manually), from its spec.
     public static func available(in spec: Value) -> [JobKind] {
         var jobs: [JobKind] = []
-        if spec["source"] != nil, spec.value(at: "products.mapping") != nil { jobs.append(.productExport) }
+        if spec["source"] != nil { jobs.append(.productExport) }
         if spec["type"]?.stringValue == "mirakl" { jobs.append(.requirementsSync) }
         if spec.value(at: "orders.retrieval")?.boolValue == true { jobs.append(.orderRetrieval) }
         if spec.value(at: "orders.confirmations")?.boolValue == true { jobs.append(.confirmationPush) }

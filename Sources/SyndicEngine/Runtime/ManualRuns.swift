@@ -46,7 +46,7 @@ public struct ManualRuns: Sendable {
             guard let (current, _) = try store.run(id: run.id) else { throw QueueError.unknownRun(run.id) }
             if current.status.isFinished { return current }
             if current.status == .queued, current.notBefore > Date() {
-                try await Task.sleep(nanoseconds: UInt64(min(1, current.notBefore.timeIntervalSinceNow) * 1e9))
+                try await Task.sleep(nanoseconds: UInt64(max(0, min(1, current.notBefore.timeIntervalSinceNow)) * 1e9))
                 continue
             }
             if let claimed = try store.claimRun(jobs: [run.job], runID: run.id, worker: executor.worker, lease: lease,

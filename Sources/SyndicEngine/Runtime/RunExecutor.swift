@@ -29,9 +29,28 @@ public struct RunExecutor: Sendable {
     public final class Release: @unchecked Sendable {
         private let lock = NSLock()
         private var released = false
+        private var onRequest: (@Sendable () -> Void)?
         public init() {}
-        public func request() { lock.withLock { released = true } }
+
+        /// Gives the run back: its job is cancelled at once.
+        public func request() {
+            let action: (@Sendable () -> Void)? = lock.withLock {
+                released = true
+                return onRequest
+            }
+            action?()
+        }
+
         var isRequested: Bool { lock.withLock { released } }
+
+        /// Sets what a request does (runs at once if a request came first).
+        func whenRequested(_ action: @escaping @Sendable () -> Void) {
+            let already: Bool = lock.withLock {
+                onRequest = action
+                return released
+            }
+            if already { action() }
+        }
     }
 
     /// Executes `run`; returns the run as recorded, or nil when the lease was lost or the run
@@ -59,11 +78,15 @@ public struct RunExecutor: Sendable {
                                  progress: { [progress] done, total in progress(run, done, total) },
                                  workDirectory: workDirectory, now: { Date() })
         let task = Task { try await job.run(context) }
+        release.whenRequested { task.cancel() }
         let watch = LeaseWatch()
-        let renewal = Task { await renewLease(run, task: task, watch: watch, release: release) }
+        // Renewal runs on its own queue, not on the cooperative pool, so jobs that block a
+        // pool thread (file or network I/O) can never starve it into losing the lease.
+        let renewal = LeaseRenewal(every: max(0.05, lease / 3)) { [self] in
+            renew(run, task: task, watch: watch, release: release)
+        }
         let result = await task.result
-        renewal.cancel()
-        _ = await renewal.result
+        renewal.stop()
         logger.flush()
         if watch.lost { return nil }
         if release.isRequested {
@@ -88,28 +111,23 @@ public struct RunExecutor: Sendable {
         try? store.finishRun(runID: run.id, worker: worker, outcome: outcome, now: Date(), retry: retry)
     }
 
-    /// Renews the lease every third of its length; stops the job when the run must stop or
-    /// is being given back.
-    private func renewLease(_ run: RunInfo, task: Task<JobResult, Error>, watch: LeaseWatch, release: Release) async {
-        let interval = max(0.05, lease / 3)
-        var lastRenewal = Date()
-        while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 50_000_000)
-            if Task.isCancelled { return }
-            if release.isRequested { task.cancel(); return }
-            guard Date().timeIntervalSince(lastRenewal) >= interval else { continue }
-            lastRenewal = Date()
-            switch (try? store.renewLease(runID: run.id, worker: worker, until: Date().addingTimeInterval(lease))) ?? .held {
-            case .held: continue
-            case .cancelRequested:
-                watch.cancel("its channel is being deleted")
-                task.cancel()
-                return
-            case .lost:
-                watch.loseLease()
-                task.cancel()
-                return
-            }
+    /// One renewal step; returns false when renewing should stop.
+    private func renew(_ run: RunInfo, task: Task<JobResult, Error>, watch: LeaseWatch, release: Release) -> Bool {
+        if release.isRequested {
+            task.cancel()
+            return false
+        }
+        switch (try? store.renewLease(runID: run.id, worker: worker, until: Date().addingTimeInterval(lease))) ?? .held {
+        case .held:
+            return true
+        case .cancelRequested:
+            watch.cancel("its channel is being deleted")
+            task.cancel()
+            return false
+        case .lost:
+            watch.loseLease()
+            task.cancel()
+            return false
         }
     }
 
@@ -123,5 +141,36 @@ public struct RunExecutor: Sendable {
         var cancelReason: String? { lock.withLock { reason } }
         func loseLease() { lock.withLock { isLost = true } }
         func cancel(_ why: String) { lock.withLock { reason = why } }
+    }
+
+    /// Calls a step on a private dispatch queue: every 50 ms while a release is pending, and
+    /// the lease renewal every `interval`.
+    final class LeaseRenewal: @unchecked Sendable {
+        private let timer: DispatchSourceTimer
+        private let queue = DispatchQueue(label: "syndic.lease-renewal")
+        private var stopped = false
+
+        init(every interval: TimeInterval, step: @escaping @Sendable () -> Bool) {
+            timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
+            timer.setEventHandler { [weak self] in
+                guard let self, !self.stopped else { return }
+                if !step() {
+                    self.stopped = true
+                    self.timer.cancel()
+                }
+            }
+            timer.resume()
+        }
+
+        /// Stops renewing and waits until no step is running.
+        func stop() {
+            queue.sync {
+                if !stopped {
+                    stopped = true
+                    timer.cancel()
+                }
+            }
+        }
     }
 }
