@@ -55,9 +55,13 @@ public struct ChannelStatusReport: Sendable {
                 (job: job, schedule: schedule.summary,
                  next: calculator.nextFireTimes(schedule, after: now, count: fireTimes).map { Timestamp.iso($0, zone: zone) })
             }
-            let runs = try store.runs(RunFilter(channel: state.resource.name, limit: 200))
+            let runs = try store.runs(RunFilter(channel: state.resource.name, limit: 50))
             var latest: [JobKind: RunInfo] = [:]
-            for run in runs where run.status.isFinished && latest[run.job] == nil { latest[run.job] = run }
+            for job in JobKind.allCases {
+                // Per job, so that frequent jobs do not hide the last run of rare ones.
+                let recent = try store.runs(RunFilter(channel: state.resource.name, job: job, limit: 20))
+                latest[job] = recent.first { $0.status.isFinished }
+            }
             return ChannelStatusReport(
                 name: state.resource.name, type: state.resource.type, active: ChannelJobs.isActive(spec),
                 suspension: state.suspension, credentials: state.credentials, sourceFile: state.resource.sourceFile,

@@ -4,8 +4,13 @@ import SyndicCore
 /// Reads every `*.yaml` / `*.yml` file under a configuration directory, recursively.
 public struct ConfigDirectory: Sendable {
     public let path: String
+    /// When set, the files are read as they are at this git ref, not from the work tree.
+    public let gitRef: String?
 
-    public init(path: String) { self.path = path }
+    public init(path: String, gitRef: String? = nil) {
+        self.path = path
+        self.gitRef = gitRef
+    }
 
     /// Errors reading the directory itself.
     public struct ReadError: Error, CustomStringConvertible {
@@ -14,6 +19,7 @@ public struct ConfigDirectory: Sendable {
 
     /// The files, sorted by relative path. Hidden files and folders are skipped.
     public func readFiles() throws -> [ConfigFile] {
+        if let gitRef { return try readFiles(at: gitRef) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReadError(description: "configuration directory \(path) does not exist (pass --dir)")
@@ -38,6 +44,35 @@ public struct ConfigDirectory: Sendable {
             return .success(ConfigFile(relativePath: relative, displayPath: display, text: text))
         }
         return try read.map { try $0.get() }
+    }
+
+    /// The files as they are at `ref`, read with one `git cat-file --batch`; the work tree
+    /// is not touched.
+    func readFiles(at ref: String) throws -> [ConfigFile] {
+        guard (try? Git.text(["rev-parse", "--is-inside-work-tree"], in: path)) == "true" else {
+            throw ReadError(description: "--git-ref needs the configuration directory \(path) to be in a git work tree")
+        }
+        do {
+            let commit = try GitInfo.of(ref: ref, directory: path).commit
+            let prefix = try Git.text(["rev-parse", "--show-prefix"], in: path)
+            let listing = String(decoding: try Git.run(["ls-tree", "-r", "--name-only", "--full-name", commit, "--", "."],
+                                                       in: path), as: UTF8.self)
+            let relativePaths = listing.split(separator: "\n").map(String.init)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .map { String($0.dropFirst(prefix.count)) }
+                .filter { !$0.split(separator: "/").contains(where: { $0.hasPrefix(".") }) }
+                .sorted()
+            let request = relativePaths.map { "\(commit):\(prefix)\($0)\n" }.joined()
+            let batch = try Git.run(["cat-file", "--batch"], in: path, input: Data(request.utf8))
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            return try GitBatch.blobs(batch, count: relativePaths.count).enumerated().map { index, data in
+                var text = String(decoding: data, as: UTF8.self)
+                if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                return ConfigFile(relativePath: relativePaths[index], displayPath: "\(base)/\(relativePaths[index])", text: text)
+            }
+        } catch let failure as Git.Failure {
+            throw ReadError(description: "cannot read \(path) at \(ref): \(failure)")
+        }
     }
 
     /// The path of a file relative to this directory, as shown in diagnostics.

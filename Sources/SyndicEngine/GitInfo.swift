@@ -12,22 +12,13 @@ public struct GitInfo: Sendable, Hashable, Codable {
 
     /// Reads HEAD and the dirty flag of `directory`; nil outside a git work tree or without git.
     public static func of(directory: String) -> GitInfo? {
-        guard let commit = run(["-C", directory, "rev-parse", "HEAD"]), !commit.isEmpty else { return nil }
-        let status = run(["-C", directory, "status", "--porcelain", "--", "."]) ?? ""
+        guard let commit = try? Git.text(["rev-parse", "HEAD"], in: directory), !commit.isEmpty else { return nil }
+        let status = (try? Git.text(["status", "--porcelain", "--", "."], in: directory)) ?? ""
         return GitInfo(commit: commit, dirty: !status.isEmpty)
     }
 
-    private static func run(_ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The commit a ref names, as the configuration at that ref (never dirty).
+    public static func of(ref: String, directory: String) throws -> GitInfo {
+        GitInfo(commit: try Git.text(["rev-parse", "--verify", "\(ref)^{commit}"], in: directory), dirty: false)
     }
 }

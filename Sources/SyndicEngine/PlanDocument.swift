@@ -73,6 +73,9 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         if serial != planned.serial {
             return "the state changed since the plan was made (serial \(serial) -> \(planned.serial))"
         }
+        if let planned = planned.git?.commit, let made = gitCommit, planned != made {
+            return "HEAD moved since the plan was made (\(made.prefix(12)) -> \(planned.prefix(12)))"
+        }
         if configDigest != planned.loaded.configDigest {
             return "the configuration files changed since the plan was made"
         }

@@ -65,7 +65,8 @@ public struct Reconciler: Sendable {
                                    fingerprints: secrets.fingerprints(of: loaded.validated.resources, salt: salt))
         let plan = Planner(now: now).plan(desired: desired, actual: actual, diagnostics: loaded.validated.diagnostics)
         return Planned(plan: plan, loaded: loaded, actual: actual, desired: desired,
-                       git: GitInfo.of(directory: directory.path))
+                       git: try directory.gitRef.map { try GitInfo.of(ref: $0, directory: directory.path) }
+                           ?? GitInfo.of(directory: directory.path))
     }
 
     /// Applies a plan in one transaction. Channel deletes must be confirmed by name; before

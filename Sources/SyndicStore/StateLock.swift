@@ -8,7 +8,8 @@ import Glibc
 /// The kernel releases it when the process exits, however it exits, so a killed apply
 /// never leaves a stale lock. The file records the holder for the error message.
 public final class StateLock {
-    private let descriptor: Int32
+    /// The lock file's descriptor; -1 once given up (a failed init still runs `deinit`).
+    private var descriptor: Int32
     public let path: String
 
     /// Takes the lock, waiting up to `timeout` seconds (0: fail at once).
@@ -28,6 +29,7 @@ public final class StateLock {
                 let current = (try? String(contentsOfFile: path, encoding: .utf8))?
                     .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 close(descriptor)
+                descriptor = -1
                 throw StoreError.locked(path: path, holder: current.isEmpty ? "unknown holder" : current)
             }
             usleep(50_000)
@@ -38,6 +40,7 @@ public final class StateLock {
     }
 
     deinit {
+        guard descriptor >= 0 else { return }
         _ = ftruncate(descriptor, 0)
         flock(descriptor, LOCK_UN)
         close(descriptor)

@@ -3,30 +3,15 @@ import Testing
 
 /// History and saved plans record the git commit of the configuration directory.
 @Suite struct GitHistoryTests {
-    private func git(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Tester", "-c", "user.email=tester@example.com"] + arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "git \(arguments)")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test func historyAndPlansNameTheCommit() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.use(fixture: "v1")
         try workspace.write(".gitignore", ".syndic/\nplan.json\n")
-        _ = try git(["init", "-q"], in: workspace.root)
-        _ = try git(["add", "-A"], in: workspace.root)
-        _ = try git(["commit", "-q", "-m", "v1"], in: workspace.root)
-        let head = try git(["rev-parse", "HEAD"], in: workspace.root)
+        _ = try GitRepo.git(["init", "-q"], in: workspace.root)
+        _ = try GitRepo.git(["add", "-A"], in: workspace.root)
+        _ = try GitRepo.git(["commit", "-q", "-m", "v1"], in: workspace.root)
+        let head = try GitRepo.git(["rev-parse", "HEAD"], in: workspace.root)
         let syndic = Scenario.syndic(workspace)
 
         let planned = try syndic.run(["plan", "--format", "json", "--out", "plan.json"])

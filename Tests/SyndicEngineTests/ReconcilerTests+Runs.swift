@@ -67,11 +67,11 @@ extension ReconcilerTests {
         let probe = JobProbe()
         // A lease long enough to survive a busy test machine; the cancel request is seen at the
         // next renewal, a third of the lease later.
-        let executor = RunExecutor(store: store, registry: JobRegistry([probe.waitingJob()]), worker: "w1", lease: 6,
+        let executor = RunExecutor(store: store, registry: JobRegistry([probe.waitingJob()]), worker: "w1", lease: 15,
                                    workDirectory: URL(fileURLWithPath: workspace.root))
         let queued = try store.enqueue(RunRequest(channel: "mirakl_fr", job: .productExport, trigger: .manual), now: Date(),
                                        retry: .standard)
-        let run = try #require(try store.claimRun(jobs: [.productExport], runID: queued.id, worker: "w1", lease: 6,
+        let run = try #require(try store.claimRun(jobs: [.productExport], runID: queued.id, worker: "w1", lease: 15,
                                                   now: Date(), retry: .standard))
         async let outcome = executor.execute(run)
         #expect(await eventually { probe.count == 1 })
@@ -79,7 +79,7 @@ extension ReconcilerTests {
         try workspace.remove("mirakl_fr.yaml")
         let reconciler = workspace.reconciler()
         let serial = try await Self.applyInBackground(reconciler, try reconciler.plan(), confirming: ["mirakl_fr"],
-                                                      stopTimeout: 20)
+                                                      stopTimeout: 60)
         #expect(serial == 2)
         let stopped = await outcome
         #expect(stopped?.status == .canceled)
@@ -109,55 +109,6 @@ extension ReconcilerTests {
         #expect(Set(stillRunning.map(\.id)) == [export.id, sync.id])
         #expect(try store.run(id: sync.id)?.0.cancelRequested == true)
         #expect(try store.renewLease(runID: sync.id, worker: "w1", until: Date().addingTimeInterval(30)) == .cancelRequested)
-    }
-
-    /// retrieval, say) is asked to stop too: the delete repeats its cancel on every pass.
-    @Test func aRunThatStartsWhileTheDeleteWaitsIsAskedToStopToo() async throws {
-        let workspace = try EngineWorkspace()
-        try workspace.apply()
-        let store = workspace.store
-        let probe = JobProbe()
-        let executor = RunExecutor(store: store, registry: JobRegistry([probe.waitingJob(.productExport),
-                                                                        probe.waitingJob(.requirementsSync)]),
-                                   worker: "w1", lease: 3, workDirectory: URL(fileURLWithPath: workspace.root))
-        func claim(_ job: JobKind) throws -> RunInfo {
-            let queued = try store.enqueue(RunRequest(channel: "mirakl_fr", job: job, trigger: .manual), now: Date(),
-                                           retry: .standard)
-            return try #require(try store.claimRun(jobs: [job], runID: queued.id, worker: "w1", lease: 3, now: Date(),
-                                                   retry: .standard))
-        }
-        let export = try claim(.productExport)
-        async let first = executor.execute(export)
-        #expect(await eventually { probe.count == 1 })
-
-        try workspace.remove("mirakl_fr.yaml")
-        let reconciler = workspace.reconciler()
-        let planned = try reconciler.plan()
-        async let applied = Self.applyInBackground(reconciler, planned, confirming: ["mirakl_fr"], stopTimeout: 6)
-        #expect(await eventually { (try? store.run(id: export.id)?.0.cancelRequested) == true })
-        // The delete cancels queued runs on every pass; a worker may still win the race and
-        // claim one between two passes, which is the case under test.
-        var claimed: RunInfo?
-        for _ in 0..<50 where claimed == nil {
-            let queued = try store.enqueue(RunRequest(channel: "mirakl_fr", job: .requirementsSync, trigger: .manual),
-                                           now: Date(), retry: .standard)
-            claimed = try store.claimRun(jobs: [.requirementsSync], runID: queued.id, worker: "w1", lease: 3, now: Date(),
-                                         retry: .standard)
-        }
-        let sync = try #require(claimed)
-        async let second = executor.execute(sync)
-
-        do {
-            #expect(try await applied == 2)
-        } catch {
-            Issue.record("the delete did not go through: \(error)")
-        }
-        // Let whatever still runs stop before the workspace goes.
-        _ = try? store.cancelRuns(ofChannels: ["mirakl_fr"], now: Date())
-        _ = await first
-        _ = await second
-        #expect(Set(probe.canceledRuns) == [export.id, sync.id])
-        #expect(try store.resource(.channel, named: "mirakl_fr") == nil)
     }
 
     @Test func aRunThatDoesNotStopInTimeLeavesTheChannelInPlace() async throws {

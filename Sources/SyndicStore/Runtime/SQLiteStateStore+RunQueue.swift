@@ -68,9 +68,10 @@ extension SQLiteStateStore: RunQueue {
 
     public func claimRun(jobs: Set<JobKind>, runID: Int64?, worker: String, lease: TimeInterval, now: Date,
                          retry: RetryPolicy) throws -> RunInfo? {
-        guard !jobs.isEmpty else { return nil }
-        return try pool.write { db in
+        try pool.write { db in
+            // Any worker takes back dead workers' runs, even one that can run none of them.
             try Self.reapExpiredLeases(db, now: now, retry: retry)
+            guard !jobs.isEmpty else { return nil }
             let kinds = jobs.map { "'\($0.rawValue)'" }.joined(separator: ", ")
             let only = runID.map { " AND r.id = \($0)" } ?? ""
             while true {

@@ -31,9 +31,10 @@ struct GlobalOptions: ParsableArguments {
         return store
     }
 
-    /// A reconciler for the directory and the state.
-    func reconciler(store: any StateStore) -> Reconciler {
-        Reconciler(directory: ConfigDirectory(path: dir), store: store, secrets: SecretResolver(), now: Clock.now())
+    /// A reconciler for the directory (as it is at `gitRef`, when given) and the state.
+    func reconciler(store: any StateStore, gitRef: String? = nil) -> Reconciler {
+        Reconciler(directory: ConfigDirectory(path: dir, gitRef: gitRef), store: store, secrets: SecretResolver(),
+                   now: Clock.now())
     }
 }
 

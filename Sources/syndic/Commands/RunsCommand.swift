@@ -28,10 +28,14 @@ struct RunsCommand: ParsableCommand {
         @Option(name: .long, help: "At most N runs.")
         var limit: Int = 50
 
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
         func run() throws {
             let store = try options.openStore()
             do {
-                let runs = try store.runs(RunFilter(channel: channel, job: job, status: status, limit: max(1, limit)))
+                let runs = try store.runs(RunFilter(channel: channel, job: job, status: status, limit: limit))
                 Output.print(RunsView(runs: runs).render())
             } catch {
                 throw Failure.exit("\(error)")

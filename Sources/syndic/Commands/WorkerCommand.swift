@@ -35,6 +35,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard lease >= 1 else { throw ValidationError("--lease must be at least 1 second") }
         guard poll > 0 else { throw ValidationError("--poll must be positive") }
+        guard grace >= 0 else { throw ValidationError("--grace must not be negative") }
     }
 
     func run() async throws {

@@ -39,7 +39,7 @@ struct RunView {
             }
         }
         if run.status == .queued, run.notBefore > run.queuedAt {
-            out.append("  next attempt at \(Timestamp.iso(run.notBefore, zone: "UTC"))")
+            out.append("  next attempt not before \(Timestamp.iso(run.notBefore, zone: "UTC"))")
         }
         if let owner = run.leaseOwner { out.append("  worker:   \(owner)") }
         if !run.counts.isEmpty {

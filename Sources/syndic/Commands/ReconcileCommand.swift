@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import SyndicCore
+import SyndicEngine
+
+/// `syndic reconcile --watch`: continuous reconcile.
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Apply non-destructive changes continuously (at each interval and when a file changes).",
+        discussion: """
+            Deletes are applied only with --prune, and for a channel only when it is named in \
+            --confirm-delete or carried the label `syndic/prune: allow` when last applied. Each \
+            cycle prints one line; failures back off exponentially and never stop the loop. \
+            SIGTERM or SIGINT stops it after the current cycle (exit 0). Without --watch, one \
+            cycle runs (exit 1 if it fails).
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(name: .long, help: "Keep reconciling until stopped.")
+    var watch = false
+
+    @Option(name: .long, help: "Time between cycles: 60s, 5m, 1h.")
+    var interval: Duration = Duration(seconds: 60)
+
+    @Flag(name: .long, help: "Also apply deletes (each channel still needs --confirm-delete or the prune label).")
+    var prune = false
+
+    @Option(name: .long, help: "A channel whose deletion --prune may apply (repeatable).")
+    var confirmDelete: [String] = []
+
+    func run() throws {
+        let store = try options.openStore()
+        let reconciler = ContinuousReconciler(
+            directory: ConfigDirectory(path: options.dir), store: store, statePath: options.statePath,
+            secrets: SecretResolver(),
+            options: .init(interval: interval.seconds, prune: prune, confirmedDeletes: Set(confirmDelete)),
+            user: Actor.current(), report: { Output.print("\(Timestamp.now()) \($0)") })
+        guard watch else {
+            do {
+                Output.print(try reconciler.cycle(now: Clock.now()).line)
+            } catch {
+                throw Failure.exit("\(error)")
+            }
+            return
+        }
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in reconciler.stop() }
+        reconciler.run()
+        withExtendedLifetime(signals) {}
+    }
+}
+
+/// A duration written as 30s, 5m, 1h (or plain seconds).
+struct Duration: ExpressibleByArgument {
+    let seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        if let unit = argument.last, let factor = units[unit], let value = Double(argument.dropLast()), value > 0 {
+            seconds = value * factor
+        } else if let value = Double(argument), value > 0 {
+            seconds = value
+        } else {
+            return nil
+        }
+    }
+}
