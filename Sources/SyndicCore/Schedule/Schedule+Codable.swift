@@ -35,3 +35,17 @@ extension Schedule: Codable {
         }
     }
 }
+
+extension Schedule {
+    /// The schedule as its configuration keys (`{"every": "15m"}`, `{"at": "02:30", "days": [...]}`,
+    /// `{"cron": "..."}`), the form the state stores.
+    public var writtenForm: Value {
+        switch self {
+        case .every(let minutes): return .object(["every": .string(Schedule.intervalText(minutes))])
+        case .daily(let hour, let minute): return .object(["at": .string(Schedule.timeText(hour, minute))])
+        case .weekly(let hour, let minute, let days):
+            return .object(["at": .string(Schedule.timeText(hour, minute)), "days": .list(days.map { .string($0.code) })])
+        case .cron(let expression): return .object(["cron": .string(expression.source)])
+        }
+    }
+}

@@ -354,13 +354,11 @@ extension SQLiteStateStore: RunQueue {
 
 /// Stored form of schedules: the configuration keys as canonical JSON.
 enum ScheduleCoding {
-    static func encode(_ schedule: Schedule) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(schedule)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    /// The configuration keys of a schedule as canonical JSON.
+    static func encode(_ schedule: Schedule) -> String { CanonicalJSON.string(schedule.writtenForm) }
 
     static func decode(_ text: String) -> Schedule? {
-        try? JSONDecoder().decode(Schedule.self, from: Data(text.utf8))
+        guard let value = try? CanonicalJSON.parse(text) else { return nil }
+        return try? ChannelJobs.parse(value)
     }
 }

@@ -10,23 +10,26 @@ extension SQLiteStateStore {
     /// so that slots missed while it fired nothing are not replayed.
     static func syncSchedules(_ db: Database, channel: String, wanted: [JobKind: JobScheduleEntry], now: Date,
                               restart: Bool) throws {
-        let existing = try Row.fetchAll(db, sql: "SELECT job, schedule, time_zone FROM job_schedule WHERE channel = ?",
-                                        arguments: [channel])
+        let existing = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT job, schedule, time_zone FROM job_schedule WHERE channel = ?"),
+            arguments: [channel])
         var current: [String: (schedule: String, zone: String)] = [:]
         for row in existing { current[row["job"]] = (row["schedule"], row["time_zone"]) }
+        let remove = try db.cachedStatement(sql: "DELETE FROM job_schedule WHERE channel = ? AND job = ?")
         for job in current.keys where JobKind(rawValue: job).map({ wanted[$0] == nil }) ?? true {
-            try db.execute(sql: "DELETE FROM job_schedule WHERE channel = ? AND job = ?", arguments: [channel, job])
+            try remove.execute(arguments: [channel, job])
         }
+        let write = try db.cachedStatement(sql: """
+            INSERT INTO job_schedule (channel, job, schedule, time_zone, next_due, last_slot) VALUES (?, ?, ?, ?, ?, NULL)
+            ON CONFLICT (channel, job) DO UPDATE SET schedule = excluded.schedule, time_zone = excluded.time_zone,
+              next_due = excluded.next_due, last_slot = NULL
+            """)
         let planner = DueJobPlanner()
         for (job, entry) in wanted {
             let encoded = ScheduleCoding.encode(entry.schedule)
             if !restart, let row = current[job.rawValue], row.schedule == encoded, row.zone == entry.timeZone { continue }
-            try db.execute(sql: """
-                INSERT INTO job_schedule (channel, job, schedule, time_zone, next_due, last_slot) VALUES (?, ?, ?, ?, ?, NULL)
-                ON CONFLICT (channel, job) DO UPDATE SET schedule = excluded.schedule, time_zone = excluded.time_zone,
-                  next_due = excluded.next_due, last_slot = NULL
-                """, arguments: [channel, job.rawValue, encoded, entry.timeZone,
-                                 planner.firstDue(entry.schedule, timeZone: entry.timeZone, now: now)])
+            try write.execute(arguments: [channel, job.rawValue, encoded, entry.timeZone,
+                                          planner.firstDue(entry.schedule, timeZone: entry.timeZone, now: now)])
         }
     }
 
