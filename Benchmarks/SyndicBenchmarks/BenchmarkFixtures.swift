@@ -3,7 +3,9 @@ import Foundation
 /// Generates realistic channel files for benchmarks: about 30 lines each.
 enum BenchmarkFixtures {
     /// Writes `channels` channel files plus their connections; returns the bytes written.
-    static func write(channels: Int, into directory: String) -> Int {
+    /// `allJobs` adds a requirements sync, an order export and a shipment import to each
+    /// channel (6 scheduled jobs instead of 3; the runtime benchmark uses it).
+    static func write(channels: Int, into directory: String, allJobs: Bool = false) -> Int {
         var total = 0
         let connections = """
             apiVersion: syndic/v1
@@ -51,18 +53,10 @@ enum BenchmarkFixtures {
                       schedule: {at: "0\(index % 6):30"}
                       delta: true
                       batchSize: 500
-                    requirementsSync:
-                      schedule: {at: "01:00", days: [sun]}
-                  orders:
+                \(allJobs ? extraJobs(name) : "")  orders:
                     retrieval: true
                     confirmations: true
-                    export:
-                      schedule: {every: 15m}
-                      storage: {connection: outbox, folder: /orders/\(name)}
-                    shipmentImport:
-                      schedule: {every: 30m}
-                      storage: {connection: outbox, folder: /shipments/\(name)}
-                  logs: {minimal: false, retainDays: 30}
+                \(allJobs ? orderJobs(name) : "")  logs: {minimal: false, retainDays: 30}
 
                 """
             total += text.utf8.count
@@ -71,5 +65,25 @@ enum BenchmarkFixtures {
             FileManager.default.createFile(atPath: "\(folder)/\(name).yaml", contents: Data(text.utf8))
         }
         return total
+    }
+
+    private static func extraJobs(_ name: String) -> String {
+        """
+            requirementsSync:
+              schedule: {at: "01:00", days: [sun]}
+
+        """
+    }
+
+    private static func orderJobs(_ name: String) -> String {
+        """
+            export:
+              schedule: {every: 15m}
+              storage: {connection: outbox, folder: /orders/\(name)}
+            shipmentImport:
+              schedule: {every: 30m}
+              storage: {connection: outbox, folder: /shipments/\(name)}
+
+        """
     }
 }

@@ -13,7 +13,7 @@ enum RuntimeBenchmark {
         let configDirectory = root + "/channels"
         try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        _ = BenchmarkFixtures.write(channels: channels, into: configDirectory)
+        _ = BenchmarkFixtures.write(channels: channels, into: configDirectory, allJobs: true)
         setenv("BENCH_MIRAKL_KEY", "bench-secret-value", 1)
         let statePath = root + "/state.sqlite"
         let store = try SQLiteStateStore(path: statePath)
