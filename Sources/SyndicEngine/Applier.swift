@@ -41,7 +41,7 @@ public enum Applier {
             // A create sets every field: one row says so, and later rows show what changed since.
             if change.action == .create {
                 rows.append(HistoryChange(address: change.address, action: action, field: nil, before: nil,
-                                          after: "\(change.fields.count) fields"))
+                                          after: "\(change.fields.count) field\(change.fields.count == 1 ? "" : "s")"))
                 continue
             }
             for field in change.fields {

@@ -271,8 +271,10 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         try pool.write { db in
             try Self.requireChannel(channel, db: db)
             let serial = try Self.serial(db) + 1
+            let previous = try SuspensionRecord.fetchOne(db, key: channel)?.reason
             try SuspensionRecord(channel: channel, reason: reason, suspendedBy: user, suspendedAt: date).save(db)
-            try Self.recordOperation("suspend", serial: serial, channel: channel, after: reason, user: user, at: date, db: db)
+            try Self.recordOperation("suspend", serial: serial, channel: channel, before: previous, after: reason,
+                                     user: user, at: date, db: db)
             return serial
         }
     }
@@ -283,21 +285,23 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             guard let suspension = try SuspensionRecord.fetchOne(db, key: channel) else {
                 throw StoreError.notSuspended(channel)
             }
+            let reason = suspension.reason
             try suspension.delete(db)
             // Slots missed while suspended are not replayed.
             try Self.restartSchedules(db, channel: channel, now: date)
             let serial = try Self.serial(db) + 1
-            try Self.recordOperation("resume", serial: serial, channel: channel, after: nil, user: user, at: date, db: db)
+            try Self.recordOperation("resume", serial: serial, channel: channel, before: reason, after: nil, user: user,
+                                     at: date, db: db)
             return serial
         }
     }
 
-    private static func recordOperation(_ operation: String, serial: Int, channel: String, after: String?,
-                                        user: String, at date: Date, db: Database) throws {
+    private static func recordOperation(_ operation: String, serial: Int, channel: String, before: String? = nil,
+                                        after: String?, user: String, at date: Date, db: Database) throws {
         try RevisionRecord(serial: serial, operation: operation, at: date, user: user, gitCommit: nil,
                            configDigest: nil).insert(db)
         try RevisionChangeRecord(serial: serial, position: 0, address: Address.of(.channel, channel),
-                                 action: operation, field: "suspension", before: nil, after: after).insert(db)
+                                 action: operation, field: "suspension", before: before, after: after).insert(db)
         try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(serial)])
     }
 

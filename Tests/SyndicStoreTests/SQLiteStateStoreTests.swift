@@ -216,6 +216,17 @@ struct SQLiteStateStoreTests {
 
     // MARK: - Suspend and resume
 
+    @Test func aSecondSuspendRecordsTheReasonItReplaces() throws {
+        let workspace = try Workspace()
+        let store = workspace.store
+        _ = try store.commit(Self.batch(serial: 0, upserts: [Self.channel("mirakl_fr")]))
+        _ = try store.suspend(channel: "mirakl_fr", reason: "ERP outage", by: "ops", at: Self.t0)
+        _ = try store.suspend(channel: "mirakl_fr", reason: "price error", by: "ops", at: Self.t0)
+        let latest = try #require(try store.history(address: "channel.mirakl_fr", limit: 1).first)
+        #expect(latest.changes == [HistoryChange(address: "channel.mirakl_fr", action: "suspend", field: "suspension",
+                                                 before: "ERP outage", after: "price error")])
+    }
+
     @Test func suspendAndResumeBumpTheSerialAndAppearInHistory() throws {
         let workspace = try Workspace()
         let store = workspace.store
@@ -234,8 +245,9 @@ struct SQLiteStateStoreTests {
         let history = try store.history(address: "channel.mirakl_fr", limit: nil)
         #expect(history.map(\.serial) == [3, 2, 1])
         #expect(history.map(\.operation) == ["resume", "suspend", "apply"])
+        // The resume records the reason it lifted.
         #expect(history[0].changes == [HistoryChange(address: "channel.mirakl_fr", action: "resume", field: "suspension",
-                                                     before: nil, after: nil)])
+                                                     before: "ERP outage", after: nil)])
         #expect(history[1].changes == [HistoryChange(address: "channel.mirakl_fr", action: "suspend", field: "suspension",
                                                      before: nil, after: "ERP outage")])
         #expect(history[1].user == "ops@example")

@@ -43,7 +43,8 @@ enum ResourceRules {
             for key in keys.required where spec[key] == nil && resource.locations[key] == nil {
                 error("\(Article.a(type)) connection needs \"\(key)\"", at: "type")
             }
-            if type == "sftp", spec["password"] == nil, spec["privateKey"] == nil {
+            if type == "sftp", spec["password"] == nil, spec["privateKey"] == nil,
+               resource.locations["password"] == nil, resource.locations["privateKey"] == nil {
                 error("an sftp connection needs \"password\" or \"privateKey\"", at: "type")
             }
             if let url = spec["url"]?.stringValue { checkURL(url, at: "url") }

@@ -145,7 +145,7 @@ public struct Planner: Sendable {
         var on: [ScheduleChange] = [], off: [ScheduleChange] = [], paths: [String] = []
         for job in JobKind.allCases {
             let was = before[job], will = after[job]
-            let movedByZone = oldZone != newZone && was.map { times($0, zone: oldZone).next != times($0, zone: newZone).next } == true
+            let movedByZone = oldZone != newZone && was.map { fireDates($0, zone: oldZone) != fireDates($0, zone: newZone) } == true
             guard was != will || movedByZone else { continue }
             paths.append(ChannelJobs.controllingPaths[job]!)
             let change = ScheduleChange(job: job, timeZone: newZone,
@@ -181,6 +181,12 @@ public struct Planner: Sendable {
             notes.append("\(address) has invalid credentials: \(actual.credentialProblems[address]!) — rotate the secret")
         }
         return notes
+    }
+
+    /// The next fire instants of a schedule in a zone (compared as moments, not as text).
+    func fireDates(_ schedule: Schedule, zone: String) -> [Date] {
+        let timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+        return ScheduleCalculator(timeZone: timeZone).nextFireTimes(schedule, after: now, count: Planner.fireTimesShown)
     }
 
     func times(_ schedule: Schedule, zone: String) -> ScheduledTimes {

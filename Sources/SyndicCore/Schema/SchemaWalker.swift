@@ -49,10 +49,13 @@ struct SchemaWalker {
         case .list(let item, _):
             guard let sequence = node.sequence else { return typeMismatch(node, "a list", path) }
             var items: [Value] = []
+            var invalid = false
             for (index, element) in sequence.enumerated() {
-                if let value = walk(element, item, path: "\(path)[\(index)]") { items.append(value) }
+                if let value = walk(element, item, path: "\(path)[\(index)]") { items.append(value) } else { invalid = true }
             }
-            return .list(items)
+            // A list with a bad item is dropped whole: the item's error says it all, and the
+            // rules do not report a second problem about a shortened list.
+            return invalid ? nil : .list(items)
         case .string(let string):
             return walkString(node, string, path: path)
         case .integer(let min, let max, _):
