@@ -18,6 +18,8 @@ public actor Worker {
     private var stopping = false
     private var lastPurge = Date.distantPast
     private var wake: CheckedContinuation<Void, Never>?
+    /// Counts pauses, so that a timer only ends the pause that started it.
+    private var pauseGeneration = 0
 
     public init(store: any StateStore, registry: JobRegistry, options: WorkerOptions, workDirectory: URL,
                 name: String = Worker.defaultName(), report: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -102,9 +104,12 @@ public actor Worker {
     /// Sleeps for the poll interval, or until a run finishes or `stop()` is called.
     private func pause() async {
         let interval = options.pollInterval
+        pauseGeneration += 1
+        let generation = pauseGeneration
         let sleeper = Task { [weak self] in
             try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
-            await self?.wakeUp()
+            if Task.isCancelled { return }
+            await self?.wakeUp(generation)
         }
         await withCheckedContinuation { continuation in
             if stopping { continuation.resume() } else { wake = continuation }
@@ -112,7 +117,8 @@ public actor Worker {
         sleeper.cancel()
     }
 
-    private func wakeUp() {
+    private func wakeUp(_ generation: Int) {
+        guard generation == pauseGeneration else { return }
         wake?.resume()
         wake = nil
     }
