@@ -1,4 +1,4 @@
-/// An Akeneo attribute filter operator (`ResourceSchemas.filterOperators`).
+/// An Akeneo attribute filter operator; the schema accepts exactly these (`ResourceSchemas.filterOperators`).
 public enum FilterOperator: String, CaseIterable, Hashable, Sendable {
     case equal = "="
     case notEqual = "!="

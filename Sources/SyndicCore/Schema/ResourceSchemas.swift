@@ -13,10 +13,7 @@ public enum ResourceSchemas {
         "PENDING", "WAITING_FOR_SHIPMENT", "PARTIALLY_SHIPPED", "SHIPPED", "REFUSED", "CANCELED", "UNKNOWN",
     ]
     /// Akeneo attribute filter operators.
-    public static let filterOperators = [
-        "=", "!=", "<", "<=", ">", ">=", "IN", "NOT IN", "EMPTY", "NOT EMPTY", "CONTAINS",
-        "DOES NOT CONTAIN", "STARTS WITH", "BETWEEN", "NOT BETWEEN",
-    ]
+    public static let filterOperators = FilterOperator.allCases.map(\.rawValue)
     /// Product properties a mapping's object form may read with `field`.
     public static let productFields = [
         "uuid", "identifier", "family", "parent", "categories", "groups", "enabled", "created", "updated",
