@@ -170,18 +170,17 @@ enum ResourceRules {
             }
         }
 
+        /// The operand rules of the filter engine itself, so validation and exports agree.
         mutating func checkCondition(_ condition: Value, path: String) {
-            guard let op = condition["operator"]?.stringValue else { return }
-            let value = condition["value"]
-            switch op {
-            case "EMPTY", "NOT EMPTY":
-                if value != nil { error("\(path): \(op) takes no value", at: "\(path).value") }
-            case "IN", "NOT IN":
-                if value?.listValue == nil { error("\(path): \(op) takes a list value", at: "\(path).operator") }
-            case "BETWEEN", "NOT BETWEEN":
-                if value?.listValue?.count != 2 { error("\(path): \(op) takes a list of two values", at: "\(path).operator") }
-            default:
-                if value == nil { error("\(path): \(op) needs a value", at: "\(path).operator") }
+            guard let op = condition["operator"]?.stringValue.flatMap(FilterOperator.init(rawValue:)),
+                  let typed = try? ValueDecoding.decode(ProductFilter.AttributeCondition.self, from: condition) else {
+                return
+            }
+            do {
+                _ = try AttributeFilter(typed, path: path)
+            } catch let problem {
+                // An operator that takes no value is wrong at the value; the others at the operator.
+                error(problem.message, at: op.operand == .none ? "\(path).value" : "\(path).operator")
             }
         }
 

@@ -301,7 +301,7 @@ struct DocumentCompilerTests {
             Self.at(15, 40, "error: products.filter.attributes[0]: IN takes a list value"),
             Self.at(16, 50, "error: products.filter.attributes[1]: EMPTY takes no value"),
             Self.at(17, 36, "error: products.filter.attributes[2]: BETWEEN takes a list of two values"),
-            Self.at(18, 36, "error: products.filter.attributes[3]: = needs a value"),
+            Self.at(18, 36, "error: products.filter.attributes[3]: = needs a single value"),
             Self.at(19, 36, #"error: products.filter.attributes[4].operator: "LIKE" is not one of =, !=, <, <=, >, >=, IN, NOT IN, EMPTY, NOT EMPTY, CONTAINS, DOES NOT CONTAIN, STARTS WITH, BETWEEN, NOT BETWEEN"#),
         ])
     }
