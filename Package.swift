@@ -20,6 +20,11 @@ let package = Package(
         .target(name: "SyndicStore", dependencies: [
             "SyndicCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // libcurl, as a system library (libcurl4-openssl-dev).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The one transfer layer: HTTP(S) and file/FTP(S)/SFTP storage through libcurl.
+        .target(name: "SyndicTransfer", dependencies: ["CCurl"]),
         // Engine: reading the configuration directory, secrets, applying plans.
         .target(name: "SyndicEngine", dependencies: ["SyndicCore", "SyndicStore"]),
         // The thin command-line executable.
@@ -36,6 +41,7 @@ let package = Package(
                           path: "Tests/TestWorker"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
+        .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
         .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker"], exclude: ["Fixtures", "Golden"]),
     ],

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import SyndicTransfer
+
+/// The storage operations through libcurl, against a real FTP server and a local directory.
+@Suite(.serialized) struct CurlStorageTests {
+    private func ftp(_ server: FTPServer, root: String = "", password: String? = nil) -> CurlStorage {
+        CurlStorage(StorageLocation(kind: .ftp, host: "127.0.0.1", port: server.port, username: server.user,
+                                    password: password ?? server.password, root: root), timeout: 5)
+    }
+
+    @Test func ftpUploadCreatesFoldersAndEveryOperationWorks() throws {
+        let server = try FTPServer()
+        let storage = ftp(server, root: "outgoing")
+        let csv = Data("order_id;status\nA-1;SHIPPED\n".utf8)
+        try storage.upload(csv, to: "orders/2026/orders_export_mirakl_fr.csv")
+        let onDisk = server.home.appendingPathComponent("outgoing/orders/2026/orders_export_mirakl_fr.csv")
+        #expect(try Data(contentsOf: onDisk) == csv)
+        try storage.upload(Data("second".utf8), to: "orders/2026/b.csv")
+        try FileManager.default.createDirectory(at: server.home.appendingPathComponent("outgoing/orders/2026/rejected"),
+                                                withIntermediateDirectories: true)
+        #expect(try storage.list("orders/2026").filter { $0 != "rejected" } == ["b.csv", "orders_export_mirakl_fr.csv"])
+        #expect(try storage.download("orders/2026/orders_export_mirakl_fr.csv") == csv)
+        try storage.rename("orders/2026/b.csv", to: "orders/2026/rejected/b.csv")
+        #expect(FileManager.default.fileExists(atPath: server.home.appendingPathComponent("outgoing/orders/2026/rejected/b.csv").path))
+        try storage.delete("orders/2026/orders_export_mirakl_fr.csv")
+        #expect(!FileManager.default.fileExists(atPath: onDisk.path))
+    }
+
+    @Test func refusalsAreClearAndNameNoSecret() throws {
+        let server = try FTPServer()
+        let wrong = ftp(server, password: "not-the-password")
+        do {
+            try wrong.upload(Data("x".utf8), to: "a.csv")
+            Issue.record("a wrong password was accepted")
+        } catch let error as TransferError {
+            #expect(error.message.hasPrefix("upload to ftp://127.0.0.1:\(server.port)/a.csv failed: "))
+            #expect(error.responseCode == 530)
+            #expect(!error.message.contains("not-the-password"))
+            #expect(!error.message.contains(server.password))
+        }
+        do {
+            _ = try ftp(server).download("missing.csv")
+            Issue.record("a missing file was downloaded")
+        } catch let error as TransferError {
+            #expect(error.message.contains("download of ftp://127.0.0.1:\(server.port)/missing.csv failed"))
+            #expect(error.responseCode == 550)
+        }
+    }
+
+    @Test func aServerThatIsGoneFailsWithinTheTimeout() throws {
+        let server = try FTPServer()
+        let storage = ftp(server)
+        server.kill()
+        let started = Date()
+        #expect(throws: TransferError.self) { try storage.upload(Data("x".utf8), to: "a.csv") }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func localStorageWritesThroughLibcurl() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-local-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = CurlStorage(.local(root.path))
+        let bytes = Data("sku,title\n1,Chaussure été\n".utf8)
+        try storage.upload(bytes, to: "/partner feed/products_export.csv")
+        #expect(try Data(contentsOf: root.appendingPathComponent("partner feed/products_export.csv")) == bytes)
+        #expect(try storage.download("partner feed/products_export.csv") == bytes)
+        #expect(try storage.list("partner feed") == ["products_export.csv"])
+        try storage.rename("partner feed/products_export.csv", to: "archive/p.csv")
+        #expect(try storage.list("archive") == ["p.csv"])
+        try storage.delete("archive/p.csv")
+        #expect(try storage.list("archive").isEmpty)
+        #expect(throws: TransferError.self) { try storage.download("archive/p.csv") }
+    }
+
+    @Test func urlsCarryNoCredentials() {
+        let location = StorageLocation(kind: .sftp, host: "h.example", port: 22, username: "u", password: "p",
+                                       root: "/srv/in")
+        #expect(location.url("a b.csv") == "sftp://h.example:22/srv/in/a%20b.csv")
+        #expect(StorageLocation(kind: .ftp, host: "h", root: "/abs").url("x") == "ftp://h/%2Fabs/x")
+        #expect(StorageLocation(kind: .ftp, host: "h", root: "rel").url("x", directory: true) == "ftp://h/rel/x/")
+    }
+}
