@@ -47,17 +47,60 @@ final class CurlEasy {
         _ = syndic_curl_set_pointer(handle, option, list)
     }
 
+    /// Resets a string option to none (for one with a compiled-in default, such as CAPATH).
+    func unset(_ option: CURLoption) {
+        _ = syndic_curl_set_pointer(handle, option, nil)
+    }
+
     func setOffset(_ option: CURLoption, _ value: Int64) {
         _ = syndic_curl_set_offset(handle, option, curl_off_t(value))
     }
 
+    /// Fills the buffer with the next bytes of an upload and returns how many (0 at the end);
+    /// throws to abort the transfer.
+    typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
+    /// Takes the next bytes of the response body; throws to abort the transfer.
+    typealias Sink = (UnsafeRawBufferPointer) throws -> Void
+
+    /// What one transfer gave: libcurl's result, the body (unless a sink took it), the header
+    /// lines and the reason of a failure (a source's or sink's own error first).
+    struct Outcome {
+        var result: CURLcode
+        var body: Data
+        var headers: [String]
+        var error: String
+    }
+
     /// Runs the transfer, feeding `upload` (if any) and collecting the body and headers.
-    func perform(upload: Data? = nil) -> (result: CURLcode, body: Data, headers: [String], error: String) {
-        let box = IOBox(upload: upload ?? Data())
+    func perform(upload: Data? = nil) -> Outcome {
+        guard let upload else { return perform(source: nil, sink: nil) }
+        var offset = 0
+        return perform(source: { buffer in
+            let start = upload.startIndex + offset
+            let length = min(buffer.count, upload.endIndex - start)
+            buffer.copyBytes(from: upload[start..<start + length])
+            offset += length
+            return length
+        }, sink: nil)
+    }
+
+    /// Runs the transfer, feeding the upload from `source` (if any) and handing the body to
+    /// `sink` (collected in memory without one). Memory stays bounded by libcurl's buffers
+    /// when both stream.
+    func perform(source: Source?, sink: Sink?) -> Outcome {
+        let box = IOBox(source: source, sink: sink)
         let context = Unmanaged.passUnretained(box).toOpaque()
         _ = syndic_curl_set_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, context in
             let box = Unmanaged<IOBox>.fromOpaque(context!).takeUnretainedValue()
-            box.body.append(UnsafeRawPointer(buffer!).assumingMemoryBound(to: UInt8.self), count: size * count)
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: size * count)
+            guard let sink = box.sink else {
+                box.body.append(contentsOf: bytes)
+                return size * count
+            }
+            do { try sink(bytes) } catch {
+                box.failure = "\(error)"
+                return 0  // less than given: libcurl stops with a write error
+            }
             return size * count
         }
         _ = syndic_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
@@ -68,22 +111,22 @@ final class CurlEasy {
             return size * count
         }
         _ = syndic_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
-        if upload != nil {
+        if source != nil {
             _ = syndic_curl_set_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
                 let box = Unmanaged<IOBox>.fromOpaque(context!).takeUnretainedValue()
-                let length = min(size * count, box.upload.count - box.offset)
-                box.upload.withUnsafeBytes { bytes in
-                    UnsafeMutableRawPointer(buffer!).copyMemory(from: bytes.baseAddress! + box.offset, byteCount: length)
+                do {
+                    return try box.source!(UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+                } catch {
+                    box.failure = "\(error)"
+                    return Int(CURL_READFUNC_ABORT)
                 }
-                box.offset += length
-                return length
             }
             _ = syndic_curl_set_pointer(handle, CURLOPT_READDATA, context)
         }
         let result = withExtendedLifetime(box) { curl_easy_perform(handle) }
         let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let reason = message.isEmpty ? String(cString: curl_easy_strerror(result)) : message
-        return (result, box.body, box.headers, reason)
+        let reason = box.failure ?? (message.isEmpty ? String(cString: curl_easy_strerror(result)) : message)
+        return Outcome(result: result, body: box.body, headers: box.headers, error: reason)
     }
 
     /// The last response code (HTTP status, FTP reply).
@@ -95,10 +138,16 @@ final class CurlEasy {
 
     /// State shared with the C callbacks of one transfer.
     private final class IOBox {
+        let source: Source?
+        let sink: Sink?
         var body = Data()
         var headers: [String] = []
-        let upload: Data
-        var offset = 0
-        init(upload: Data) { self.upload = upload }
+        /// Why the source or the sink stopped the transfer.
+        var failure: String?
+
+        init(source: Source?, sink: Sink?) {
+            self.source = source
+            self.sink = sink
+        }
     }
 }

@@ -3,11 +3,16 @@ import Foundation
 
 /// Files on local, FTP, FTPS or SFTP storage, moved through libcurl.
 ///
-/// Uploads create missing folders. FTPS is explicit TLS (`AUTH TLS`) with verification on.
-/// Errors name the URL without credentials.
+/// Uploads create missing folders and, unless told otherwise, are atomic: see
+/// ``upload(fileAt:to:atomic:)``. FTPS is explicit TLS (`AUTH TLS`) with verification on,
+/// against the system's CAs or ``StorageLocation/caCertificatePath``. SFTP checks the
+/// server's host key against ``StorageLocation/hostKeySHA256`` or
+/// ``StorageLocation/knownHostsPath`` when one is given (and does not check it otherwise).
+/// Errors name the URL without credentials, and say what to check.
 public struct CurlStorage: Sendable {
     public let location: StorageLocation
-    /// Seconds allowed to connect; a transfer stalled below 1 byte/s this long fails too.
+    /// Seconds allowed to connect and log in, and for the server to answer a command; a
+    /// transfer stalled below 1 byte/s this long fails too.
     public var timeout: Int
 
     public init(_ location: StorageLocation, timeout: Int = 30) {
@@ -15,25 +20,40 @@ public struct CurlStorage: Sendable {
         self.timeout = timeout
     }
 
-    /// Writes `data` to `path`, creating missing folders.
-    public func upload(_ data: Data, to path: String) throws {
-        if location.kind == .local {
-            let file = location.serverPath(path)
-            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-        }
-        let easy = configured(location.url(path))
-        easy.set(CURLOPT_UPLOAD, 1)
-        easy.setOffset(CURLOPT_INFILESIZE_LARGE, Int64(data.count))
-        easy.set(CURLOPT_FTP_CREATE_MISSING_DIRS, Int(CURLFTP_CREATE_DIR_RETRY.rawValue))
-        try run(easy, upload: data, what: "upload to \(location.url(path))")
-    }
+    // MARK: - Downloads
 
-    /// Reads the file at `path`.
+    /// Reads the file at `path` into memory (for small files; see ``download(_:toFile:)``).
     public func download(_ path: String) throws -> Data {
         let easy = configured(location.url(path))
         return try run(easy, what: "download of \(location.url(path))")
     }
+
+    /// Streams the file at `path` into the local file `file`, in bounded memory, creating its
+    /// folder. The bytes go to `.NAME.part` beside `file`, renamed to `file` once complete:
+    /// `file` is never a half file, and an existing `file` stays as it was when the download
+    /// fails.
+    public func download(_ path: String, toFile file: URL) throws {
+        let what = "download of \(location.url(path)) to \(file.path)"
+        let part = file.deletingLastPathComponent().appendingPathComponent("." + file.lastPathComponent + ".part")
+        let output: StreamedFile
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            output = try StreamedFile.writing(part.path)
+        } catch {
+            throw TransferError(code: 0, message: "\(what) failed: \(error)")
+        }
+        do {
+            try run(configured(location.url(path)), sink: output.write, what: what)
+            do { try output.finish() } catch { throw TransferError(code: 0, message: "\(what) failed: \(error)") }
+            try CurlStorage.moveIntoPlace(part.path, as: file.path, what: what)
+        } catch {
+            output.close()
+            unlink(part.path)
+            throw error
+        }
+    }
+
+    // MARK: - Listing, deleting, renaming
 
     /// The names of the files in `folder` (not recursive; folders excluded where the
     /// protocol tells them apart).
@@ -43,7 +63,7 @@ public struct CurlStorage: Sendable {
             var names: [String] = []
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
                 if !isDirectory.boolValue { names.append(name) }
             }
             return names.sorted()
@@ -64,11 +84,13 @@ public struct CurlStorage: Sendable {
             }
             return
         }
-        let command = location.kind == .sftp ? "rm \(location.serverPath(path))" : "DELE \(location.serverPath(path))"
+        let file = location.serverPath(path)
+        let command = location.kind == .sftp ? "rm \(CurlStorage.sftpQuoted(file))" : "DELE \(file)"
         try quote([command], what: "delete of \(location.url(path))")
     }
 
-    /// Renames `path` to `newPath` (on the same storage).
+    /// Renames `path` to `newPath` (on the same storage). Over SFTP, an existing `newPath`
+    /// makes the rename fail (SFTP version 3 does not replace files).
     public func rename(_ path: String, to newPath: String) throws {
         if location.kind == .local {
             do {
@@ -82,42 +104,104 @@ public struct CurlStorage: Sendable {
             return
         }
         let from = location.serverPath(path), to = location.serverPath(newPath)
-        let commands = location.kind == .sftp ? ["rename \(from) \(to)"] : ["RNFR \(from)", "RNTO \(to)"]
+        let commands = location.kind == .sftp ? ["rename \(CurlStorage.sftpQuoted(from)) \(CurlStorage.sftpQuoted(to))"]
+            : ["RNFR \(from)", "RNTO \(to)"]
         try quote(commands, what: "rename of \(location.url(path))")
     }
 
     // MARK: - libcurl
 
     /// Runs server commands (FTP QUOTE, SFTP commands) without transferring a file.
-    private func quote(_ commands: [String], what: String) throws {
+    func quote(_ commands: [String], what: String) throws {
         let easy = configured(location.url("", directory: true))
         easy.set(CURLOPT_QUOTE, lines: commands)
         easy.set(CURLOPT_NOBODY, 1)
         _ = try run(easy, what: what)
     }
 
-    private func configured(_ url: String) -> CurlEasy {
+    /// A handle for `url` with the location's credentials, verification and timeouts.
+    func configured(_ url: String) -> CurlEasy {
         let easy = CurlEasy()
         easy.set(CURLOPT_URL, url)
         easy.set(CURLOPT_CONNECTTIMEOUT, timeout)
+        easy.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout)
         easy.set(CURLOPT_LOW_SPEED_LIMIT, 1)
         easy.set(CURLOPT_LOW_SPEED_TIME, timeout)
         if let username = location.username { easy.set(CURLOPT_USERNAME, username) }
         if let password = location.password { easy.set(CURLOPT_PASSWORD, password) }
-        if let key = location.privateKeyPath { easy.set(CURLOPT_SSH_PRIVATE_KEYFILE, key) }
-        if location.kind == .ftps { easy.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
-        if location.kind == .ftp || location.kind == .ftps { easy.set(CURLOPT_FTP_USE_EPSV, 1) }
+        switch location.kind {
+        case .local:
+            break
+        case .ftp, .ftps:
+            easy.set(CURLOPT_FTP_USE_EPSV, 1)
+            if location.kind == .ftps {
+                easy.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+                if let ca = location.caCertificatePath {
+                    easy.set(CURLOPT_CAINFO, ca)
+                    easy.unset(CURLOPT_CAPATH)  // only the given CAs, not the system's directory too
+                }
+            }
+        case .sftp:
+            if let key = location.privateKeyPath { easy.set(CURLOPT_SSH_PRIVATE_KEYFILE, key) }
+            if let key = location.publicKeyPath { easy.set(CURLOPT_SSH_PUBLIC_KEYFILE, key) }
+            if let fingerprint = location.hostKeySHA256 {
+                let base64 = fingerprint.hasPrefix("SHA256:") ? String(fingerprint.dropFirst(7)) : fingerprint
+                easy.set(CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256, base64)
+            }
+            if let knownHosts = location.knownHostsPath { easy.set(CURLOPT_SSH_KNOWNHOSTS, knownHosts) }
+        }
         return easy
     }
 
+    /// Performs the transfer; throws a ``TransferError`` that says what failed, where, why,
+    /// and what to check.
     @discardableResult
-    private func run(_ easy: CurlEasy, upload: Data? = nil, what: String) throws -> Data {
-        let outcome = easy.perform(upload: upload)
+    func run(_ easy: CurlEasy, source: CurlEasy.Source? = nil, sink: CurlEasy.Sink? = nil,
+             what: String) throws -> Data {
+        let outcome = easy.perform(source: source, sink: sink)
         guard outcome.result == CURLE_OK else {
             let response = easy.responseCode
+            // The last reply before a TLS failure is AUTH TLS's 234, which says nothing.
+            let reply = response > 0 && outcome.result != CURLE_PEER_FAILED_VERIFICATION ? " (server replied \(response))" : ""
+            let hint = advice(for: outcome.result).map { "; \($0)" } ?? ""
             throw TransferError(code: Int(outcome.result.rawValue), responseCode: response,
-                                message: "\(what) failed: \(outcome.error)\(response > 0 ? " (server replied \(response))" : "")")
+                                message: "\(what) failed: \(outcome.error)\(reply)\(hint)")
         }
         return outcome.body
+    }
+
+    /// What to check after a failure with `result`, when there is something to say.
+    private func advice(for result: CURLcode) -> String? {
+        switch (result, location.kind) {
+        case (CURLE_LOGIN_DENIED, .sftp):
+            return "check the username and the password or private key"
+        case (CURLE_LOGIN_DENIED, _):
+            return "check the username and password"
+        case (CURLE_PEER_FAILED_VERIFICATION, .sftp):
+            return "the server's host key does not match hostKey (or the known_hosts file): if the server's key "
+                + "was changed on purpose, update hostKey; otherwise something else may be answering for the server"
+        case (CURLE_PEER_FAILED_VERIFICATION, _):
+            return "the server's TLS certificate could not be verified: if a private CA signed it, set caFile "
+                + "to that CA's PEM certificate"
+        case (CURLE_SSL_CACERT_BADFILE, _):
+            return "caFile cannot be read as PEM certificates"
+        case (CURLE_OPERATION_TIMEDOUT, _):
+            return "the server did not answer within \(timeout) s"
+        default:
+            return nil
+        }
+    }
+
+    /// `path` quoted for an SFTP command (spaces, quotes and backslashes kept).
+    static func sftpQuoted(_ path: String) -> String {
+        "\"" + path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Renames the local file `part` to `target`, replacing `target` atomically.
+    static func moveIntoPlace(_ part: String, as target: String, what: String) throws {
+        guard Foundation.rename(part, target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw TransferError(code: 0, message: "\(what) failed: cannot rename \(part) to \(target): \(reason)")
+        }
     }
 }

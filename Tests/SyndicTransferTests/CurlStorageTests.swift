@@ -79,5 +79,17 @@ import Testing
         #expect(location.url("a b.csv") == "sftp://h.example:22/srv/in/a%20b.csv")
         #expect(StorageLocation(kind: .ftp, host: "h", root: "/abs").url("x") == "ftp://h/%2Fabs/x")
         #expect(StorageLocation(kind: .ftp, host: "h", root: "rel").url("x", directory: true) == "ftp://h/rel/x/")
+        // SFTP paths are absolute; a relative root is under the home directory.
+        #expect(StorageLocation(kind: .sftp, host: "h", root: "in").url("a.csv") == "sftp://h/~/in/a.csv")
+    }
+
+    @Test(arguments: [("a.csv", ".a.csv.part"), ("orders/2026/a.csv", "orders/2026/.a.csv.part"),
+                      ("/partner feed/x.csv", "/partner feed/.x.csv.part")])
+    func atomicUploadsWriteAHiddenPartFileBeside(_ path: String, _ part: String) {
+        #expect(StorageLocation.partName(path) == part)
+    }
+
+    @Test func sftpCommandsQuotePaths() {
+        #expect(CurlStorage.sftpQuoted(#"/in/a "b"\c.csv"#) == #""/in/a \"b\"\\c.csv""#)
     }
 }

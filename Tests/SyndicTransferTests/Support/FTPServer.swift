@@ -1,22 +1,41 @@
 import Foundation
 
-/// A real FTP server (pyftpdlib, `ftp_server.py`) on 127.0.0.1, started and stopped by the test.
+/// A real FTP or FTPS server (pyftpdlib, `Scripts/ftp_server.py`) on 127.0.0.1, started and
+/// stopped by the test.
 final class FTPServer {
     let home: URL
     let user = "partner"
     let password = "ftp-secret"
+    /// FTPS: the server's self-signed certificate, the CA file a client trusts it with.
+    let certificate: String?
+    private let keys: URL?
     private let server: LocalServer
 
     var port: Int { server.port }
 
-    /// Starts the server with an empty home directory.
-    init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-ftp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    /// Starts the server with an empty home directory: FTPS with a new self-signed
+    /// certificate for 127.0.0.1 when `tls`, uploads slowed to `throttle` bytes/s if given,
+    /// renames refused when `renames` is false.
+    init(tls: Bool = false, throttle: Int? = nil, renames: Bool = true) throws {
+        home = try Tool.temporaryDirectory("syndic-ftp")
+        var arguments = [home.path, user, password]
+        if tls {
+            let keys = try Tool.temporaryDirectory("syndic-ftps-keys")
+            let pair = try Tool.selfSignedCertificate(in: keys, name: "server")
+            self.keys = keys
+            certificate = pair.certificate
+            arguments += ["--tls", pair.certificate, pair.key]
+        } else {
+            keys = nil
+            certificate = nil
+        }
+        if let throttle { arguments += ["--throttle", String(throttle)] }
+        if !renames { arguments.append("--no-rename") }
         do {
-            server = try LocalServer(script: "ftp_server.py", arguments: [home.path, user, password])
+            server = try LocalServer(script: "ftp_server.py", arguments: arguments)
         } catch {
-            throw LocalServer.Failure(description: "\(error) (is pyftpdlib installed? pip install pyftpdlib)")
+            throw LocalServer.Failure(description: "\(error) (is pyftpdlib installed, and pyopenssl for FTPS? "
+                                      + "scripts/install-deps installs them)")
         }
     }
 
@@ -26,5 +45,6 @@ final class FTPServer {
     deinit {
         server.kill()
         try? FileManager.default.removeItem(at: home)
+        if let keys { try? FileManager.default.removeItem(at: keys) }
     }
 }
