@@ -27,13 +27,15 @@ let package = Package(
         .target(name: "SyndicTransfer", dependencies: ["CCurl"]),
         // Engine: reading the configuration directory, secrets, applying plans.
         .target(name: "SyndicEngine", dependencies: ["SyndicCore", "SyndicStore"]),
+        // The data flows: product sources and destinations, the jobs the worker runs.
+        .target(name: "SyndicFlows", dependencies: ["SyndicCore", "SyndicStore", "SyndicEngine", "SyndicTransfer"]),
         // The thin command-line executable.
         .executableTarget(name: "syndic", dependencies: [
-            "SyndicCore", "SyndicStore", "SyndicEngine",
+            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "SyndicBenchmarks", dependencies: [
-            "SyndicCore", "SyndicStore", "SyndicEngine",
+            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows",
         ], path: "Benchmarks/SyndicBenchmarks"),
         // A worker binary with probe jobs that live in the tests, for multi-process tests of
         // the runtime (nothing shipped pretends to be a flow).
@@ -41,8 +43,12 @@ let package = Package(
                           path: "Tests/TestWorker"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
-        .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer"]),
+        .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer"], exclude: ["Support/Scripts"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
+        // Test support shared by integration tests: local servers (the simulators), their control routes.
+        .target(name: "SyndicTestSupport", dependencies: ["SyndicCore", "SyndicTransfer"], path: "Tests/SyndicTestSupport"),
+        .testTarget(name: "SyndicFlowsTests", dependencies: ["SyndicFlows", "SyndicEngine", "SyndicStore", "SyndicCore",
+                                                              "SyndicTransfer", "SyndicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker"], exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v6]

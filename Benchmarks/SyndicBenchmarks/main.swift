@@ -3,6 +3,8 @@ import Foundation
 /// syndic-bench: the project's benchmarks (build with -c release).
 ///   syndic-bench reconcile [CHANNELS]   validate, plan, apply, no-op plan (issue 2)
 ///   syndic-bench runtime [CHANNELS]     due-job computation per tick, claims per second (issue 3)
+///   syndic-bench export [PRODUCTS]      full and delta product export vs python3 (issue 4; run from
+///                                       the repository root, after building the syndic product)
 
 /// Prints a line at once (standard output is a pipe in CI).
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -22,7 +24,8 @@ switch arguments.first {
 case "reconcile": try ReconcileBenchmark.run(count: count)
 case "runtime": try RuntimeBenchmark.run(channels: count)
 case "claimer": try RuntimeBenchmark.claimer(statePath: arguments[1])
+case "export": try ExportBenchmark.run(products: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
 default:
-    say("usage: syndic-bench reconcile|runtime [CHANNELS]")
+    say("usage: syndic-bench reconcile|runtime [CHANNELS] | export [PRODUCTS]")
     exit(64)
 }

@@ -27,9 +27,12 @@ public enum Applier {
         let deletions = plan.changes.filter { $0.action == .delete }.map { (kind: $0.kind, name: $0.name) }
         var fingerprints: [String: [String: String]] = [:]
         for resource in upserts { fingerprints[resource.address] = planned.desired.fingerprints[resource.address] ?? [:] }
-        return ApplyBatch(expectedSerial: planned.serial, upserts: upserts, deletions: deletions,
-                          fingerprints: fingerprints, relocated: relocated, jobSchedules: jobSchedules, changes: history(of: plan), cache: planned.loaded.compiled,
-                          user: user, gitCommit: planned.git?.display, configDigest: planned.loaded.configDigest, at: date)
+        var batch = ApplyBatch(expectedSerial: planned.serial, upserts: upserts, deletions: deletions,
+                               fingerprints: fingerprints, relocated: relocated, jobSchedules: jobSchedules,
+                               changes: history(of: plan), cache: planned.loaded.compiled,
+                               user: user, gitCommit: planned.git?.display, configDigest: planned.loaded.configDigest, at: date)
+        batch.baseDirectory = FileManager.default.currentDirectoryPath
+        return batch
     }
 
     /// One history row per changed field and schedule (one row for a create, and for changes

@@ -27,17 +27,38 @@ public struct Reconciler: Sendable {
     /// Reads and validates the configuration, reusing the state's parse cache.
     public func load(useCache: Bool = true) throws -> Loaded {
         let cache = useCache ? try store.loadParseCache(displayPath: directory.displayPath) : [:]
-        return try Reconciler.load(directory, cache: cache, secrets: secrets)
+        return try Reconciler.load(directory, cache: cache, secrets: secrets, requirements: try store.requirements())
     }
 
-    /// Reads and validates a configuration directory with a given parse cache.
+    /// Reads and validates a configuration directory with a given parse cache; Mirakl
+    /// channels are checked against the marketplace requirements given (by channel).
     public static func load(_ directory: ConfigDirectory, cache: [String: CompiledFile],
-                            secrets: SecretResolver) throws -> Loaded {
+                            secrets: SecretResolver, requirements: [String: RequirementSet] = [:]) throws -> Loaded {
         let files = try directory.readFiles()
         let compiled = ConfigCompiler.compile(files, cache: cache)
-        let validated = ConfigValidator.validate(compiled, probe: secrets.probe)
+        var validated = ConfigValidator.validate(compiled, probe: secrets.probe)
+        validated.diagnostics += requirementDiagnostics(validated.resources, requirements: requirements, files: files)
         return Loaded(files: files, compiled: compiled, validated: validated,
                       configDigest: ConfigCompiler.digest(files))
+    }
+
+    /// The requirements problems of the channels that have stored requirements. A channel read
+    /// from the parse cache has no location map, so its file is compiled again to locate them.
+    static func requirementDiagnostics(_ resources: [CompiledResource], requirements: [String: RequirementSet],
+                                       files: [ConfigFile]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for resource in resources where resource.kind == .channel {
+            guard let set = requirements[resource.name] else { continue }
+            var found = RequirementsCheck.diagnostics(of: resource, against: set)
+            if !found.isEmpty, resource.locations.isEmpty,
+               let file = files.first(where: { $0.displayPath == resource.file }),
+               let fresh = ConfigCompiler.compile([file], cache: [:]).first?.resources
+                   .first(where: { $0.kind == .channel && $0.name == resource.name }) {
+                found = RequirementsCheck.diagnostics(of: fresh, against: set)
+            }
+            diagnostics += found
+        }
+        return diagnostics
     }
 
     /// A plan together with what it was made against.

@@ -21,6 +21,9 @@ public struct ApplyBatch: Sendable {
     public var gitCommit: String?
     public var configDigest: String
     public var at: Date
+    /// The directory apply ran in: the base of the relative file names in `upserts`, so that a
+    /// worker started elsewhere still finds catalog files and local storage.
+    public var baseDirectory: String?
 
     public init(expectedSerial: Int, upserts: [AppliedResource], deletions: [(kind: ResourceKind, name: String)],
                 fingerprints: [String: [String: String]],

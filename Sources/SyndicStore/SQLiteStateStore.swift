@@ -60,6 +60,10 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         return bytes
     }
 
+    public func applyDirectory() throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'apply_directory'") }
+    }
+
     public func loadActualState() throws -> ActualState {
         try pool.read { db in
             var state = ActualState(serial: try Self.serial(db))
@@ -170,6 +174,9 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                                arguments: [moved.sourceFile, moved.kind.rawValue, moved.name])
             }
             try Self.replaceParseCache(batch.cache, db: db)
+            if let base = batch.baseDirectory {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('apply_directory', ?)", arguments: [base])
+            }
             if pauseInsideApplyTransaction > 0 {
                 FileHandle.standardError.write(Data("apply: transaction open, pausing \(pauseInsideApplyTransaction) ms\n".utf8))
                 Thread.sleep(forTimeInterval: Double(pauseInsideApplyTransaction) / 1000)

@@ -128,6 +128,41 @@ enum StateMigrations {
                 t.column("delivered", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v3-exports") { db in
+            try db.create(table: "export_snapshot") { t in
+                t.primaryKey("channel", .text)
+                t.column("spec_digest", .text).notNull()
+                t.column("run_id", .integer)
+                t.column("created_at", .datetime).notNull()
+                t.column("products", .integer).notNull()
+                t.column("entries", .blob).notNull()
+            }
+            try db.create(table: "export_record") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("channel", .text).notNull()
+                t.column("run_id", .integer).references("run", onDelete: .cascade)
+                t.column("mode", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("sent", .integer).notNull()
+                t.column("file", .text)
+                t.column("products", .text).notNull()
+            }
+            try db.create(index: "export_record_channel", on: "export_record", columns: ["channel", "at"])
+            try db.create(table: "run_artifact") { t in
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("channel", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("content", .blob).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.primaryKey(["run_id", "name"])
+            }
+            try db.create(index: "run_artifact_channel", on: "run_artifact", columns: ["channel"])
+            try db.create(table: "requirement_set") { t in
+                t.primaryKey("channel", .text)
+                t.column("fetched_at", .datetime).notNull()
+                t.column("attributes", .text).notNull()
+            }
+        }
         return migrator
     }
 }

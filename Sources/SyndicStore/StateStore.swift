@@ -3,7 +3,9 @@ import SyndicCore
 
 /// The state behind intention-named operations. SQLite today; the interface is narrow
 /// enough for a PostgreSQL store later.
-public protocol StateStore: RunQueue, Sendable {
+public protocol StateStore: RunQueue, ExportStore, Sendable {
+    /// The directory the last apply ran in (relative file names in resources start there).
+    func applyDirectory() throws -> String?
     /// The current serial (0 before the first apply).
     func currentSerial() throws -> Int
     /// The salt of secret fingerprints, created with the state.

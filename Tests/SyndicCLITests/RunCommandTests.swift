@@ -45,14 +45,6 @@ import Testing
         #expect(missing.stderr == "error: no run 99; `syndic runs` lists the runs\n")
     }
 
-    @Test func waitNeedsAnImplementation() throws {
-        let workspace = try RuntimeScenario.applied(1)
-        defer { workspace.remove() }
-        let waited = try workspace.syndic.run(["run", "shop_00", "product-export", "--wait"])
-        #expect(waited.status == 1)
-        #expect(waited.stderr.contains("this build has no implementation of product-export yet; run 1 stays queued"))
-    }
-
     @Test func deletingAChannelCancelsItsQueuedRunsAndDeletesThem() throws {
         let workspace = try RuntimeScenario.applied(2)
         defer { workspace.remove() }

@@ -10,4 +10,8 @@ public struct ConnectionSpec: Hashable, Sendable, Codable {
     public var host: String?
     public var port: Int?
     public var path: String?
+    /// ftps: the CA file to trust instead of the system's.
+    public var caFile: String?
+    /// sftp: the server's host key fingerprint.
+    public var hostKey: String?
 }

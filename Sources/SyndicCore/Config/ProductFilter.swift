@@ -6,6 +6,15 @@ public struct ProductFilter: Hashable, Sendable, Codable {
     public var completeness: Completeness?
     public var attributes: [AttributeCondition]?
 
+    public init(enabled: Bool? = nil, families: [String]? = nil, categories: Categories? = nil,
+                completeness: Completeness? = nil, attributes: [AttributeCondition]? = nil) {
+        self.enabled = enabled
+        self.families = families
+        self.categories = categories
+        self.completeness = completeness
+        self.attributes = attributes
+    }
+
     /// Category membership.
     public struct Categories: Hashable, Sendable, Codable {
         public var `in`: [String]?

@@ -99,8 +99,8 @@ final class AttributeFilter: Sendable {
     // MARK: - Evaluation
 
     /// Whether the product whose `values` object is `values` satisfies the condition.
-    func holds(in values: [String: Value]?) -> Bool {
-        let data = AkeneoProduct.data(attribute, in: values, locale: locale, scope: scope)
+    func holds(in product: ProductFields) -> Bool {
+        let data = product.data(attribute, locale: locale, scope: scope)
         switch op {
         case .empty: return !anyTerm(data) { _ in true }
         case .notEmpty: return anyTerm(data) { _ in true }

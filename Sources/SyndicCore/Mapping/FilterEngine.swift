@@ -90,39 +90,81 @@ public struct FilterEngine: Sendable {
 
     /// Whether the product passes every condition.
     public func matches(_ product: Value) -> Bool {
+        firstFailure(ProductFields(product: product)) == nil
+    }
+
+    /// Whether the product passes every condition.
+    public func matches(_ product: ProductFields) -> Bool {
         firstFailure(product) == nil
     }
 
     /// Why the product does not pass — the first condition it fails, in search form, such as
     /// `does not match family {"operator":"IN","value":["shoes"]}` — or nil when it passes.
     public func rejection(of product: Value) -> String? {
+        rejection(of: ProductFields(product: product))
+    }
+
+    /// Why the product does not pass (see `rejection(of:)` for a `Value`), or nil.
+    public func rejection(of product: ProductFields) -> String? {
         guard let condition = firstFailure(product) else { return nil }
         return "does not match \(condition.property) \(CanonicalJSON.string(condition.searchEntry))"
     }
 
-    private func firstFailure(_ product: Value) -> Condition? {
-        guard !conditions.isEmpty else { return nil }
-        let members = product.objectValue ?? [:]
-        let values = members["values"]?.objectValue
-        for condition in conditions where !Self.holds(condition.check, members: members, values: values) {
+    /// The top-level product properties the filter reads.
+    public var propertyNames: Set<String> {
+        var names: Set<String> = []
+        for condition in conditions {
+            switch condition.check {
+            case .enabled: names.insert("enabled")
+            case .families: names.insert("family")
+            case .categoriesIn, .categoriesNotIn: names.insert("categories")
+            case .completeness: names.formUnion(["completenesses", "completeness"])
+            case .attribute: break
+            }
+        }
+        return names
+    }
+
+    /// The attribute codes the filter's attribute conditions read.
+    public var attributeCodes: Set<String> {
+        Set(conditions.compactMap { condition in
+            if case .attribute(let filter) = condition.check { return filter.attribute }
+            return nil
+        })
+    }
+
+    /// Every attribute the attribute conditions read, at their locale and scope.
+    public var attributeLookups: [AttributeLookup] {
+        conditions.compactMap { condition in
+            if case .attribute(let filter) = condition.check {
+                return AttributeLookup(attribute: filter.attribute, locale: filter.locale, scope: filter.scope)
+            }
+            return nil
+        }
+    }
+
+    private func firstFailure(_ product: ProductFields) -> Condition? {
+        for condition in conditions where !Self.holds(condition.check, product) {
             return condition
         }
         return nil
     }
 
-    private static func holds(_ check: Check, members: [String: Value], values: [String: Value]?) -> Bool {
+    private static func holds(_ check: Check, _ product: ProductFields) -> Bool {
         switch check {
         case .enabled(let enabled):
-            return members["enabled"]?.boolValue == enabled
+            return product.property("enabled")?.boolValue == enabled
         case .families(let families):
-            guard let family = members["family"]?.stringValue else { return false }
+            guard let family = product.property("family")?.stringValue else { return false }
             return families.contains(family)
         case .categoriesIn(let codes):
-            return anyCategory(members) { codes.contains($0) }
+            return anyCategory(product) { codes.contains($0) }
         case .categoriesNotIn(let codes):
-            return !anyCategory(members) { codes.contains($0) }
+            return !anyCategory(product) { codes.contains($0) }
         case .completeness(let scope, let min, let locales):
-            guard case .list(let entries)? = members["completenesses"] ?? members["completeness"] else { return false }
+            guard case .list(let entries)? = product.property("completenesses") ?? product.property("completeness") else {
+                return false
+            }
             func complete(on locale: String?) -> Bool {
                 entries.contains { entry in
                     guard case .object(let fields) = entry else { return false }
@@ -142,12 +184,12 @@ public struct FilterEngine: Sendable {
             }
             return locales.isEmpty ? complete(on: nil) : locales.allSatisfy { complete(on: $0) }
         case .attribute(let condition):
-            return condition.holds(in: values)
+            return condition.holds(in: product)
         }
     }
 
-    private static func anyCategory(_ members: [String: Value], _ predicate: (String) -> Bool) -> Bool {
-        guard case .list(let items)? = members["categories"] else { return false }
+    private static func anyCategory(_ product: ProductFields, _ predicate: (String) -> Bool) -> Bool {
+        guard case .list(let items)? = product.property("categories") else { return false }
         return items.contains { $0.stringValue.map(predicate) ?? false }
     }
 

@@ -47,26 +47,43 @@ public struct MappingEngine: Sendable {
     /// Maps one product.
     public func map(_ product: Value) -> MappedProduct {
         var row: [String] = []
-        if let skip = map(product, into: &row) { return .skipped(skip) }
+        if let skip = map(ProductFields(product: product), into: &row) { return .skipped(skip) }
         return .row(row)
     }
 
     /// Maps one product into `row` (emptied first, capacity kept, for reuse across products);
     /// returns the skip when a required target is empty (the row is then incomplete).
-    public func map(_ product: Value, into row: inout [String]) -> MappingSkip? {
+    public func map(_ product: ProductFields, into row: inout [String]) -> MappingSkip? {
         row.removeAll(keepingCapacity: true)
         row.reserveCapacity(fields.count)
-        let members = product.objectValue ?? [:]
-        let values = members["values"]?.objectValue
         let separator = context.valueSeparator
         for field in fields {
-            let text = field.text(members: members, values: values, separator: separator)
+            let text = field.text(product, separator: separator)
             if text.isEmpty, field.required {
                 return MappingSkip(target: field.target, source: field.sourceText)
             }
             row.append(text)
         }
         return nil
+    }
+}
+
+// MARK: - What it reads
+
+extension MappingEngine {
+    /// The top-level product properties the mapping reads (`field` sources).
+    public var propertyNames: Set<String> {
+        Set(fields.filter { $0.kind == .property }.map(\.name))
+    }
+
+    /// The attribute codes the mapping reads.
+    public var attributeCodes: Set<String> {
+        Set(fields.filter { $0.kind == .attribute }.map(\.name))
+    }
+
+    /// Every attribute read, at its resolved locale and scope.
+    public var attributeLookups: [AttributeLookup] {
+        fields.filter { $0.kind == .attribute }.map { AttributeLookup(attribute: $0.name, locale: $0.locale, scope: $0.scope) }
     }
 }
 

@@ -55,20 +55,20 @@ final class MappingField: Sendable {
         self.required = required
     }
 
-    /// The cell text for a product whose members are `members` and values `values`.
+    /// The cell text for `product`.
     @inline(__always)
-    func text(members: [String: Value], values: [String: Value]?, separator: String) -> String {
+    func text(_ product: ProductFields, separator: String) -> String {
         let text: String
         switch kind {
         case .attribute:
-            if let data = AkeneoProduct.data(name, in: values, locale: locale, scope: scope) {
+            if let data = product.data(name, locale: locale, scope: scope) {
                 text = render == .plain ? ValueText.render(data, separator: separator)
                     : Self.render(data, render, currency: currency)
             } else {
                 text = ""
             }
         case .property:
-            text = members[name].map { ValueText.render($0, separator: separator) } ?? ""
+            text = product.property(name).map { ValueText.render($0, separator: separator) } ?? ""
         case .constant:
             text = name
         }

@@ -56,6 +56,8 @@ public enum ResourceSchemas {
         .init("host", .string(StringSchema(doc: "ftp, ftps, sftp: server host name."))),
         .init("port", .integer(min: 1, max: 65535, doc: "ftp, ftps, sftp: server port.")),
         .init("path", .string(StringSchema(doc: "catalog-file: JSON-lines file; local: directory. Relative to this file."))),
+        .init("caFile", .string(StringSchema(doc: "ftps: PEM file of the CA that signed the server's certificate (instead of the system CAs). Relative to this file."))),
+        .init("hostKey", .string(StringSchema(doc: "sftp: the server's host key SHA-256 fingerprint (SHA256:… as ssh-keygen -lf prints it); checked on every connection."))),
     ])
 
     /// Which connection keys each connection type accepts, and which it requires.
@@ -65,8 +67,8 @@ public enum ResourceSchemas {
         "catalog-file": (["path"], ["path"]),
         "local": (["path"], ["path"]),
         "ftp": (["host", "port", "username", "password"], ["host", "username", "password"]),
-        "ftps": (["host", "port", "username", "password"], ["host", "username", "password"]),
-        "sftp": (["host", "port", "username", "password", "privateKey"], ["host", "username"]),
+        "ftps": (["host", "port", "username", "password", "caFile"], ["host", "username", "password"]),
+        "sftp": (["host", "port", "username", "password", "privateKey", "hostKey"], ["host", "username"]),
     ]
 
     // MARK: - Channel

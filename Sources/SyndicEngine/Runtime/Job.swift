@@ -15,6 +15,12 @@ public protocol Job: Sendable {
     func run(_ context: JobContext) async throws -> JobResult
 }
 
+/// An error a job throws that knows whether trying again can help: a permanent failure (bad
+/// configuration, refused credentials) fails the run at once instead of being retried.
+public protocol JobFailure: Error {
+    var isPermanent: Bool { get }
+}
+
 /// What a finished job reports: counts ("exported": 120) and a human-readable report.
 public struct JobResult: Hashable, Sendable {
     public var counts: [String: Int]
@@ -42,10 +48,17 @@ public struct JobContext: Sendable {
     public let workDirectory: URL
     /// The time source.
     public let now: @Sendable () -> Date
+    /// The state: delta snapshots, export records, run files, requirements.
+    public let store: any StateStore
+    /// Where relative file names of resources start (the directory apply ran in).
+    public let baseDirectory: String
 
     public init(run: RunInfo, channel: AppliedResource, spec: Value, connections: [String: AppliedResource],
                 log: RunLogger, progress: @escaping @Sendable (Int, Int?) -> Void, workDirectory: URL,
-                now: @escaping @Sendable () -> Date) {
+                now: @escaping @Sendable () -> Date, store: any StateStore,
+                baseDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.store = store
+        self.baseDirectory = baseDirectory
         self.run = run
         self.channel = channel
         self.spec = spec
@@ -74,7 +87,4 @@ public struct JobRegistry: Sendable {
     /// The kinds this registry can run (a worker claims only these).
     public var kinds: Set<JobKind> { Set(jobs.keys) }
 
-    /// The registry of the shipped flows. The data flows (product export, requirements sync,
-    /// order jobs) register here as they land; until then a worker claims nothing.
-    public static let shipped = JobRegistry([])
 }

@@ -63,7 +63,9 @@ public struct RunExecutor: Sendable {
         let channel: AppliedResource
         let spec: Value
         let connections: [String: AppliedResource]
+        let baseDirectory: String
         do {
+            baseDirectory = try store.applyDirectory() ?? FileManager.default.currentDirectoryPath
             guard let found = try store.resource(.channel, named: run.channel) else {
                 return finish(run, .canceled(reason: "channel \(run.channel) no longer exists"))
             }
@@ -76,7 +78,8 @@ public struct RunExecutor: Sendable {
         let logger = RunLogger(queue: store, runID: run.id, minimal: spec.value(at: "logs.minimal")?.boolValue == true)
         let context = JobContext(run: run, channel: channel, spec: spec, connections: connections, log: logger,
                                  progress: { [progress] done, total in progress(run, done, total) },
-                                 workDirectory: workDirectory, now: { Date() })
+                                 workDirectory: workDirectory, now: { Date() }, store: store,
+                                 baseDirectory: baseDirectory)
         let task = Task { try await job.run(context) }
         release.whenRequested { task.cancel() }
         let watch = LeaseWatch()
@@ -103,7 +106,8 @@ public struct RunExecutor: Sendable {
         case .failure(let error):
             logger.error("\(error)")
             logger.flush()
-            return finish(run, .failed(error: "\(error)", counts: [:], report: nil))
+            let permanent = (error as? JobFailure)?.isPermanent ?? false
+            return finish(run, .failed(error: "\(error)", counts: [:], report: nil, retryable: !permanent))
         }
     }
 

@@ -112,7 +112,9 @@ public struct RunRequest: Hashable, Sendable {
 /// How a run ended, as its job reports it.
 public enum RunOutcome: Hashable, Sendable {
     case succeeded(counts: [String: Int], report: String)
-    case failed(error: String, counts: [String: Int], report: String?)
+    /// A failed attempt; retried with backoff while attempts remain, unless not `retryable`
+    /// (the same attempt would fail the same way: a configuration or credentials problem).
+    case failed(error: String, counts: [String: Int], report: String?, retryable: Bool = true)
     case canceled(reason: String)
 }
 

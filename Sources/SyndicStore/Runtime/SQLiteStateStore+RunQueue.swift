@@ -134,10 +134,10 @@ extension SQLiteStateStore: RunQueue {
                 run.finishedAt = now
                 run.error = "canceled: \(reason)"
                 try Self.log(db, runID: runID, channel: run.channel, at: now, level: "warning", message: run.error!)
-            case .failed(let error, let counts, let report):
+            case .failed(let error, let counts, let report, let retryable):
                 run.counts = Self.countsJSON(counts)
                 run.report = report
-                try Self.fail(db, &run, error: error, now: now, retry: retry)
+                try Self.fail(db, &run, error: error, now: now, retry: retry, retryable: retryable)
             }
             try run.update(db)
             return run.info
@@ -304,10 +304,10 @@ extension SQLiteStateStore: RunQueue {
 
     /// Records a failed attempt: queued again after a backoff, or failed for good with an alert.
     static func fail(_ db: Database, _ run: inout RunRecord, error: String, now: Date, retry: RetryPolicy,
-                     immediately: Bool = false) throws {
+                     immediately: Bool = false, retryable: Bool = true) throws {
         run.error = error
         let policy = RetryPolicy(maxAttempts: run.maxAttempts, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
-        if !run.cancelRequested, let backoff = policy.nextAttempt(after: run.attempt, failedAt: now) {
+        if !run.cancelRequested, retryable, let backoff = policy.nextAttempt(after: run.attempt, failedAt: now) {
             let next = immediately ? now : backoff
             try log(db, runID: run.id!, channel: run.channel, at: now, level: "error",
                     message: "attempt \(run.attempt) failed: \(error); retrying at \(Timestamp.iso(next, zone: "UTC"))")
@@ -323,7 +323,7 @@ extension SQLiteStateStore: RunQueue {
             run.status = RunStatus.failed.rawValue
             run.finishedAt = now
             try log(db, runID: run.id!, channel: run.channel, at: now, level: "error",
-                    message: "attempt \(run.attempt) failed: \(error); no attempt left")
+                    message: "attempt \(run.attempt) failed: \(error); \(retryable ? "no attempt left" : "not retried (it would fail the same way)")")
             try db.execute(sql: """
                 INSERT INTO event (channel, kind, message, run_id, at) VALUES (?, 'run-failed', ?, ?, ?)
                 """, arguments: [run.channel, "\(run.job) failed after \(run.attempt) attempt\(run.attempt == 1 ? "" : "s"): \(error)",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SyndicCore
 import SyndicEngine
+import SyndicFlows
 import SyndicStore
 #if canImport(Glibc)
 import Glibc
@@ -55,7 +56,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             if terminal { Output.error("") }
             guard let (info, lines) = try store.run(id: finished.id) else { throw QueueError.unknownRun(finished.id) }
-            Output.print(RunView(run: info, lines: lines).render())
+            Output.print(RunView(run: info, lines: lines, exports: try store.productExports(runID: info.id),
+                                 files: try store.artifacts(runID: info.id)).render())
             if info.status != .succeeded { throw ExitCode(1) }
         } catch let exit as ExitCode {
             throw exit

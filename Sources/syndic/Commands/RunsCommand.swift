@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SyndicCore
 import SyndicStore
 
@@ -45,19 +46,37 @@ struct RunsCommand: ParsableCommand {
 
     /// `syndic runs show RUN_ID`.
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one run: status, timings, counts, report, log lines.",
-                                                        discussion: "Exit 1 when there is no such run.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one run: status, timings, counts, report, export record, files, log lines.",
+            discussion: "Exit 1 when there is no such run or file.")
 
         @OptionGroup var options: GlobalOptions
 
         @Argument(help: "The run id.")
         var id: Int64
 
+        @Option(name: .long, help: "Print this file the run kept (feedback.csv, error-report.csv, …) instead.")
+        var file: String?
+
+        @Flag(name: .long, help: "List every product a delta export sent (default: the first 20).")
+        var products = false
+
         func run() throws {
             let store = try options.openStore()
             do {
                 guard let (run, lines) = try store.run(id: id) else { throw QueueError.unknownRun(id) }
-                Output.print(RunView(run: run, lines: lines).render())
+                if let file {
+                    guard let content = try store.artifact(runID: id, name: file) else {
+                        throw Failure.exit("run \(id) kept no file named \(file)")
+                    }
+                    FileHandle.standardOutput.write(content)
+                    return
+                }
+                let view = RunView(run: run, lines: lines, exports: try store.productExports(runID: id),
+                                   files: try store.artifacts(runID: id), productLimit: products ? nil : 20)
+                Output.print(view.render())
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 throw Failure.exit("\(error)")
             }

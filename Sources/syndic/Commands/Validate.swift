@@ -14,11 +14,13 @@ struct Validate: ParsableCommand {
     func run() throws {
         let loaded: Reconciler.Loaded
         do {
-            // Validation needs no state: an existing one only speeds it up with its parse cache.
+            // Validation needs no state: an existing one speeds it up with its parse cache and
+            // adds the marketplace requirements the last requirements syncs stored.
             let directory = ConfigDirectory(path: options.dir)
-            let cache = FileManager.default.fileExists(atPath: options.statePath)
-                ? try options.openStore().loadParseCache(displayPath: directory.displayPath) : [:]
-            loaded = try Reconciler.load(directory, cache: cache, secrets: SecretResolver())
+            let store = FileManager.default.fileExists(atPath: options.statePath) ? try options.openStore() : nil
+            let cache = try store?.loadParseCache(displayPath: directory.displayPath) ?? [:]
+            loaded = try Reconciler.load(directory, cache: cache, secrets: SecretResolver(),
+                                         requirements: try store?.requirements() ?? [:])
         } catch {
             throw Failure.exit("\(error)")
         }

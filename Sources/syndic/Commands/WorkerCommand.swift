@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import SyndicCore
 import SyndicEngine
+import SyndicFlows
 
 /// `syndic worker`: runs the scheduler and the jobs.
 struct WorkerCommand: AsyncParsableCommand {

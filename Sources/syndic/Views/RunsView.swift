@@ -23,6 +23,12 @@ struct RunsView {
 struct RunView {
     let run: RunInfo
     let lines: [RunLogLine]
+    /// The product exports the run recorded (a delta export lists the products it sent).
+    var exports: [ProductExportRecord] = []
+    /// Files the run kept (feedback file, error report, dry-run payloads): names and sizes.
+    var files: [(name: String, size: Int)] = []
+    /// How many sent products to list per export (all with `--products`).
+    var productLimit: Int? = 20
 
     func render() -> String {
         var out = ["run \(run.id): \(run.channel) \(run.job.rawValue)",
@@ -50,9 +56,28 @@ struct RunView {
             out.append("report:")
             out += report.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }
         }
+        for export in exports {
+            out.append("\(export.mode) export recorded \(Timestamp.iso(export.at, zone: "UTC")): \(export.sent) products sent"
+                       + (export.file.map { " to \($0)" } ?? ""))
+            if !export.products.isEmpty {
+                let shown = productLimit.map { Array(export.products.prefix($0)) } ?? export.products
+                out.append("  products sent: " + shown.joined(separator: ", ")
+                           + (shown.count < export.products.count ? ", … (\(export.products.count - shown.count) more; --products lists all)" : ""))
+            }
+        }
+        if !files.isEmpty {
+            out.append("files (syndic runs show \(run.id) --file NAME):")
+            out += files.map { "  \($0.name) (\($0.size) bytes)" }
+        }
         if !lines.isEmpty {
             out.append("log:")
-            out += lines.map { "  \(Timestamp.iso($0.at, zone: "UTC")) \($0.level.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.message)" }
+            for line in lines {
+                let head = "  \(Timestamp.iso(line.at, zone: "UTC")) \(line.level.padding(toLength: 7, withPad: " ", startingAt: 0)) "
+                let parts = line.message.split(separator: "\n", omittingEmptySubsequences: false)
+                out.append(head + (parts.first.map(String.init) ?? ""))
+                let indent = String(repeating: " ", count: head.count)
+                out += parts.dropFirst().map { indent + $0 }
+            }
         }
         return out.joined(separator: "\n")
     }

@@ -278,9 +278,9 @@ struct MappingEngineTests {
     @Test func mapIntoReusesTheRow() throws {
         let engine = try MappingEngine(mapping: Self.channelMapping, context: Self.context)
         var row: [String] = ["stale"]
-        #expect(engine.map(ProductFixtures.shoe, into: &row) == nil)
+        #expect(engine.map(ProductFields(product: ProductFixtures.shoe), into: &row) == nil)
         #expect(row == engine.map(ProductFixtures.shoe).row)
-        #expect(engine.map(ProductFixtures.bare, into: &row) == nil)
+        #expect(engine.map(ProductFields(product: ProductFixtures.bare), into: &row) == nil)
         #expect(row.count == engine.targets.count)
         #expect(row[0] == "ACME")
     }

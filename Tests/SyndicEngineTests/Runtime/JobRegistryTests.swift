@@ -26,18 +26,14 @@ struct JobRegistryTests {
         #expect(finished?.report == "second")
     }
 
-    /// Until the data flows land, the shipped build runs nothing, so a worker claims nothing.
-    @Test func theShippedRegistryIsEmptyForNow() {
-        #expect(JobRegistry.shipped.kinds.isEmpty)
-    }
-
     @Test func checkCancellationThrowsOnceTheJobIsCanceled() async throws {
         let workspace = try RuntimeWorkspace()
         try workspace.apply([RuntimeWorkspace.channel("shop")])
         let run = try workspace.claim("shop")
         let context = JobContext(run: run, channel: RuntimeWorkspace.channel("shop"), spec: .object([:]), connections: [:],
                                  log: RunLogger(queue: workspace.store, runID: run.id, minimal: false),
-                                 progress: { _, _ in }, workDirectory: workspace.workDirectory, now: { Date() })
+                                 progress: { _, _ in }, workDirectory: workspace.workDirectory, now: { Date() },
+                                 store: workspace.store)
         #expect(throws: Never.self) { try context.checkCancellation() }
         let task = Task {
             while !Task.isCancelled { try? await Task.sleep(nanoseconds: 5_000_000) }

@@ -1,0 +1,77 @@
+/// What the last successful export of a channel knew about each product: the hash of its
+/// source text, of its key, and of its mapped output — the delta export's memory (seed 000:
+/// only products whose mapped output changed since the last successful export are sent).
+///
+/// Stored as one binary blob per channel (24 bytes per product, little-endian) so that a
+/// million products load and save in milliseconds.
+public struct DeltaSnapshot: Hashable, Sendable {
+    /// One product.
+    public struct Entry: Hashable, Sendable {
+        /// The hash of the product's source text; 0 when it must be read again next time.
+        public var rawHash: UInt64
+        /// The hash of the product's key (uuid or identifier).
+        public var keyHash: UInt64
+        /// The hash of its mapped output; 0 when it was not exported (filtered out, skipped,
+        /// or refused by the destination).
+        public var outputHash: UInt64
+
+        public init(rawHash: UInt64, keyHash: UInt64, outputHash: UInt64) {
+            self.rawHash = rawHash
+            self.keyHash = keyHash
+            self.outputHash = outputHash
+        }
+    }
+
+    /// The digest of everything that shapes the output (source, filter, mapping, separator):
+    /// when it changes, every product is read again.
+    public var specDigest: String
+    public var entries: [Entry]
+
+    public init(specDigest: String, entries: [Entry]) {
+        self.specDigest = specDigest
+        self.entries = entries
+    }
+
+    private static let magic = Array("SYNDELTA1\n".utf8)
+
+    /// The binary form: a magic line, the digest line, then the entries (three little-endian
+    /// 64-bit words each).
+    public func encoded() -> [UInt8] {
+        let head = Self.magic + Array((specDigest + "\n").utf8)
+        var bytes = [UInt8](repeating: 0, count: head.count + entries.count * 24)
+        bytes.withUnsafeMutableBytes { raw in
+            raw.copyBytes(from: head)
+            var offset = head.count
+            for entry in entries {
+                raw.storeBytes(of: entry.rawHash.littleEndian, toByteOffset: offset, as: UInt64.self)
+                raw.storeBytes(of: entry.keyHash.littleEndian, toByteOffset: offset + 8, as: UInt64.self)
+                raw.storeBytes(of: entry.outputHash.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+                offset += 24
+            }
+        }
+        return bytes
+    }
+
+    /// Reads the binary form, or nil when it is not one (a snapshot that cannot be read is
+    /// treated as none: the next delta export sends everything).
+    public init?(encoded bytes: [UInt8]) {
+        guard bytes.starts(with: Self.magic) else { return nil }
+        guard let newline = bytes[Self.magic.count...].firstIndex(of: 0x0A) else { return nil }
+        specDigest = String(decoding: bytes[Self.magic.count..<newline], as: UTF8.self)
+        let body = newline + 1
+        guard (bytes.count - body) % 24 == 0 else { return nil }
+        let count = (bytes.count - body) / 24
+        entries = bytes.withUnsafeBytes { raw in
+            [Entry](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for index in 0..<count {
+                    let offset = body + index * 24
+                    buffer[index] = Entry(
+                        rawHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                        keyHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)),
+                        outputHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)))
+                }
+                initialized = count
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+/// Decides, product by product, what one export sends, and builds the snapshot the export
+/// leaves behind once it succeeds.
+///
+/// - A full export sends every product that passes the filter and maps.
+/// - A delta export sends a product only when its mapped output differs from the output the
+///   previous snapshot holds for its key (or it has none). When the spec digest is unchanged,
+///   a product whose source text is byte for byte what the snapshot saw is not even read
+///   again: its output cannot have changed.
+///
+/// The new snapshot covers every product read; products the destination refused are marked
+/// so that the next delta export sends them again. Nothing is stored unless the export
+/// succeeds — the watermark moves only then.
+public struct DeltaTracker: Sendable {
+    /// What the previous snapshot says (shared, read-only: chunks of products are decided in
+    /// parallel against it).
+    public let index: DeltaIndex
+    /// The new snapshot's entries, in source order.
+    public private(set) var entries: [DeltaSnapshot.Entry] = []
+
+    /// A tracker for one export; `previous` is the last successful export's snapshot, if any.
+    public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?) {
+        index = DeltaIndex(delta: delta, specDigest: specDigest, previous: previous)
+        entries.reserveCapacity(previous?.entries.count ?? 0)
+    }
+
+    /// Whether this export sends only changed products.
+    public var delta: Bool { index.delta }
+
+    /// Appends the entries of a chunk decided elsewhere (in source order).
+    public mutating func append(contentsOf chunk: [DeltaSnapshot.Entry]) {
+        entries.append(contentsOf: chunk)
+    }
+
+    /// Whether the product whose source text hashes to `rawHash` is known unchanged (then it
+    /// is not read, and its previous entry carries over).
+    public mutating func isUnchanged(rawHash: UInt64) -> Bool {
+        index.isUnchanged(rawHash: rawHash, into: &entries)
+    }
+
+    /// Records a product that was read but is not exported (filtered out or skipped).
+    public mutating func notExported(rawHash: UInt64, keyHash: UInt64) {
+        index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
+    }
+
+    /// Records a mapped product; returns whether this export sends it.
+    public mutating func mapped(rawHash: UInt64, keyHash: UInt64, outputHash: UInt64) -> Bool {
+        index.mapped(rawHash: rawHash, keyHash: keyHash, outputHash: outputHash, into: &entries)
+    }
+
+    /// Marks products the destination refused, so the next delta export sends them again.
+    public mutating func refused(keyHashes: Set<UInt64>) {
+        guard !keyHashes.isEmpty else { return }
+        for position in entries.indices where keyHashes.contains(entries[position].keyHash) {
+            entries[position].rawHash = 0
+            entries[position].outputHash = 0
+        }
+    }
+
+    /// How many products the snapshot covers so far.
+    public var count: Int { entries.count }
+
+    /// The snapshot to store when the export succeeds.
+    public func snapshot() -> DeltaSnapshot { DeltaSnapshot(specDigest: index.specDigest, entries: entries) }
+}
+
+/// The previous snapshot, indexed by source-text hash and by key hash, and the decisions
+/// made against it; the entries decided go to the caller's list.
+public struct DeltaIndex: Sendable {
+    public let delta: Bool
+    public let specDigest: String
+    private let previous: [DeltaSnapshot.Entry]
+    private let byRaw: HashTable?
+    private let byKey: HashTable?
+
+    public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?) {
+        self.delta = delta
+        self.specDigest = specDigest
+        let usable = delta ? previous : nil
+        self.previous = usable?.entries ?? []
+        guard let usable else {
+            byRaw = nil
+            byKey = nil
+            return
+        }
+        if usable.specDigest == specDigest {
+            var byRaw = HashTable(expected: usable.entries.count)
+            for (position, entry) in usable.entries.enumerated() { byRaw.setIfAbsent(entry.rawHash, UInt64(position)) }
+            self.byRaw = byRaw
+        } else {
+            byRaw = nil
+        }
+        var byKey = HashTable(expected: usable.entries.count)
+        for entry in usable.entries { byKey.set(entry.keyHash, entry.outputHash) }
+        self.byKey = byKey
+    }
+
+    @inline(__always)
+    public func isUnchanged(rawHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) -> Bool {
+        guard let byRaw, let position = byRaw.value(rawHash) else { return false }
+        entries.append(previous[Int(position)])
+        return true
+    }
+
+    public func notExported(rawHash: UInt64, keyHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) {
+        entries.append(DeltaSnapshot.Entry(rawHash: rawHash, keyHash: keyHash, outputHash: 0))
+    }
+
+    public func mapped(rawHash: UInt64, keyHash: UInt64, outputHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) -> Bool {
+        let output = outputHash | 1
+        entries.append(DeltaSnapshot.Entry(rawHash: rawHash, keyHash: keyHash, outputHash: output))
+        guard delta, let byKey else { return true }
+        return byKey.value(keyHash) != output
+    }
+}

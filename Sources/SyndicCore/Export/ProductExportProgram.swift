@@ -1,0 +1,115 @@
+/// A channel's product export compiled once: its filter, its mapping and what to read of each
+/// product. `process` takes one product's JSON text to an outcome — the whole per-product
+/// work of an export, pure and without I/O.
+public struct ProductExportProgram: Sendable {
+    public let filter: FilterEngine
+    public let mapping: MappingEngine
+    public let scanner: ProductScanner
+    /// The digest of everything that shapes the output (see `DeltaSnapshot.specDigest`).
+    public let specDigest: String
+
+    /// What became of one product.
+    public enum Outcome: Sendable {
+        /// Its text is what the last successful export saw (delta): not read, not sent.
+        case unchanged
+        /// It does not pass the filter (the reason names the condition).
+        case filteredOut(String)
+        /// A required target had no value.
+        case skipped(MappingSkip)
+        /// Its text is not a product (bad JSON, no uuid or identifier).
+        case invalid(String)
+        /// Mapped, and its output is what the last successful export sent (delta): not sent.
+        case same
+        /// Mapped and to be sent: the row is in `row`.
+        case send
+    }
+
+    /// Compiles the export of `channel`; `spec` is the channel's spec value (for the digest).
+    public init(channel: ChannelSpec, spec: Value) throws(ExportProgramError) {
+        do {
+            filter = try FilterEngine(channel.products?.filter ?? ProductFilter())
+        } catch {
+            throw ExportProgramError(message: error.message)
+        }
+        do {
+            mapping = try MappingEngine(channel: channel)
+        } catch {
+            throw ExportProgramError(message: error.message)
+        }
+        let properties = ["uuid", "identifier"] + filter.propertyNames.union(mapping.propertyNames)
+            .subtracting(["uuid", "identifier", "values"]).sorted()
+        let lookups = Dictionary(grouping: filter.attributeLookups + mapping.attributeLookups, by: \.attribute)
+        scanner = ProductScanner(ProductProjection(properties: properties,
+                                                   attributes: filter.attributeCodes.union(mapping.attributeCodes).sorted(),
+                                                   lookups: lookups))
+        var shaping: [String: Value] = [:]
+        for path in ["source", "products.filter", "products.mapping", "products.export.valueSeparator"] {
+            shaping[path] = spec.value(at: path) ?? .null
+        }
+        specDigest = SHA256.hash(Array(CanonicalJSON.string(.object(shaping)).utf8)).hexString
+    }
+
+    /// Reusable buffers of one export (one per thread).
+    public struct Scratch: Sendable {
+        public var fields = ProductFields()
+        public var row: [String] = []
+        var bytes: [UInt8] = []
+        var entries: [DeltaSnapshot.Entry] = []
+        /// The key of the last product read (`uuid` or `identifier`).
+        public var key = ""
+        public init() {}
+    }
+
+    /// Processes one product's JSON text.
+    public func process(_ text: UnsafeRawBufferPointer, tracker: inout DeltaTracker, scratch: inout Scratch) -> Outcome {
+        var entries: [DeltaSnapshot.Entry] = []
+        swap(&entries, &scratch.entries)
+        let outcome = process(text, index: tracker.index, entries: &entries, scratch: &scratch)
+        tracker.append(contentsOf: entries)
+        entries.removeAll(keepingCapacity: true)
+        swap(&entries, &scratch.entries)
+        return outcome
+    }
+
+    /// Processes one product's JSON text against `index`, appending its snapshot entry to
+    /// `entries` (chunks of products are processed in parallel this way).
+    public func process(_ text: UnsafeRawBufferPointer, index: DeltaIndex, entries: inout [DeltaSnapshot.Entry],
+                        scratch: inout Scratch) -> Outcome {
+        let rawHash = FastHash.hash(text)
+        if index.isUnchanged(rawHash: rawHash, into: &entries) { return .unchanged }
+        do {
+            try scanner.scan(text, into: &scratch.fields)
+        } catch {
+            return .invalid("\(error)")
+        }
+        guard let key = scratch.fields.key, !key.isEmpty else { return .invalid("the product has no uuid or identifier") }
+        scratch.key = key
+        let keyHash = FastHash.hash(key)
+        if let reason = filter.rejection(of: scratch.fields) {
+            index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
+            return .filteredOut(reason)
+        }
+        if let skip = mapping.map(scratch.fields, into: &scratch.row) {
+            index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
+            return .skipped(skip)
+        }
+        let outputHash = Self.hash(scratch.row, buffer: &scratch.bytes)
+        return index.mapped(rawHash: rawHash, keyHash: keyHash, outputHash: outputHash, into: &entries) ? .send : .same
+    }
+
+    /// The hash of a row: its cells' UTF-8 bytes, each followed by a unit separator.
+    static func hash(_ row: [String], buffer: inout [UInt8]) -> UInt64 {
+        buffer.removeAll(keepingCapacity: true)
+        for var cell in row {
+            cell.withUTF8 { buffer.append(contentsOf: $0) }
+            buffer.append(0x1F)
+        }
+        return buffer.withUnsafeBytes { FastHash.hash($0) }
+    }
+}
+
+/// A channel whose filter or mapping cannot be compiled (validation reports the same problem).
+public struct ExportProgramError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

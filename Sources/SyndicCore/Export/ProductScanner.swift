@@ -1,0 +1,208 @@
+import Foundation
+
+/// Reads one Akeneo-format product from its JSON text, keeping only the top-level properties
+/// and the attribute values a channel needs (`ProductProjection`) and skipping the rest
+/// without building it — the export's hot path (PERFORMANCE.md: never build whole object
+/// trees per product).
+///
+/// Skipped members are checked only for balanced brackets and terminated strings; kept ones
+/// are parsed (numbers leniently: `01`, `+1` read as 1). When a key repeats, the first wins.
+/// A product that is not a JSON object fails with the byte offset.
+public struct ProductScanner: Sendable {
+    public let projection: ProductProjection
+    private let propertyKeys: [[UInt8]]
+    private let attributeKeys: [[UInt8]]
+    /// Per kept attribute, the (locale, scope) pairs read from it, as bytes; nil: every entry.
+    private let wanted: [[(locale: [UInt8]?, scope: [UInt8]?)]?]
+
+    public init(_ projection: ProductProjection) {
+        self.projection = projection
+        propertyKeys = projection.properties.map { Array($0.utf8) }
+        attributeKeys = projection.attributes.map { Array($0.utf8) }
+        wanted = projection.attributes.map { attribute in
+            projection.lookups[attribute].map { pairs in
+                pairs.map { (locale: $0.locale.map { Array($0.utf8) }, scope: $0.scope.map { Array($0.utf8) }) }
+            }
+        }
+    }
+
+    /// Replaces `fields` with the kept parts of the product in `text`.
+    public func scan(_ text: UnsafeRawBufferPointer, into fields: inout ProductFields) throws(ProductScanError) {
+        fields.removeAll()
+        guard let base = text.baseAddress, !text.isEmpty else { throw ProductScanError(offset: 0, message: "empty product") }
+        var cursor = JSONCursor(base: base.assumingMemoryBound(to: UInt8.self), count: text.count)
+        cursor.skipWhitespace()
+        try cursor.expect(UInt8(ascii: "{"))
+        cursor.skipWhitespace()
+        if cursor.peek == UInt8(ascii: "}") {
+            cursor.index += 1
+        } else {
+            while true {
+                let key = try cursor.stringRange()
+                try cursor.colon()
+                if cursor.equals(key, Self.valuesKey) {
+                    if projection.allAttributes || !attributeKeys.isEmpty {
+                        try scanValues(&cursor, into: &fields)
+                    } else {
+                        try cursor.skipValue()
+                    }
+                } else if let slot = cursor.match(key, propertyKeys) {
+                    fields.appendProperty(projection.properties[slot], try cursor.parseValue())
+                } else {
+                    try cursor.skipValue()
+                }
+                if try cursor.endOfMembers(closing: UInt8(ascii: "}")) { break }
+            }
+        }
+        cursor.skipWhitespace()
+        guard cursor.index == cursor.count else { throw cursor.failure("trailing characters after the product") }
+    }
+
+    private static let valuesKey = Array("values".utf8)
+
+    /// `values: {code: [{"locale", "scope", "data"}, …], …}`: entries of kept attributes.
+    private func scanValues(_ cursor: inout JSONCursor, into fields: inout ProductFields) throws(ProductScanError) {
+        cursor.skipWhitespace()
+        if cursor.peek == UInt8(ascii: "n") { _ = try cursor.parseValue(); return }
+        try cursor.expect(UInt8(ascii: "{"))
+        cursor.skipWhitespace()
+        if cursor.peek == UInt8(ascii: "}") { cursor.index += 1; return }
+        while true {
+            let key = try cursor.stringRange()
+            try cursor.colon()
+            if let slot = cursor.match(key, attributeKeys) {
+                try scanEntries(&cursor, attribute: projection.attributes[slot], wanted: wanted[slot], into: &fields)
+            } else if projection.allAttributes {
+                try scanEntries(&cursor, attribute: try cursor.string(key), wanted: nil, into: &fields)
+            } else {
+                try cursor.skipValue()
+            }
+            if try cursor.endOfMembers(closing: UInt8(ascii: "}")) { return }
+        }
+    }
+
+    private static let localeKey = Array("locale".utf8)
+    private static let scopeKey = Array("scope".utf8)
+    private static let dataKey = Array("data".utf8)
+
+    /// The entries of one attribute. Only entries that some lookup can pick (their locale and
+    /// scope are null or asked for) have their data parsed; the others are skipped.
+    private func scanEntries(_ cursor: inout JSONCursor, attribute: String,
+                             wanted: [(locale: [UInt8]?, scope: [UInt8]?)]?,
+                             into fields: inout ProductFields) throws(ProductScanError) {
+        cursor.skipWhitespace()
+        guard cursor.peek == UInt8(ascii: "[") else { try cursor.skipValue(); return }
+        cursor.index += 1
+        cursor.skipWhitespace()
+        if cursor.peek == UInt8(ascii: "]") { cursor.index += 1; return }
+        while true {
+            cursor.skipWhitespace()
+            if cursor.peek == UInt8(ascii: "{") {
+                cursor.index += 1
+                var locale: JSONCursor.StringRange?
+                var scope: JSONCursor.StringRange?
+                var dataStart: Int?
+                cursor.skipWhitespace()
+                if cursor.peek == UInt8(ascii: "}") {
+                    cursor.index += 1
+                } else {
+                    while true {
+                        let key = try cursor.stringRange()
+                        try cursor.colon()
+                        cursor.skipWhitespace()
+                        if cursor.equals(key, Self.dataKey) {
+                            dataStart = cursor.index
+                            try cursor.skipValue()
+                        } else if cursor.equals(key, Self.localeKey) {
+                            locale = try Self.optionalString(&cursor)
+                        } else if cursor.equals(key, Self.scopeKey) {
+                            scope = try Self.optionalString(&cursor)
+                        } else {
+                            try cursor.skipValue()
+                        }
+                        if try cursor.endOfMembers(closing: UInt8(ascii: "}")) { break }
+                    }
+                }
+                if Self.isWanted(locale, scope, wanted, cursor) {
+                    var entry = ProductFields.Entry(attribute: attribute, locale: nil, scope: nil, data: .null)
+                    if let locale { entry.locale = try cursor.string(locale) }
+                    if let scope { entry.scope = try cursor.string(scope) }
+                    if let dataStart {
+                        var reader = cursor
+                        reader.index = dataStart
+                        entry.data = try reader.parseValue()
+                    }
+                    fields.appendEntry(entry)
+                }
+            } else {
+                try cursor.skipValue()
+            }
+            if try cursor.endOfMembers(closing: UInt8(ascii: "]")) { return }
+        }
+    }
+
+    /// A string's extent, or nil for null (or any other value, skipped).
+    private static func optionalString(_ cursor: inout JSONCursor) throws(ProductScanError) -> JSONCursor.StringRange? {
+        if cursor.peek == UInt8(ascii: "\"") { return try cursor.stringRange() }
+        try cursor.skipValue()
+        return nil
+    }
+
+    /// Whether an entry with this locale and scope can be picked by one of the lookups.
+    @inline(__always)
+    private static func isWanted(_ locale: JSONCursor.StringRange?, _ scope: JSONCursor.StringRange?,
+                                 _ wanted: [(locale: [UInt8]?, scope: [UInt8]?)]?, _ cursor: JSONCursor) -> Bool {
+        guard let wanted else { return true }
+        for lookup in wanted {
+            if let locale {
+                guard let asked = lookup.locale, cursor.equals(locale, asked) else { continue }
+            }
+            if let scope {
+                guard let asked = lookup.scope, cursor.equals(scope, asked) else { continue }
+            }
+            return true
+        }
+        return false
+    }
+}
+
+/// Why a product's JSON text could not be read: the byte offset in the product and what was wrong.
+public struct ProductScanError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let offset: Int
+    public let message: String
+    public var description: String { "invalid JSON at byte \(offset): \(message)" }
+}
+
+/// Which parts of a product an export keeps.
+public struct ProductProjection: Hashable, Sendable {
+    /// Top-level property names (`identifier`, `family`, …).
+    public var properties: [String]
+    /// Attribute codes whose value entries are kept.
+    public var attributes: [String]
+    /// Keep every attribute (the preview's raw view, Akeneo re-export).
+    public var allAttributes: Bool
+    /// Per attribute, the locale and scope pairs read from it: entries no pair can pick are
+    /// not parsed. An attribute without pairs keeps every entry.
+    public var lookups: [String: [AttributeLookup]]
+
+    public init(properties: [String], attributes: [String], allAttributes: Bool = false,
+                lookups: [String: [AttributeLookup]] = [:]) {
+        self.properties = properties
+        self.attributes = attributes
+        self.allAttributes = allAttributes
+        self.lookups = lookups
+    }
+}
+
+/// One read of an attribute's value at a locale and scope (nil: the value does not vary).
+public struct AttributeLookup: Hashable, Sendable {
+    public var attribute: String
+    public var locale: String?
+    public var scope: String?
+
+    public init(attribute: String, locale: String?, scope: String?) {
+        self.attribute = attribute
+        self.locale = locale
+        self.scope = scope
+    }
+}

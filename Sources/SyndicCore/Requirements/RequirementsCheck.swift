@@ -1,0 +1,24 @@
+/// Checks a Mirakl channel's mapping against the marketplace's attributes as the last
+/// requirements sync stored them (PRODUCT.md §5): a mapping target the marketplace does not
+/// know is an error; a required attribute left unmapped is a warning. Both are located in
+/// the channel's YAML.
+public enum RequirementsCheck {
+    /// The problems of `channel` (a compiled Channel resource) against `requirements`.
+    public static func diagnostics(of channel: CompiledResource, against requirements: RequirementSet) -> [Diagnostic] {
+        guard channel.kind == .channel, channel.type == "mirakl",
+              let mapping = (try? channel.specValue())?.value(at: "products.mapping")?.objectValue else { return [] }
+        let known = Set(requirements.attributes.map(\.code))
+        let fetched = Timestamp.iso(requirements.fetchedAt, zone: "UTC")
+        var diagnostics: [Diagnostic] = []
+        for target in mapping.keys.sorted() where !known.contains(target) {
+            diagnostics.append(Diagnostic(.error, "mapping target \"\(target)\" is not an attribute of the marketplace (requirements synced \(fetched))",
+                                          at: channel.location(of: "products.mapping.\(target)"),
+                                          hint: Suggestion.didYouMean(target, among: known.sorted())))
+        }
+        for attribute in requirements.attributes where attribute.required && mapping[attribute.code] == nil {
+            diagnostics.append(Diagnostic(.warning, "the marketplace requires \"\(attribute.code)\"\(attribute.label.map { " (\($0))" } ?? ""), which the mapping leaves unmapped",
+                                          at: channel.location(of: "products.mapping")))
+        }
+        return diagnostics
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import SyndicCore
+import SyndicTransfer
+
+/// The Akeneo PIM REST API (API-NOTES.md): OAuth password grant, refresh, bearer calls.
+///
+/// Tokens are cached per process for each instance and set of credentials (a rotated secret
+/// is a different set, so its token is dropped with it); a refresh token is used before the
+/// password grant; a 401 on a call gets one new token and one retry.
+final class AkeneoClient: @unchecked Sendable {
+    struct Credentials: Hashable, Sendable {
+        var clientId: String
+        var secret: String
+        var username: String
+        var password: String
+    }
+
+    let baseURL: String
+    private let credentials: Credentials
+    private let http: HTTPClient
+    private let now: @Sendable () -> Date
+
+    init(baseURL: String, credentials: Credentials, http: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.credentials = credentials
+        self.http = http
+        self.now = now
+    }
+
+    /// A cached token.
+    struct Token: Sendable {
+        var access: String
+        var refresh: String?
+        var expires: Date
+    }
+
+    /// Tokens by instance and credential digest (never the credentials themselves).
+    private static let cache = TokenCache()
+
+    final class TokenCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var tokens: [String: Token] = [:]
+        func get(_ key: String) -> Token? { lock.withLock { tokens[key] } }
+        func set(_ key: String, _ token: Token?) { lock.withLock { tokens[key] = token } }
+    }
+
+    private var cacheKey: String {
+        let digest = SHA256.hash(Array("\(credentials.clientId)\u{0}\(credentials.secret)\u{0}\(credentials.username)\u{0}\(credentials.password)".utf8))
+        return baseURL + "#" + digest.hexString
+    }
+
+    /// A valid access token: cached, refreshed, or new.
+    func accessToken() throws -> String {
+        if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) { return token.access }
+        if let refresh = Self.cache.get(cacheKey)?.refresh, let token = try? requestToken(["grant_type": "refresh_token", "refresh_token": refresh]) {
+            Self.cache.set(cacheKey, token)
+            return token.access
+        }
+        let token = try requestToken(["grant_type": "password", "username": credentials.username, "password": credentials.password])
+        Self.cache.set(cacheKey, token)
+        return token.access
+    }
+
+    /// Forgets the cached token (after a 401).
+    func dropToken() { Self.cache.set(cacheKey, nil) }
+
+    private func requestToken(_ body: [String: String]) throws -> Token {
+        let basic = Data("\(credentials.clientId):\(credentials.secret)".utf8).base64EncodedString()
+        let json = CanonicalJSON.string(.object(body.mapValues(Value.string)))
+        let request = HTTPRequest(method: "POST", url: baseURL + "/api/oauth/v1/token",
+                                  headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/json")],
+                                  body: Data(json.utf8), timeout: 60)
+        let response = try send(request, retryUnsafe: true)
+        guard response.status == 200 else {
+            let message = Self.message(response)
+            if [400, 401, 403, 422].contains(response.status) {
+                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the credentials (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))")
+            }
+            throw FlowError(.remote, "Akeneo at \(baseURL) token request failed (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))")
+        }
+        guard let value = try? CanonicalJSON.parse(response.text), let access = value["access_token"]?.stringValue else {
+            throw FlowError(.remote, "Akeneo at \(baseURL) answered the token request without an access token")
+        }
+        let lifetime = value["expires_in"]?.intValue ?? 3600
+        return Token(access: access, refresh: value["refresh_token"]?.stringValue,
+                     expires: now().addingTimeInterval(TimeInterval(lifetime)))
+    }
+
+    /// A call with the bearer token; a 401 gets a new token and one more try.
+    func call(_ method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
+              timeout: Int = 120) throws -> HTTPResponse {
+        var attempt = 0
+        while true {
+            let token = try accessToken()
+            let request = HTTPRequest(method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")],
+                                      body: body, timeout: timeout)
+            let response = try send(request)
+            if response.status == 401, attempt == 0 {
+                dropToken()
+                attempt += 1
+                continue
+            }
+            if response.status == 401 {
+                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the access token twice (HTTP 401)")
+            }
+            return response
+        }
+    }
+
+    private func send(_ request: HTTPRequest, retryUnsafe: Bool = false) throws -> HTTPResponse {
+        do {
+            return try http.send(request, retryUnsafe: retryUnsafe)
+        } catch {
+            throw FlowError(.connectivity, "\(error)")
+        }
+    }
+
+    /// The `message` of an Akeneo error body, if any.
+    static func message(_ response: HTTPResponse) -> String? {
+        (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue
+    }
+
+    /// Fails clearly on an error status.
+    static func check(_ response: HTTPResponse, _ what: String) throws {
+        guard (200..<300).contains(response.status) else {
+            throw FlowError(.remote, "\(what) failed: HTTP \(response.status)\(message(response).map { ": \($0)" } ?? "")")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SyndicCore
+import SyndicTransfer
+
+/// The Mirakl Seller API (API-NOTES.md): the shop API key in `Authorization`, `shop_id` for
+/// multi-shop keys. Offers import (OF01–OF03) and attributes (PM11) for the product flows.
+struct MiraklClient: Sendable {
+    let baseURL: String
+    private let apiKey: String
+    private let shopID: String?
+    private let http: HTTPClient
+
+    init(baseURL: String, apiKey: String, shopID: String? = nil, http: HTTPClient = HTTPClient()) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.shopID = shopID
+        self.http = http
+    }
+
+    /// `path` on the instance, with `shop_id` when set.
+    func url(_ path: String, query: [String] = []) -> String {
+        let all = query + (shopID.map { ["shop_id=\($0)"] } ?? [])
+        return baseURL + path + (all.isEmpty ? "" : "?" + all.joined(separator: "&"))
+    }
+
+    /// Sends a request with the API key; fails clearly on 401/403 and, when `expect` is given,
+    /// on any status outside it.
+    func send(_ request: HTTPRequest, what: String, retryUnsafe: Bool = false) throws -> HTTPResponse {
+        var request = request
+        request.headers.append(("Authorization", apiKey))
+        request.headers.append(("Accept", "application/json"))
+        let response: HTTPResponse
+        do {
+            response = try http.send(request, retryUnsafe: retryUnsafe)
+        } catch {
+            throw FlowError(.connectivity, "\(error)")
+        }
+        if response.status == 401 || response.status == 403 {
+            throw FlowError(.authentication, "Mirakl at \(baseURL) refused the API key (\(what): HTTP \(response.status))")
+        }
+        guard (200..<300).contains(response.status) else {
+            let message = (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue
+            throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(message.map { ": \($0)" } ?? "")")
+        }
+        return response
+    }
+
+    /// The body of a response as a JSON value.
+    static func json(_ response: HTTPResponse, _ what: String) throws -> Value {
+        do {
+            return try CanonicalJSON.parse(response.text)
+        } catch {
+            throw FlowError(.remote, "\(what) answered something that is not JSON")
+        }
+    }
+
+    // MARK: - Offers import
+
+    /// OF01: uploads an offers CSV; returns the import id.
+    func importOffers(csv: Data, fileName: String) throws -> Int {
+        let request = HTTPRequest.multipart(url: url("/api/offers/imports"), fields: [("import_mode", "NORMAL")],
+                                            fileField: "file", fileName: fileName, fileType: "text/csv", file: csv)
+        let response = try send(request, what: "OF01 offers import")
+        guard let id = try Self.json(response, "OF01")["import_id"]?.intValue else {
+            throw FlowError(.remote, "OF01 offers import at \(baseURL) answered without an import_id")
+        }
+        return id
+    }
+
+    /// OF02: the state of an import.
+    func importStatus(_ id: Int) throws -> Value {
+        try Self.json(try send(HTTPRequest(url: url("/api/offers/imports/\(id)")), what: "OF02 import status"), "OF02")
+    }
+
+    /// OF03: the error report of an import (CSV).
+    func errorReport(_ id: Int) throws -> Data {
+        try send(HTTPRequest(url: url("/api/offers/imports/\(id)/error_report")), what: "OF03 error report").body
+    }
+
+    // MARK: - Attributes
+
+    /// PM11: the attributes the marketplace knows.
+    func attributes() throws -> [MarketplaceAttribute] {
+        let value = try Self.json(try send(HTTPRequest(url: url("/api/products/attributes")), what: "PM11 attributes"), "PM11")
+        guard let items = value["attributes"]?.listValue else {
+            throw FlowError(.remote, "PM11 attributes at \(baseURL) answered without an attributes list")
+        }
+        return items.compactMap { item in
+            guard let code = item["code"]?.stringValue else { return nil }
+            return MarketplaceAttribute(code: code, label: item["label"]?.stringValue, type: item["type"]?.stringValue,
+                                        required: item["required"]?.boolValue ?? false)
+        }
+    }
+}

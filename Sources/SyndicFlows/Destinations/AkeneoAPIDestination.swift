@@ -1,0 +1,97 @@
+import Foundation
+import SyndicCore
+
+/// An akeneo-api channel (seed 002): mapped products written to another Akeneo with
+/// `PATCH /api/rest/v1/products`, at most min(batchSize, 100) per request, one JSON product
+/// per line. Akeneo answers one line per product (`line`, `identifier`, `status_code`,
+/// `message`); they make the feedback file kept with the run, and products answered with an
+/// error status are sent again by the next delta export. A dry run keeps the request bodies
+/// instead of sending them.
+final class AkeneoAPIDestination: ProductDestination {
+    private let client: AkeneoClient?
+    private let writer: AkeneoProductWriter
+    private let batchSize: Int
+    private var batch: [(line: String, key: String, identifier: String)] = []
+    private var feedback = CSVWriter(header: ["line", "identifier", "status_code", "message"])
+    private var dryRunBody = Data()
+    private var delivered = 0
+    private var refused: [String] = []
+    private var sentLines = 0
+
+    /// `client` is nil for a dry run.
+    init(client: AkeneoClient?, targets: [String], separator: String, batchSize: Int?) throws {
+        self.client = client
+        do {
+            writer = try AkeneoProductWriter(targets: targets, separator: separator)
+        } catch {
+            throw FlowError(.configuration, "products.mapping: \(error.message)")
+        }
+        self.batchSize = max(1, min(batchSize ?? 100, 100))
+    }
+
+    func add(_ row: [String], key: String, identifier: String?) throws {
+        guard let identifier, !identifier.isEmpty else {
+            refused.append(key)
+            feedback.writeRow([String(sentLines + batch.count + 1), key, "", "the product has no identifier"])
+            return
+        }
+        let line = CanonicalJSON.string(writer.product(row: row, identifier: identifier))
+        batch.append((line, key, identifier))
+        if batch.count == batchSize { try send() }
+    }
+
+    private func send() throws {
+        guard !batch.isEmpty else { return }
+        defer { batch.removeAll(keepingCapacity: true) }
+        let body = Data(batch.map(\.line).joined(separator: "\n").utf8)
+        guard let client else {
+            dryRunBody.append(body)
+            dryRunBody.append(0x0A)
+            delivered += batch.count
+            sentLines += batch.count
+            return
+        }
+        let response = try client.call("PATCH", url: client.baseURL + "/api/rest/v1/products",
+                                       headers: [("Content-Type", "application/vnd.akeneo.collection+json")], body: body)
+        try AkeneoClient.check(response, "PATCH products to Akeneo at \(client.baseURL)")
+        var answered = Set<Int>()
+        for text in response.text.split(whereSeparator: \.isNewline) {
+            guard let line = try? CanonicalJSON.parse(String(text)), let number = line["line"]?.intValue,
+                  (1...batch.count).contains(number) else { continue }
+            answered.insert(number)
+            let status = line["status_code"]?.intValue ?? 0
+            let sent = batch[number - 1]
+            var message = line["message"]?.stringValue ?? ""
+            if let errors = line["errors"]?.listValue, !errors.isEmpty {
+                let details = errors.compactMap { error -> String? in
+                    let property = error["property"]?.stringValue ?? error["attribute"]?.stringValue
+                    guard let text = error["message"]?.stringValue else { return nil }
+                    return property.map { "\($0): \(text)" } ?? text
+                }
+                message += (message.isEmpty ? "" : " ") + "(" + details.joined(separator: "; ") + ")"
+            }
+            feedback.writeRow([String(sentLines + number), sent.identifier, String(status), message])
+            if (200..<300).contains(status) { delivered += 1 } else { refused.append(sent.key) }
+        }
+        for (index, sent) in batch.enumerated() where !answered.contains(index + 1) {
+            feedback.writeRow([String(sentLines + index + 1), sent.identifier, "", "no answer for this line"])
+            refused.append(sent.key)
+        }
+        sentLines += batch.count
+    }
+
+    func finish() throws -> DestinationOutcome {
+        try send()
+        var outcome = DestinationOutcome(delivered: delivered, refusedKeys: refused)
+        if client == nil {
+            outcome.artifacts.append(("products.jsonl", dryRunBody))
+            outcome.notes.append("dry run: \(delivered) products in \((delivered + batchSize - 1) / batchSize) batches not sent")
+        } else {
+            outcome.artifacts.append(("feedback.csv", Data(feedback.bytes)))
+            outcome.notes.append("Akeneo accepted \(delivered) products, refused \(refused.count) (feedback.csv)")
+        }
+        return outcome
+    }
+
+    func abandon() {}
+}

@@ -1,0 +1,103 @@
+import Foundation
+import SyndicCore
+import SyndicTransfer
+
+/// A flat-file channel's CSV (`products_export_<channel>_<isoDate>.csv`): a header of the
+/// mapping's targets, one row per product, written to a temporary file in blocks and then
+/// uploaded to the channel's storage folder (atomically: a partner never sees half a file).
+/// A dry run keeps the file under the state directory instead.
+///
+/// A delta export that changed nothing writes no file.
+final class FlatFileDestination: ProductDestination {
+    let fileName: String
+    private let storage: CurlStorage?
+    private let folder: String
+    private let dryRunDirectory: URL?
+    private let temporary: URL
+    private var handle: FileHandle
+    private var writer: CSVWriter
+    private var rows = 0
+    private let skipEmpty: Bool
+
+    /// A destination writing `fileName` to `folder` of `storage`, or — when `dryRunDirectory`
+    /// is given — into that directory only.
+    init(targets: [String], fileName: String, storage: CurlStorage?, folder: String, workDirectory: URL,
+         dryRunDirectory: URL?, skipEmpty: Bool) throws {
+        self.fileName = fileName
+        self.storage = storage
+        self.folder = folder
+        self.dryRunDirectory = dryRunDirectory
+        self.skipEmpty = skipEmpty
+        let directory = workDirectory.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = directory.appendingPathComponent("\(UUID().uuidString)-\(fileName)")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary.path) else {
+            throw FlowError(.storage, "cannot create \(temporary.path)")
+        }
+        self.handle = handle
+        writer = CSVWriter(header: targets, capacity: 1 << 20)
+    }
+
+    func add(_ row: [String], key: String, identifier: String?) throws {
+        writer.writeRow(row)
+        rows += 1
+        if writer.bytes.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        let bytes = writer.takeBytes()
+        do {
+            try handle.write(contentsOf: bytes)
+        } catch {
+            throw FlowError(.storage, "cannot write \(temporary.path): \(error.localizedDescription)")
+        }
+    }
+
+    func finish() throws -> DestinationOutcome {
+        try flush()
+        try? handle.close()
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        var outcome = DestinationOutcome(delivered: rows)
+        if rows == 0, skipEmpty {
+            outcome.notes.append("no product changed since the last export: no file written")
+            return outcome
+        }
+        if let dryRunDirectory {
+            try FileManager.default.createDirectory(at: dryRunDirectory, withIntermediateDirectories: true)
+            let kept = dryRunDirectory.appendingPathComponent(fileName)
+            try? FileManager.default.removeItem(at: kept)
+            try FileManager.default.moveItem(at: temporary, to: kept)
+            outcome.file = kept.path
+            return outcome
+        }
+        guard let storage else { throw FlowError(.configuration, "the channel has no export storage") }
+        let path = StorageLocation.path(folder, fileName)
+        if storage.location.kind == .local, moveIntoPlace(storage.location.describe(path)) {
+            outcome.file = storage.location.describe(path)
+            return outcome
+        }
+        do {
+            try storage.upload(fileAt: temporary, to: path)
+        } catch {
+            throw FlowError(.connectivity, "\(error)")
+        }
+        outcome.file = storage.location.describe(path)
+        return outcome
+    }
+
+    /// Local storage on the same file system: the finished file is renamed into place (one
+    /// atomic step, no copy). False when that is not possible (the upload copies then).
+    private func moveIntoPlace(_ target: String) -> Bool {
+        let folder = (target as NSString).deletingLastPathComponent
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+            return false
+        }
+        return rename(temporary.path, target) == 0
+    }
+
+    func abandon() {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temporary)
+    }
+}

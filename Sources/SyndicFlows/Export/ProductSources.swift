@@ -1,0 +1,71 @@
+import Foundation
+import SyndicCore
+import SyndicTransfer
+
+/// Builds a channel's product source from its `source.connection`.
+struct ProductSources {
+    let inputs: FlowInputs
+    let http: HTTPClient
+
+    /// The channel's compiled export. With an Akeneo source the completeness condition is
+    /// left to Akeneo's `search` (items carry completenesses only for the locales asked for,
+    /// so a local re-check would drop products Akeneo selected); every other condition is
+    /// checked locally too, with the same meaning.
+    func program(for channel: ChannelSpec, spec: Value) throws -> ProductExportProgram {
+        var local = channel
+        if try sourceType(of: channel) == "akeneo" { local.products?.filter?.completeness = nil }
+        do {
+            return try ProductExportProgram(channel: local, spec: spec)
+        } catch {
+            throw FlowError(.configuration, "the channel's products cannot be exported: \(error)")
+        }
+    }
+
+    private func sourceType(of channel: ChannelSpec) throws -> String {
+        guard let source = channel.source else { throw FlowError(.configuration, "the channel has no source") }
+        return try inputs.connection(source.connection).spec.type
+    }
+
+    /// The channel's product source. An Akeneo source is asked for the channel's locales plus
+    /// every locale the mapping or filter names explicitly (`name~en_GB`), so that those values
+    /// come back too.
+    func source(for channel: ChannelSpec, program: ProductExportProgram) throws -> ProductSource {
+        guard let source = channel.source else { throw FlowError(.configuration, "the channel has no source") }
+        let (resource, spec) = try inputs.connection(source.connection)
+        switch spec.type {
+        case "catalog-file":
+            guard let path = spec.path else { throw FlowError(.configuration, "\(resource.address) has no path") }
+            return CatalogFileSource(path: inputs.path(path, in: resource))
+        case "akeneo":
+            let search: String
+            do {
+                search = try FilterEngine(channel.products?.filter ?? ProductFilter()).searchJSON
+            } catch {
+                throw FlowError(.configuration, "products.filter: \(error.message)")
+            }
+            return AkeneoSource(client: try akeneoClient(resource, spec), cancellation: inputs.cancellation,
+                                search: search, scope: source.scope, locales: Self.locales(source.locales ?? [], program))
+        default:
+            throw FlowError(.configuration, "\(resource.address) is a \(spec.type) connection, not a product source (akeneo, catalog-file)")
+        }
+    }
+
+    /// The source's locales followed by the other locales the program reads, in order.
+    static func locales(_ configured: [String], _ program: ProductExportProgram) -> [String] {
+        guard !configured.isEmpty else { return [] }  // no locales asked: Akeneo returns them all
+        let read = (program.mapping.attributeLookups + program.filter.attributeLookups).compactMap(\.locale)
+        var locales = configured
+        for locale in read.sorted() where !locales.contains(locale) { locales.append(locale) }
+        return locales
+    }
+
+    private func akeneoClient(_ resource: AppliedResource, _ spec: ConnectionSpec) throws -> AkeneoClient {
+        guard let url = spec.url else { throw FlowError(.configuration, "\(resource.address) has no url") }
+        let credentials = AkeneoClient.Credentials(
+            clientId: try inputs.secret(spec.clientId, of: resource, field: "clientId"),
+            secret: try inputs.secret(spec.secret, of: resource, field: "secret"),
+            username: try inputs.secret(spec.username, of: resource, field: "username"),
+            password: try inputs.secret(spec.password, of: resource, field: "password"))
+        return AkeneoClient(baseURL: url, credentials: credentials, http: http)
+    }
+}

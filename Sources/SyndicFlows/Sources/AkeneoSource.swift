@@ -1,0 +1,54 @@
+import Foundation
+import SyndicCore
+
+/// Products from Akeneo: `GET /api/rest/v1/products-uuid` with `pagination_type=search_after`,
+/// following `_links.next.href` (never built by hand), the channel's filter pushed down to
+/// `search`, its scope and locales asked for. Each item's JSON text is handed on as it is.
+struct AkeneoSource: ProductSource {
+    let client: AkeneoClient
+    let cancellation: CancellationFlag
+    let search: String
+    let scope: String?
+    let locales: [String]
+
+    var description: String { "Akeneo at \(client.baseURL)" }
+
+    /// The first page's URL.
+    var firstPage: String {
+        var query = ["pagination_type=search_after", "limit=100"]
+        if search != "{}" { query.append("search=" + Self.encode(search)) }
+        if let scope { query.append("scope=" + Self.encode(scope)) }
+        if !locales.isEmpty { query.append("locales=" + Self.encode(locales.joined(separator: ","))) }
+        return client.baseURL + "/api/rest/v1/products-uuid?" + query.joined(separator: "&")
+    }
+
+    func forEachProduct(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        var next: String? = firstPage
+        var position = 0
+        while let url = next {
+            try cancellation.check()
+            let response = try client.call("GET", url: url, headers: [("Accept", "application/json")])
+            try AkeneoClient.check(response, "GET products from Akeneo at \(client.baseURL)")
+            let page: AkeneoPage
+            do {
+                page = try response.body.withUnsafeBytes { bytes throws(ProductScanError) in try AkeneoPage(bytes) }
+            } catch {
+                throw FlowError(.remote, "Akeneo at \(client.baseURL) sent a page that cannot be read: \(error)")
+            }
+            try response.body.withUnsafeBytes { bytes in
+                for item in page.items {
+                    position += 1
+                    try body(UnsafeRawBufferPointer(rebasing: bytes[item]), position)
+                }
+            }
+            next = page.next
+        }
+    }
+
+    /// Percent-encodes a query parameter value.
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

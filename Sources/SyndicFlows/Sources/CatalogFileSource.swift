@@ -1,0 +1,76 @@
+import Foundation
+
+/// A JSON-lines file of Akeneo-format products (the embedded default source), read in
+/// blocks of a few megabytes: memory stays flat whatever the file's size. Blank lines are
+/// skipped; a line may be as long as it needs.
+struct CatalogFileSource: ProductSource {
+    let path: String
+    var blockSize = 4 << 20
+
+    var description: String { "catalog file \(path)" }
+
+    func forEachProduct(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            // A missing or unreadable file needs someone to fix it: not retried.
+            throw FlowError(.configuration, "cannot open the catalog file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
+        var capacity = blockSize
+        defer { buffer.deallocate() }
+        var filled = 0
+        var line = 0
+        var atEnd = false
+        while !atEnd {
+            if filled == capacity {
+                // One line longer than the buffer: grow it.
+                let larger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                larger.copyMemory(from: buffer, byteCount: filled)
+                buffer.deallocate()
+                buffer = larger
+                capacity *= 2
+            }
+            let count = read(descriptor, buffer + filled, capacity - filled)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FlowError(.storage, "cannot read the catalog file \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { atEnd = true }
+            filled += count
+            var start = 0
+            while start < filled {
+                let rest = filled - start
+                let found = memchr(buffer + start, 0x0A, rest)
+                let end: Int
+                if let found {
+                    end = found - UnsafeMutableRawPointer(buffer)
+                } else if atEnd {
+                    end = filled
+                } else {
+                    break
+                }
+                line += 1
+                var lineEnd = end
+                if lineEnd > start, buffer.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+                if !Self.isBlank(buffer + start, lineEnd - start) {
+                    try body(UnsafeRawBufferPointer(start: buffer + start, count: lineEnd - start), line)
+                }
+                start = end + 1
+            }
+            if start > 0 {
+                let kept = max(0, filled - start)
+                if kept > 0 { memmove(buffer, buffer + start, kept) }
+                filled = kept
+            }
+        }
+    }
+
+    private static func isBlank(_ start: UnsafeMutableRawPointer, _ count: Int) -> Bool {
+        for offset in 0..<count {
+            let byte = start.load(fromByteOffset: offset, as: UInt8.self)
+            if byte != 0x20, byte != 0x09 { return false }
+        }
+        return true
+    }
+}

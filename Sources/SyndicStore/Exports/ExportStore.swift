@@ -1,0 +1,47 @@
+import Foundation
+import SyndicCore
+
+/// What the product flows keep in the state: delta snapshots and export records, files a
+/// run produced (feedback files, error reports), and marketplace requirements.
+public protocol ExportStore: Sendable {
+    /// The snapshot of the channel's last successful export, if any.
+    func deltaSnapshot(channel: String) throws -> DeltaSnapshot?
+    /// Records a successful export and replaces the channel's snapshot, in one transaction.
+    func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws
+    /// Export records of a run (normally one).
+    func productExports(runID: Int64) throws -> [ProductExportRecord]
+    /// The newest export records of a channel, newest first.
+    func productExports(channel: String, limit: Int) throws -> [ProductExportRecord]
+    /// Keeps a file a run produced (replacing one of the same name).
+    func saveArtifact(runID: Int64, channel: String, name: String, content: Data, at date: Date) throws
+    /// The files a run produced: names and sizes, by name.
+    func artifacts(runID: Int64) throws -> [(name: String, size: Int)]
+    /// One file of a run.
+    func artifact(runID: Int64, name: String) throws -> Data?
+    /// Stores the marketplace's attributes for a channel (replacing the previous set).
+    func saveRequirements(_ requirements: RequirementSet, channel: String) throws
+    /// The stored requirements of every channel that has some, by channel.
+    func requirements() throws -> [String: RequirementSet]
+}
+
+/// One successful product export: when, full or delta, how many products it sent, the file
+/// it wrote (flat-file), and — for a delta export — the keys of the products it sent.
+public struct ProductExportRecord: Hashable, Sendable {
+    public var channel: String
+    public var runID: Int64?
+    public var mode: String
+    public var at: Date
+    public var sent: Int
+    public var file: String?
+    public var products: [String]
+
+    public init(channel: String, runID: Int64?, mode: String, at: Date, sent: Int, file: String?, products: [String]) {
+        self.channel = channel
+        self.runID = runID
+        self.mode = mode
+        self.at = at
+        self.sent = sent
+        self.file = file
+        self.products = products
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+import SyndicTestSupport
+import Testing
+
+/// The requirements sync against mirakl_sim.py's PM11 (13 attributes, six required).
+struct RequirementsSyncJobTests {
+    static let apiKey = "mirakl-requirements-key-12ef"
+
+    static func workspace(server: LocalServer, key: String) throws -> FlowWorkspace {
+        let workspace = try FlowWorkspace()
+        try workspace.secret("mirakl_key", key)
+        try workspace.config("connections.yaml", FlatFileDestinationTests.connections)
+        try workspace.config("mirakl_fr.yaml", """
+            apiVersion: syndic/v1
+            kind: Channel
+            metadata: {name: mirakl_fr}
+            spec:
+              type: mirakl
+              status: active
+              endpoint: \(server.baseURL)
+              credentials: {apiKey: {file: ../secrets/mirakl_key}}
+              source: {connection: catalog, locales: [fr_FR]}
+              products:
+                mapping:
+                  shop_sku: {field: identifier}
+                  title: name~fr_FR
+                  price: price@EUR
+                requirementsSync:
+                  schedule: {at: "01:00", days: [sun]}
+
+            """)
+        try workspace.apply()
+        return workspace
+    }
+
+    @Test func storesTheMarketplaceAttributes() async throws {
+        let server = try LocalServer(simulator: "mirakl_sim.py", arguments: ["--api-key", Self.apiKey])
+        defer { server.kill() }
+        let workspace = try Self.workspace(server: server, key: Self.apiKey)
+        let run = try await workspace.run("mirakl_fr", .requirementsSync)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts == ["attributes": 13, "required": 6, "unmapped_required": 3])
+        #expect(run.report?.contains("required and not mapped: brand, category, image_1") == true, "\(run.report ?? "")")
+
+        let stored = try #require(try workspace.store.requirements()["mirakl_fr"])
+        #expect(stored.attributes.count == 13)
+        #expect(Set(stored.attributes.filter(\.required).map(\.code))
+                == ["shop_sku", "title", "price", "brand", "category", "image_1"])
+        let title = try #require(stored.attributes.first { $0.code == "title" })
+        #expect(title.label == "Titre")
+        #expect(title.type == "TEXT")
+        let requests = try server.control.requests()
+        #expect(requests.map(\.path) == ["/api/products/attributes"])
+    }
+
+    @Test func aWrongKeyFailsWithAnAuthenticationMessage() async throws {
+        let server = try LocalServer(simulator: "mirakl_sim.py", arguments: ["--api-key", Self.apiKey])
+        defer { server.kill() }
+        let wrong = "wrong-requirements-key-66b1"
+        let workspace = try Self.workspace(server: server, key: wrong)
+        let run = try await workspace.run("mirakl_fr", .requirementsSync)
+        #expect(run.status == .failed)
+        let error = try #require(run.error)
+        #expect(error.contains("refused the API key"), "\(error)")
+        #expect(error.contains("401"), "\(error)")
+        #expect(!(try workspace.everything(run)).contains(wrong))
+        #expect(try workspace.store.requirements()["mirakl_fr"] == nil)
+        #expect(try server.control.requests().map(\.status) == [401])
+    }
+}
