@@ -43,7 +43,7 @@ let package = Package(
                           path: "Tests/TestWorker"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
-        .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer"], exclude: ["Support/Scripts"]),
+        .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
         // Test support shared by integration tests: local servers (the simulators), their control routes.
         .target(name: "SyndicTestSupport", dependencies: ["SyndicCore", "SyndicTransfer"], path: "Tests/SyndicTestSupport"),

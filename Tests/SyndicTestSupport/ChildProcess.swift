@@ -96,6 +96,15 @@ public final class OutputBuffer: @unchecked Sendable {
         }
     }
 
+    /// The whole output once the child closed it (waiting up to `seconds`).
+    public func untilClosed(seconds: Double = 60) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        return condition.withLock {
+            while !closed, condition.wait(until: deadline) {}
+            return buffer
+        }
+    }
+
     /// The first non-nil `found(text)`, waiting up to `seconds`; nil when the output ends or
     /// time runs out first.
     public func wait<T>(seconds: Double, until found: (String) -> T?) -> T? {

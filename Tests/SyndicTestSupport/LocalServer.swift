@@ -1,8 +1,8 @@
 import Foundation
 
-/// A simulator from `Tests/Simulators/` running on 127.0.0.1 for one test: started with
-/// `python3 <script> <arguments>`, ready once it printed `port N`, killed (SIGKILL) by `kill()`
-/// or when the test lets go of it.
+/// A server on 127.0.0.1 for one test — a simulator from `Tests/Simulators/`, a Python script
+/// of a test target, or another program such as sshd — ready once it printed its port, killed
+/// (SIGKILL) by `kill()` or when the test lets go of it.
 public final class LocalServer: @unchecked Sendable {
     /// The port it listens on.
     public let port: Int
@@ -14,20 +14,33 @@ public final class LocalServer: @unchecked Sendable {
     public static let simulators = TestPaths.tests.appendingPathComponent("Simulators")
 
     /// Starts `Tests/Simulators/<script>` with `arguments` and waits (15 s at most) for its port.
-    public init(simulator script: String, arguments: [String] = []) throws {
-        self.script = script
-        let path = Self.simulators.appendingPathComponent(script).path
-        guard FileManager.default.fileExists(atPath: path) else { throw TestSupportError("no simulator \(path)") }
-        process = try ChildProcess("/usr/bin/env", ["python3", path] + arguments)
-        let found = process.output.wait(seconds: 15) { text -> Int? in
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("port ") }) else { return nil }
-            return Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
-        }
-        guard let found else {
+    public convenience init(simulator script: String, arguments: [String] = []) throws {
+        try self.init(python: Self.simulators.appendingPathComponent(script), arguments: arguments)
+    }
+
+    /// Starts the Python script at `path`; it must print `port N` once listening.
+    public convenience init(python path: URL, arguments: [String] = []) throws {
+        guard FileManager.default.fileExists(atPath: path.path) else { throw TestSupportError("no script \(path.path)") }
+        try self.init(name: path.lastPathComponent, executable: "/usr/bin/env", arguments: ["python3", path.path] + arguments,
+                      ready: Self.portLine)
+    }
+
+    /// Starts `executable` and waits (15 s at most) until `ready` finds the port in what it
+    /// printed so far (standard output and error together).
+    public init(name: String, executable: String, arguments: [String], ready: @escaping (String) -> Int?) throws {
+        script = name
+        process = try ChildProcess(executable, arguments)
+        guard let found = process.output.wait(seconds: 15, until: ready) else {
             process.kill()
-            throw TestSupportError("\(script) did not start: \(process.output.text)")
+            throw TestSupportError("\(name) did not start: \(process.output.text)")
         }
         port = found
+    }
+
+    /// The port of a `port N` line.
+    public static func portLine(_ text: String) -> Int? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("port ") }) else { return nil }
+        return Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
     }
 
     /// `http://127.0.0.1:<port>`.

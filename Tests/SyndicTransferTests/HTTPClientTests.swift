@@ -1,4 +1,5 @@
 import Foundation
+import SyndicTestSupport
 import Testing
 @testable import SyndicTransfer
 

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicTestSupport
 
 /// A real FTP or FTPS server (pyftpdlib, `Scripts/ftp_server.py`) on 127.0.0.1, started and
 /// stopped by the test.
@@ -34,7 +35,7 @@ final class FTPServer {
         do {
             server = try LocalServer(script: "ftp_server.py", arguments: arguments)
         } catch {
-            throw LocalServer.Failure(description: "\(error) (is pyftpdlib installed, and pyopenssl for FTPS? "
+            throw TestSupportError("\(error) (is pyftpdlib installed, and pyopenssl for FTPS? "
                                       + "scripts/install-deps installs them)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicTestSupport
 
 /// A real OpenSSH server (sshd) on 127.0.0.1 for the SFTP tests, run as the current user
 /// with its own host key, one client key and a configuration, all in a temporary directory.
@@ -41,7 +42,7 @@ final class SSHServer {
         try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: authorizedKeys)
         let fingerprint = try Tool.run(SSHServer.keygen, ["-l", "-E", "sha256", "-f", hostKey + ".pub"])
         guard let sha256 = fingerprint.split(whereSeparator: \.isWhitespace).first(where: { $0.hasPrefix("SHA256:") }) else {
-            throw LocalServer.Failure(description: "no fingerprint in: \(fingerprint)")
+            throw TestSupportError("no fingerprint in: \(fingerprint)")
         }
         hostKeySHA256 = String(sha256)
         // As root, sshd's privilege separation needs this directory (made by systemd otherwise).
@@ -79,7 +80,7 @@ final class SSHServer {
         }
         guard let started else {
             try? FileManager.default.removeItem(at: directory)
-            throw LocalServer.Failure(description: failures.joined(separator: "\n"))
+            throw TestSupportError(failures.joined(separator: "\n"))
         }
         server = started
         let publicKey = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
@@ -105,7 +106,7 @@ final class SSHServer {
             print(s.getsockname()[1])
             """])
         guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw LocalServer.Failure(description: "no free port: \(text)")
+            throw TestSupportError("no free port: \(text)")
         }
         return port
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicTestSupport
 
 /// Command-line tools the tests need (openssl, ssh-keygen), run to completion.
 enum Tool {
@@ -7,9 +8,10 @@ enum Tool {
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = try ChildProcess(executable, arguments)
-        let text = String(decoding: process.output.readDataToEndOfFile(), as: UTF8.self)
-        guard process.wait() == 0 else {
-            throw LocalServer.Failure(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(text)")
+        let status = process.wait()
+        let text = process.output.untilClosed()
+        guard status == 0 else {
+            throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) failed: \(text)")
         }
         return text
     }
