@@ -17,7 +17,7 @@ Mapping, with the channel's context (scope ecommerce, locales fr_FR then en_GB):
     title        name~fr_FR
     description  description~fr_FR~ecommerce
     price        price@EUR         the EUR amount as given ("129.90")
-    price_label  price@currency    "129.90 EUR": the EUR price, else the first one
+    price_label  price@currency    "129.90 EUR": the first price of the collection
     weight       weight@unit       "850.0000 GRAM"
     brand        brand, default "unbranded"
     categories   the categories joined by "<###>"

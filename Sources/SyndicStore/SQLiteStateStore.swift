@@ -60,6 +60,14 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         return bytes
     }
 
+    public func markCredentialsInvalid(kind: ResourceKind, name: String, message: String, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE credential SET status = 'invalid', status_message = ?, changed_at = ? WHERE kind = ? AND name = ?
+                """, arguments: [message, date, kind.rawValue, name])
+        }
+    }
+
     public func applyDirectory() throws -> String? {
         try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'apply_directory'") }
     }

@@ -140,7 +140,8 @@ enum StateMigrations {
             try db.create(table: "export_record") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("channel", .text).notNull()
-                t.column("run_id", .integer).references("run", onDelete: .cascade)
+                // Kept when retention removes the run (seed 000: a record of every delta export).
+                t.column("run_id", .integer).references("run", onDelete: .setNull)
                 t.column("mode", .text).notNull()
                 t.column("at", .datetime).notNull()
                 t.column("sent", .integer).notNull()

@@ -6,6 +6,9 @@ import SyndicCore
 public protocol StateStore: RunQueue, ExportStore, Sendable {
     /// The directory the last apply ran in (relative file names in resources start there).
     func applyDirectory() throws -> String?
+    /// Marks a resource's credentials invalid after the remote refused them (PRODUCT.md §4);
+    /// `status` and `plan` show it until the secrets rotate.
+    func markCredentialsInvalid(kind: ResourceKind, name: String, message: String, at date: Date) throws
     /// The current serial (0 before the first apply).
     func currentSerial() throws -> Int
     /// The salt of secret fingerprints, created with the state.

@@ -4,7 +4,8 @@
 ///
 /// - `identifier`, `family`, `parent`, `enabled`, `categories` and `groups` targets set the
 ///   product's own properties (lists split on the value separator);
-/// - `true` / `false` become booleans (seed 002: booleans are sent as true and false);
+/// - `true` / `false` become JSON booleans (seed 002 writes booleans as true/false, never
+///   1/0; the Akeneo API takes JSON booleans, API-NOTES.md);
 /// - a cell holding the value separator becomes a list (a multiselect);
 /// - prices of one attribute, locale and scope merge into one price collection;
 /// - an empty cell sends nothing (it never erases a value in the target PIM).

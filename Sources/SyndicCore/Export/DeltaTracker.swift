@@ -94,6 +94,18 @@ public struct DeltaIndex: Sendable {
         self.byKey = byKey
     }
 
+    /// Whether products can be known unchanged from their source text alone (a delta export
+    /// whose spec digest is the previous snapshot's).
+    public var decidesByText: Bool { byRaw != nil }
+
+    /// The previous entry of the product whose source text hashes to `rawHash`, when that
+    /// text is unchanged; nil otherwise.
+    @inline(__always)
+    public func unchangedEntry(rawHash: UInt64) -> DeltaSnapshot.Entry? {
+        guard let byRaw, let position = byRaw.value(rawHash) else { return nil }
+        return previous[Int(position)]
+    }
+
     @inline(__always)
     public func isUnchanged(rawHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) -> Bool {
         guard let byRaw, let position = byRaw.value(rawHash) else { return false }

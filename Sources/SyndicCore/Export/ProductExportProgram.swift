@@ -12,8 +12,8 @@ public struct ProductExportProgram: Sendable {
     public enum Outcome: Sendable {
         /// Its text is what the last successful export saw (delta): not read, not sent.
         case unchanged
-        /// It does not pass the filter (the reason names the condition).
-        case filteredOut(String)
+        /// It does not pass the filter (`FilterEngine.rejection` says why).
+        case filteredOut
         /// A required target had no value.
         case skipped(MappingSkip)
         /// Its text is not a product (bad JSON, no uuid or identifier).
@@ -85,9 +85,9 @@ public struct ProductExportProgram: Sendable {
         guard let key = scratch.fields.key, !key.isEmpty else { return .invalid("the product has no uuid or identifier") }
         scratch.key = key
         let keyHash = FastHash.hash(key)
-        if let reason = filter.rejection(of: scratch.fields) {
+        if !filter.matches(scratch.fields) {
             index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
-            return .filteredOut(reason)
+            return .filteredOut
         }
         if let skip = mapping.map(scratch.fields, into: &scratch.row) {
             index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)

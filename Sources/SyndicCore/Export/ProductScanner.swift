@@ -10,18 +10,24 @@ import Foundation
 /// A product that is not a JSON object fails with the byte offset.
 public struct ProductScanner: Sendable {
     public let projection: ProductProjection
-    private let propertyKeys: [[UInt8]]
-    private let attributeKeys: [[UInt8]]
-    /// Per kept attribute, the (locale, scope) pairs read from it, as bytes; nil: every entry.
-    private let wanted: [[(locale: [UInt8]?, scope: [UInt8]?)]?]
+    private let propertyKeys: KeySet
+    private let attributeKeys: KeySet
+    /// Every locale and scope a lookup names.
+    private let codes: KeySet
+    /// Per kept attribute, the (locale, scope) pairs read from it as slots of `codes` (-1: the
+    /// lookup names none); nil: every entry is kept.
+    private let wanted: [[(locale: Int, scope: Int)]?]
 
     public init(_ projection: ProductProjection) {
         self.projection = projection
-        propertyKeys = projection.properties.map { Array($0.utf8) }
-        attributeKeys = projection.attributes.map { Array($0.utf8) }
+        propertyKeys = KeySet(projection.properties)
+        attributeKeys = KeySet(projection.attributes)
+        let names = Array(Set(projection.lookups.values.flatMap { $0.flatMap { [$0.locale, $0.scope].compactMap { $0 } } })).sorted()
+        codes = KeySet(names)
         wanted = projection.attributes.map { attribute in
             projection.lookups[attribute].map { pairs in
-                pairs.map { (locale: $0.locale.map { Array($0.utf8) }, scope: $0.scope.map { Array($0.utf8) }) }
+                pairs.map { (locale: $0.locale.flatMap { names.firstIndex(of: $0) } ?? -1,
+                             scope: $0.scope.flatMap { names.firstIndex(of: $0) } ?? -1) }
             }
         }
     }
@@ -46,7 +52,7 @@ public struct ProductScanner: Sendable {
                     } else {
                         try cursor.skipValue()
                     }
-                } else if let slot = cursor.match(key, propertyKeys) {
+                } else if let slot = propertyKeys.index(of: key, in: cursor) {
                     fields.appendProperty(projection.properties[slot], try cursor.parseValue())
                 } else {
                     try cursor.skipValue()
@@ -70,7 +76,7 @@ public struct ProductScanner: Sendable {
         while true {
             let key = try cursor.stringRange()
             try cursor.colon()
-            if let slot = cursor.match(key, attributeKeys) {
+            if let slot = attributeKeys.index(of: key, in: cursor) {
                 try scanEntries(&cursor, attribute: projection.attributes[slot], wanted: wanted[slot], into: &fields)
             } else if projection.allAttributes {
                 try scanEntries(&cursor, attribute: try cursor.string(key), wanted: nil, into: &fields)
@@ -88,7 +94,7 @@ public struct ProductScanner: Sendable {
     /// The entries of one attribute. Only entries that some lookup can pick (their locale and
     /// scope are null or asked for) have their data parsed; the others are skipped.
     private func scanEntries(_ cursor: inout JSONCursor, attribute: String,
-                             wanted: [(locale: [UInt8]?, scope: [UInt8]?)]?,
+                             wanted: [(locale: Int, scope: Int)]?,
                              into fields: inout ProductFields) throws(ProductScanError) {
         cursor.skipWhitespace()
         guard cursor.peek == UInt8(ascii: "[") else { try cursor.skipValue(); return }
@@ -123,7 +129,7 @@ public struct ProductScanner: Sendable {
                         if try cursor.endOfMembers(closing: UInt8(ascii: "}")) { break }
                     }
                 }
-                if Self.isWanted(locale, scope, wanted, cursor) {
+                if isWanted(locale, scope, wanted, cursor) {
                     var entry = ProductFields.Entry(attribute: attribute, locale: nil, scope: nil, data: .null)
                     if let locale { entry.locale = try cursor.string(locale) }
                     if let scope { entry.scope = try cursor.string(scope) }
@@ -150,15 +156,15 @@ public struct ProductScanner: Sendable {
 
     /// Whether an entry with this locale and scope can be picked by one of the lookups.
     @inline(__always)
-    private static func isWanted(_ locale: JSONCursor.StringRange?, _ scope: JSONCursor.StringRange?,
-                                 _ wanted: [(locale: [UInt8]?, scope: [UInt8]?)]?, _ cursor: JSONCursor) -> Bool {
+    private func isWanted(_ locale: JSONCursor.StringRange?, _ scope: JSONCursor.StringRange?,
+                          _ wanted: [(locale: Int, scope: Int)]?, _ cursor: JSONCursor) -> Bool {
         guard let wanted else { return true }
         for lookup in wanted {
             if let locale {
-                guard let asked = lookup.locale, cursor.equals(locale, asked) else { continue }
+                guard lookup.locale >= 0, codes.matches(locale, lookup.locale, in: cursor) else { continue }
             }
             if let scope {
-                guard let asked = lookup.scope, cursor.equals(scope, asked) else { continue }
+                guard lookup.scope >= 0, codes.matches(scope, lookup.scope, in: cursor) else { continue }
             }
             return true
         }

@@ -157,7 +157,7 @@ public struct Planner: Sendable {
     }
 
     private func deltaNotes(_ paths: [String], new: Value) -> [String] {
-        let affectsOutput = ["products.mapping", "products.filter", "source.scope", "source.locales",
+        let affectsOutput = ["products.mapping", "products.filter", "source.connection", "source.scope", "source.locales",
                              "products.export.valueSeparator"]
         let touched = affectsOutput.filter { prefix in paths.contains { $0 == prefix || $0.hasPrefix(prefix + ".") || $0.hasPrefix(prefix + "[") } }
         guard !touched.isEmpty else { return [] }

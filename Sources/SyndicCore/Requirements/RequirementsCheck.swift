@@ -1,13 +1,14 @@
 /// Checks a Mirakl channel's mapping against the marketplace's attributes as the last
-/// requirements sync stored them (PRODUCT.md §5): a mapping target the marketplace does not
-/// know is an error; a required attribute left unmapped is a warning. Both are located in
-/// the channel's YAML.
+/// requirements sync stored them (PRODUCT.md §5): a mapping target that is neither one of its
+/// attributes nor an offer column (`MiraklOfferColumns`) is an error; a required attribute
+/// left unmapped is a warning. Both are located in the channel's YAML.
 public enum RequirementsCheck {
     /// The problems of `channel` (a compiled Channel resource) against `requirements`.
     public static func diagnostics(of channel: CompiledResource, against requirements: RequirementSet) -> [Diagnostic] {
         guard channel.kind == .channel, channel.type == "mirakl",
               let mapping = (try? channel.specValue())?.value(at: "products.mapping")?.objectValue else { return [] }
-        let known = Set(requirements.attributes.map(\.code))
+        let attributes = Set(requirements.attributes.map(\.code))
+        let known = attributes.union(MiraklOfferColumns.all)
         let fetched = Timestamp.iso(requirements.fetchedAt, zone: "UTC")
         var diagnostics: [Diagnostic] = []
         for target in mapping.keys.sorted() where !known.contains(target) {

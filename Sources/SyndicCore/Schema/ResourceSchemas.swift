@@ -112,7 +112,7 @@ public enum ResourceSchemas {
     static let storage = ObjectSchema(doc: "A folder on a storage connection.", fields: [
         .init("connection", .reference(kind: .connection, allowedTypes: storageTypes,
                                        doc: "A local, ftp, ftps or sftp connection."), required: true),
-        .init("folder", .string(StringSchema(doc: "Folder on the storage; default /."))),
+        .init("folder", .string(StringSchema(doc: "Folder on the storage, under the connection's root (local: its path; ftp, ftps, sftp: the login directory, or the server root when the folder starts with /). Default: that root."))),
     ])
 
     static let filter = ObjectSchema(doc: "Which products are exported (Akeneo search semantics).", fields: [

@@ -16,12 +16,16 @@ final class AkeneoClient: @unchecked Sendable {
     }
 
     let baseURL: String
+    /// The resource the credentials belong to (its address), named by authentication failures.
+    let owner: String?
     private let credentials: Credentials
     private let http: HTTPClient
     private let now: @Sendable () -> Date
 
-    init(baseURL: String, credentials: Credentials, http: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() }) {
+    init(baseURL: String, credentials: Credentials, owner: String? = nil, http: HTTPClient = HTTPClient(),
+         now: @escaping @Sendable () -> Date = { Date() }) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.owner = owner
         self.credentials = credentials
         self.http = http
         self.now = now
@@ -74,7 +78,8 @@ final class AkeneoClient: @unchecked Sendable {
         guard response.status == 200 else {
             let message = Self.message(response)
             if [400, 401, 403, 422].contains(response.status) {
-                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the credentials (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))")
+                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the credentials (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))",
+                                credentialsOf: owner)
             }
             throw FlowError(.remote, "Akeneo at \(baseURL) token request failed (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))")
         }
@@ -101,7 +106,8 @@ final class AkeneoClient: @unchecked Sendable {
                 continue
             }
             if response.status == 401 {
-                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the access token twice (HTTP 401)")
+                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the access token twice (HTTP 401)",
+                                credentialsOf: owner)
             }
             return response
         }

@@ -1,3 +1,5 @@
+import Foundation
+import SyndicCore
 import SyndicEngine
 
 /// Why a flow failed, in words a merchant can act on (never with a secret in them).
@@ -18,10 +20,14 @@ public struct FlowError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// The address of the resource whose credentials were refused (`connection.pim`,
+    /// `channel.mirakl_fr`), for authentication failures.
+    public var credentialsOf: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, credentialsOf: String? = nil) {
         self.kind = kind
         self.message = message
+        self.credentialsOf = credentialsOf
     }
 
     public var description: String { message }
@@ -31,4 +37,19 @@ extension FlowError: JobFailure {
     /// Configuration and credential problems fail the same way until someone fixes them: the
     /// run fails at once. Remote errors, connectivity and storage problems are retried.
     public var isPermanent: Bool { kind == .configuration || kind == .authentication }
+}
+
+extension FlowError {
+    /// Runs `body`; when it fails because a remote refused credentials, marks them invalid in
+    /// the state (PRODUCT.md §4) before the failure goes on.
+    static func markingRefusedCredentials<T>(_ context: JobContext, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as FlowError where failure.kind == .authentication {
+            if let owner = failure.credentialsOf, let (kind, name) = Address.parse(owner) {
+                try? context.store.markCredentialsInvalid(kind: kind, name: name, message: failure.message, at: context.now())
+            }
+            throw failure
+        }
+    }
 }

@@ -6,12 +6,15 @@ import SyndicTransfer
 /// multi-shop keys. Offers import (OF01–OF03) and attributes (PM11) for the product flows.
 struct MiraklClient: Sendable {
     let baseURL: String
+    /// The channel the API key belongs to (its address), named by authentication failures.
+    let owner: String?
     private let apiKey: String
     private let shopID: String?
     private let http: HTTPClient
 
-    init(baseURL: String, apiKey: String, shopID: String? = nil, http: HTTPClient = HTTPClient()) {
+    init(baseURL: String, apiKey: String, owner: String? = nil, shopID: String? = nil, http: HTTPClient = HTTPClient()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.owner = owner
         self.apiKey = apiKey
         self.shopID = shopID
         self.http = http
@@ -36,7 +39,8 @@ struct MiraklClient: Sendable {
             throw FlowError(.connectivity, "\(error)")
         }
         if response.status == 401 || response.status == 403 {
-            throw FlowError(.authentication, "Mirakl at \(baseURL) refused the API key (\(what): HTTP \(response.status))")
+            throw FlowError(.authentication, "Mirakl at \(baseURL) refused the API key (\(what): HTTP \(response.status))",
+                            credentialsOf: owner)
         }
         guard (200..<300).contains(response.status) else {
             let message = (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue

@@ -85,7 +85,8 @@ final class AkeneoAPIDestination: ProductDestination {
         var outcome = DestinationOutcome(delivered: delivered, refusedKeys: refused)
         if client == nil {
             outcome.artifacts.append(("products.jsonl", dryRunBody))
-            outcome.notes.append("dry run: \(delivered) products in \((delivered + batchSize - 1) / batchSize) batches not sent")
+            let batches = (delivered + batchSize - 1) / batchSize
+            outcome.notes.append("dry run: \(delivered) products in \(batches) batch\(batches == 1 ? "" : "es") not sent (products.jsonl)")
         } else {
             outcome.artifacts.append(("feedback.csv", Data(feedback.bytes)))
             outcome.notes.append("Akeneo accepted \(delivered) products, refused \(refused.count) (feedback.csv)")

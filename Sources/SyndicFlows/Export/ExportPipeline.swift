@@ -32,10 +32,22 @@ struct ExportPipeline {
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         var positions: [Int] = []
+        /// Products already known unchanged from their text (delta): their previous entry; their
+        /// text was not copied.
+        var known: [DeltaSnapshot.Entry?] = []
+
+        mutating func empty() {
+            bytes.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+            known.removeAll(keepingCapacity: true)
+        }
     }
 
     private final class Slot: @unchecked Sendable {
         var output = ChunkOutput()
+        /// The chunk's buffers, handed back for the next chunk (no new pages to fault in).
+        var recycled = Chunk()
         let done = DispatchSemaphore(value: 0)
     }
 
@@ -44,35 +56,55 @@ struct ExportPipeline {
         let work = WorkQueue()
         let (program, index) = (self.program, self.index)
         DedicatedThreads.start(workers, name: "syndic-export") { _ in
-            while let (chunk, slot) = work.take() {
-                slot.output = Self.decide(chunk, program: program, index: index)
-                slot.done.signal()
+            while var job = work.take() {
+                job.slot.output = Self.decide(job.chunk, program: program, index: index)
+                swap(&job.chunk, &job.slot.recycled)
+                job.slot.done.signal()
             }
         }
         defer { work.close() }
         var inflight: [Slot] = []
+        var spare: [Chunk] = []
         var chunk = Chunk()
         chunk.bytes.reserveCapacity(2 << 20)
         let window = workers * 2
+        let byText = index.decidesByText
         func drainFirst() throws {
             let slot = inflight.removeFirst()
             slot.done.wait()
             try deliver(slot.output)
+            slot.output = ChunkOutput()
+            var buffers = Chunk()
+            swap(&buffers, &slot.recycled)
+            spare.append(buffers)
         }
         func submit() throws {
             guard !chunk.ranges.isEmpty else { return }
             let slot = Slot()
             inflight.append(slot)
             work.put(chunk, slot)
-            chunk = Chunk()
-            chunk.bytes.reserveCapacity(2 << 20)
+            if var reused = spare.popLast() {
+                reused.empty()
+                chunk = reused
+            } else {
+                chunk = Chunk()
+                chunk.bytes.reserveCapacity(2 << 20)
+            }
             while inflight.count > window { try drainFirst() }
         }
         do {
             try source.forEachProduct { text, position in
-                let start = chunk.bytes.count
-                chunk.bytes.append(contentsOf: text)
-                chunk.ranges.append(start..<chunk.bytes.count)
+                // A delta export with an unchanged spec knows unchanged products by their text
+                // alone: they are decided here, without copying them for a worker.
+                if byText, let entry = index.unchangedEntry(rawHash: FastHash.hash(text)) {
+                    chunk.ranges.append(0..<0)
+                    chunk.known.append(entry)
+                } else {
+                    let start = chunk.bytes.count
+                    chunk.bytes.append(contentsOf: text)
+                    chunk.ranges.append(start..<chunk.bytes.count)
+                    chunk.known.append(nil)
+                }
                 chunk.positions.append(position)
                 if chunk.ranges.count == chunkSize || chunk.bytes.count >= 4 << 20 {
                     try cancellation.check()
@@ -91,7 +123,7 @@ struct ExportPipeline {
     /// Chunks waiting for a worker; `take` blocks until one comes or the queue closes.
     private final class WorkQueue: @unchecked Sendable {
         private let condition = NSCondition()
-        private var items: [(Chunk, Slot)] = []
+        private var items: [(chunk: Chunk, slot: Slot)] = []
         private var closed = false
 
         func put(_ chunk: Chunk, _ slot: Slot) {
@@ -101,7 +133,7 @@ struct ExportPipeline {
             condition.unlock()
         }
 
-        func take() -> (Chunk, Slot)? {
+        func take() -> (chunk: Chunk, slot: Slot)? {
             condition.lock()
             defer { condition.unlock() }
             while items.isEmpty && !closed { condition.wait() }
@@ -121,8 +153,13 @@ struct ExportPipeline {
         output.entries.reserveCapacity(chunk.ranges.count)
         var scratch = ProductExportProgram.Scratch()
         chunk.bytes.withUnsafeBytes { bytes in
-            for (range, position) in zip(chunk.ranges, chunk.positions) {
+            for (slot, (range, position)) in zip(chunk.ranges, chunk.positions).enumerated() {
                 output.read += 1
+                if let known = chunk.known[slot] {
+                    output.entries.append(known)
+                    output.unchanged += 1
+                    continue
+                }
                 let text = UnsafeRawBufferPointer(rebasing: bytes[range])
                 switch program.process(text, index: index, entries: &output.entries, scratch: &scratch) {
                 case .unchanged, .same:

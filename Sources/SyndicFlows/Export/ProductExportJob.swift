@@ -23,7 +23,9 @@ public struct ProductExportJob: Job {
 
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] cancellation in
-            try ProductExport(context: context, job: self, cancellation: cancellation).run()
+            try FlowError.markingRefusedCredentials(context) {
+                try ProductExport(context: context, job: self, cancellation: cancellation).run()
+            }
         }
     }
 }
@@ -133,8 +135,9 @@ struct ProductExport {
                         seconds: Double, previous: Bool) -> JobResult {
         var lines: [String] = []
         let kind = (dryRun ? "dry-run " : "") + mode + " export"
-        var summary = "\(kind) from \(source.description): \(tally.read) read, \(tally.sent) "
-            + (dryRun ? "to send" : "sent")
+        // "sent" counts what the destination took; refused products are counted apart.
+        var summary = "\(kind) from \(source.description): \(tally.read) read, "
+            + (dryRun ? "\(tally.sent) to send" : "\(outcome.delivered) sent")
         if mode == "delta" { summary += ", \(tally.unchanged) unchanged" }
         summary += ", \(tally.filteredOut) filtered out, \(tally.skipped) skipped, \(tally.invalid) invalid"
         if !outcome.refusedKeys.isEmpty { summary += ", \(outcome.refusedKeys.count) refused" }

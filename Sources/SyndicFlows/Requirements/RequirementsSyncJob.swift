@@ -16,7 +16,9 @@ public struct RequirementsSyncJob: Job {
     }
 
     public func run(_ context: JobContext) async throws -> JobResult {
-        try await DedicatedThreads.run { [self] _ in try sync(context) }
+        try await DedicatedThreads.run { [self] _ in
+            try FlowError.markingRefusedCredentials(context) { try sync(context) }
+        }
     }
 
     private func sync(_ context: JobContext) throws -> JobResult {

@@ -45,7 +45,7 @@ enum ExportFixtures {
     static func label(_ outcome: ProductExportProgram.Outcome) -> String {
         switch outcome {
         case .unchanged: "unchanged"
-        case .filteredOut(let reason): "filteredOut: \(reason)"
+        case .filteredOut: "filteredOut"
         case .skipped(let skip): "skipped: \(skip.reason)"
         case .invalid(let reason): "invalid: \(reason)"
         case .same: "same"

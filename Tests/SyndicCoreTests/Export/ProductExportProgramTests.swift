@@ -34,6 +34,8 @@ struct ProductExportProgramTests {
         var tracker = DeltaTracker(delta: false, specDigest: program.specDigest, previous: nil)
         var scratch = ProductExportProgram.Scratch()
         let outcome = ExportFixtures.withBytes(text) { program.process($0, tracker: &tracker, scratch: &scratch) }
+        // A filtered-out product is explained by the filter's rejection of what was read.
+        if case .filteredOut = outcome { return ("filteredOut: \(program.filter.rejection(of: scratch.fields) ?? "")", scratch) }
         return (ExportFixtures.label(outcome), scratch)
     }
 
