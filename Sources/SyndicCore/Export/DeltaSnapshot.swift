@@ -38,8 +38,8 @@ public struct DeltaSnapshot: Hashable, Sendable {
     /// 64-bit words each).
     public func encoded() -> [UInt8] {
         let head = Self.magic + Array((specDigest + "\n").utf8)
-        var bytes = [UInt8](repeating: 0, count: head.count + entries.count * 24)
-        bytes.withUnsafeMutableBytes { raw in
+        return [UInt8](unsafeUninitializedCapacity: head.count + entries.count * 24) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
             raw.copyBytes(from: head)
             var offset = head.count
             for entry in entries {
@@ -48,30 +48,35 @@ public struct DeltaSnapshot: Hashable, Sendable {
                 raw.storeBytes(of: entry.outputHash.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
                 offset += 24
             }
+            initialized = offset
         }
-        return bytes
     }
 
     /// Reads the binary form, or nil when it is not one (a snapshot that cannot be read is
     /// treated as none: the next delta export sends everything).
     public init?(encoded bytes: [UInt8]) {
-        guard bytes.starts(with: Self.magic) else { return nil }
-        guard let newline = bytes[Self.magic.count...].firstIndex(of: 0x0A) else { return nil }
-        specDigest = String(decoding: bytes[Self.magic.count..<newline], as: UTF8.self)
+        guard let decoded = bytes.withUnsafeBytes({ Self.decode($0) }) else { return nil }
+        self = decoded
+    }
+
+    /// Reads the binary form from raw bytes (a stored blob, without copying it first).
+    public static func decode(_ raw: UnsafeRawBufferPointer) -> DeltaSnapshot? {
+        guard raw.count >= magic.count, raw.prefix(magic.count).elementsEqual(magic) else { return nil }
+        guard let newline = raw[magic.count...].firstIndex(of: 0x0A) else { return nil }
+        let digest = String(decoding: raw[magic.count..<newline], as: UTF8.self)
         let body = newline + 1
-        guard (bytes.count - body) % 24 == 0 else { return nil }
-        let count = (bytes.count - body) / 24
-        entries = bytes.withUnsafeBytes { raw in
-            [Entry](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for index in 0..<count {
-                    let offset = body + index * 24
-                    buffer[index] = Entry(
-                        rawHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
-                        keyHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)),
-                        outputHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)))
-                }
-                initialized = count
+        guard (raw.count - body) % 24 == 0 else { return nil }
+        let count = (raw.count - body) / 24
+        let entries = [Entry](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                let offset = body + index * 24
+                buffer[index] = Entry(
+                    rawHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                    keyHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)),
+                    outputHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)))
             }
+            initialized = count
         }
+        return DeltaSnapshot(specDigest: digest, entries: entries)
     }
 }

@@ -68,23 +68,23 @@ public struct DeltaTracker: Sendable {
 public struct DeltaIndex: Sendable {
     public let delta: Bool
     public let specDigest: String
-    private let previous: [DeltaSnapshot.Entry]
+    /// Source-text hash → (key hash, output hash) of the previous snapshot.
     private let byRaw: HashTable?
+    /// Key hash → output hash of the previous snapshot.
     private let byKey: HashTable?
 
     public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?) {
         self.delta = delta
         self.specDigest = specDigest
         let usable = delta ? previous : nil
-        self.previous = usable?.entries ?? []
         guard let usable else {
             byRaw = nil
             byKey = nil
             return
         }
         if usable.specDigest == specDigest {
-            var byRaw = HashTable(expected: usable.entries.count)
-            for (position, entry) in usable.entries.enumerated() { byRaw.setIfAbsent(entry.rawHash, UInt64(position)) }
+            var byRaw = HashTable(expected: usable.entries.count, width: 2)
+            for entry in usable.entries { byRaw.setIfAbsent(entry.rawHash, entry.keyHash, entry.outputHash) }
             self.byRaw = byRaw
         } else {
             byRaw = nil
@@ -102,14 +102,14 @@ public struct DeltaIndex: Sendable {
     /// text is unchanged; nil otherwise.
     @inline(__always)
     public func unchangedEntry(rawHash: UInt64) -> DeltaSnapshot.Entry? {
-        guard let byRaw, let position = byRaw.value(rawHash) else { return nil }
-        return previous[Int(position)]
+        guard let byRaw, let base = byRaw.find(rawHash) else { return nil }
+        return DeltaSnapshot.Entry(rawHash: rawHash, keyHash: byRaw.word(base, 0), outputHash: byRaw.word(base, 1))
     }
 
     @inline(__always)
     public func isUnchanged(rawHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) -> Bool {
-        guard let byRaw, let position = byRaw.value(rawHash) else { return false }
-        entries.append(previous[Int(position)])
+        guard let entry = unchangedEntry(rawHash: rawHash) else { return false }
+        entries.append(entry)
         return true
     }
 

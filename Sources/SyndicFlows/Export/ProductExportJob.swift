@@ -65,8 +65,13 @@ struct ProductExport {
         let program = try sources.program(for: channel, spec: context.spec)
         let delta = channel.products?.export?.delta == true && !context.run.full
         let dryRun = context.run.dryRun
-        let previous = delta ? try context.store.deltaSnapshot(channel: context.channel.name) : nil
-        var tracker = DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
+        // The previous snapshot lives only as long as the tracker's index is built from it.
+        var hadPrevious = false
+        var tracker = try { () throws -> DeltaTracker in
+            let previous = delta ? try context.store.deltaSnapshot(channel: context.channel.name) : nil
+            hadPrevious = previous != nil
+            return DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
+        }()
         let source = try sources.source(for: channel, program: program)
         let started = context.now()
         let destination = try ProductDestinations(inputs: inputs, job: job)
@@ -120,7 +125,7 @@ struct ProductExport {
             try context.store.recordProductExport(record, snapshot: tracker.snapshot())
         }
         return result(tally: tally, outcome: outcome, mode: mode, dryRun: dryRun, source: source,
-                      seconds: finished.timeIntervalSince(started), previous: previous != nil)
+                      seconds: finished.timeIntervalSince(started), previous: hadPrevious)
     }
 
     private func channelSpec() throws -> ChannelSpec {
