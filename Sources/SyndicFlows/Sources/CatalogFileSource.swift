@@ -3,7 +3,7 @@ import Foundation
 /// A JSON-lines file of Akeneo-format products (the embedded default source), read in
 /// blocks of a few megabytes: memory stays flat whatever the file's size. Blank lines are
 /// skipped; a line may be as long as it needs.
-struct CatalogFileSource: ProductSource {
+struct CatalogFileSource: LineBlockSource {
     let path: String
     var blockSize = 4 << 20
 
@@ -72,5 +72,58 @@ struct CatalogFileSource: ProductSource {
             if byte != 0x20, byte != 0x09 { return false }
         }
         return true
+    }
+
+    func forEachBlock(fresh: (Int) -> ByteBlock, _ body: (ByteBlock) throws -> Void) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw FlowError(.configuration, "cannot open the catalog file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var block = fresh(blockSize)
+        var atEnd = false
+        while !atEnd {
+            if block.count == block.capacity {
+                // One line longer than the block: a larger one.
+                let larger = fresh(block.capacity * 2)
+                larger.base.copyMemory(from: block.base, byteCount: block.count)
+                larger.count = block.count
+                block = larger
+            }
+            let count = read(descriptor, block.base + block.count, block.capacity - block.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FlowError(.storage, "cannot read the catalog file \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 {
+                atEnd = true
+            } else {
+                block.count += count
+                if block.count < block.capacity { continue }  // fill the block before handing it on
+            }
+            if atEnd {
+                if block.count > 0 { try body(block) }
+                return
+            }
+            guard let last = Self.lastNewline(block) else { continue }
+            let cut = last + 1
+            let tail = block.count - cut
+            let next = fresh(max(blockSize, tail + 1))
+            if tail > 0 { next.base.copyMemory(from: block.base + cut, byteCount: tail) }
+            next.count = tail
+            block.count = cut
+            try body(block)
+            block = next
+        }
+    }
+
+    /// The offset of the block's last newline (a line is short: the scan from the end is too).
+    private static func lastNewline(_ block: ByteBlock) -> Int? {
+        var offset = block.count - 1
+        while offset >= 0 {
+            if block.base.load(fromByteOffset: offset, as: UInt8.self) == 0x0A { return offset }
+            offset -= 1
+        }
+        return nil
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+
+/// A block of raw bytes owned by one thread at a time: a source fills it, a worker reads it,
+/// and it is filled again — large reads without an array's initialisation or copy-on-write.
+final class ByteBlock: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    /// How many bytes are filled.
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The filled bytes.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+}
+
+/// A source of JSON lines that can hand out whole blocks of lines, split by the workers
+/// instead of the reading thread.
+protocol LineBlockSource: ProductSource {
+    /// Calls `body` with blocks holding whole lines (the last block may end without a
+    /// newline), in order. `fresh(minimum)` gives an empty block of at least that capacity.
+    func forEachBlock(fresh: (Int) -> ByteBlock, _ body: (ByteBlock) throws -> Void) throws
+}
