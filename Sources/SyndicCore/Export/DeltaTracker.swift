@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides, product by product, what one export sends, and builds the snapshot the export
 /// leaves behind once it succeeds.
 ///
@@ -82,16 +84,33 @@ public struct DeltaIndex: Sendable {
             byKey = nil
             return
         }
-        if usable.specDigest == specDigest {
-            var byRaw = HashTable(expected: usable.entries.count, width: 2)
-            for entry in usable.entries { byRaw.setIfAbsent(entry.rawHash, entry.keyHash, entry.outputHash) }
-            self.byRaw = byRaw
-        } else {
-            byRaw = nil
+        // The two tables are built side by side (a million entries each).
+        let entries = usable.entries
+        let bySpec = usable.specDigest == specDigest
+        let built = Built()
+        DispatchQueue.concurrentPerform(iterations: 2) { table in
+            if table == 0 {
+                guard bySpec else { return }
+                var byRaw = HashTable(expected: entries.count, width: 2)
+                for entry in entries { byRaw.setIfAbsent(entry.rawHash, entry.keyHash, entry.outputHash) }
+                built.set(raw: byRaw)
+            } else {
+                var byKey = HashTable(expected: entries.count)
+                for entry in entries { byKey.set(entry.keyHash, entry.outputHash) }
+                built.set(key: byKey)
+            }
         }
-        var byKey = HashTable(expected: usable.entries.count)
-        for entry in usable.entries { byKey.set(entry.keyHash, entry.outputHash) }
-        self.byKey = byKey
+        byRaw = built.raw
+        byKey = built.key
+    }
+
+    /// The tables built on two threads.
+    private final class Built: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var raw: HashTable?
+        private(set) var key: HashTable?
+        func set(raw table: HashTable) { lock.withLock { raw = table } }
+        func set(key table: HashTable) { lock.withLock { key = table } }
     }
 
     /// Whether products can be known unchanged from their source text alone (a delta export
