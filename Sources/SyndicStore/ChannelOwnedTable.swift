@@ -29,6 +29,7 @@ public struct ChannelOwnedTable: Sendable, Hashable {
         ChannelOwnedTable(table: "run_log", label: "run log lines"),
         ChannelOwnedTable(table: "event", label: "events"),
         ChannelOwnedTable(table: "export_snapshot", label: "delta snapshots"),
+        ChannelOwnedTable(table: "export_snapshot_part", label: "delta snapshot parts"),
         ChannelOwnedTable(table: "export_record", label: "export records"),
         ChannelOwnedTable(table: "run_artifact", label: "run files"),
         ChannelOwnedTable(table: "requirement_set", label: "marketplace requirements"),

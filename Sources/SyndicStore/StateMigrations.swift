@@ -164,6 +164,21 @@ enum StateMigrations {
                 t.column("attributes", .text).notNull()
             }
         }
+        migrator.registerMigration("v4-snapshot-parts") { db in
+            // Snapshots are written in parts while an export runs (bounded memory); the
+            // current generation's parts are the snapshot, with the keys refused at the end.
+            try db.alter(table: "export_snapshot") { t in
+                t.add(column: "generation", .integer)
+                t.add(column: "refused", .blob)
+            }
+            try db.create(table: "export_snapshot_part") { t in
+                t.column("channel", .text).notNull()
+                t.column("generation", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("entries", .blob).notNull()
+                t.primaryKey(["channel", "generation", "seq"])
+            }
+        }
         return migrator
     }
 }

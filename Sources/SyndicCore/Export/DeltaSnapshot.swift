@@ -59,6 +59,32 @@ public struct DeltaSnapshot: Hashable, Sendable {
         self = decoded
     }
 
+    /// Entries alone in the binary form (a snapshot is stored in parts of these).
+    public static func encode(_ entries: ArraySlice<Entry>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: entries.count * 24) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var offset = 0
+            for entry in entries {
+                raw.storeBytes(of: entry.rawHash.littleEndian, toByteOffset: offset, as: UInt64.self)
+                raw.storeBytes(of: entry.keyHash.littleEndian, toByteOffset: offset + 8, as: UInt64.self)
+                raw.storeBytes(of: entry.outputHash.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+                offset += 24
+            }
+            initialized = offset
+        }
+    }
+
+    /// Appends the entries of one stored part to `entries`; false when it is not a part.
+    public static func decodeEntries(_ raw: UnsafeRawBufferPointer, into entries: inout [Entry]) -> Bool {
+        guard raw.count % 24 == 0 else { return false }
+        for offset in stride(from: 0, to: raw.count, by: 24) {
+            entries.append(Entry(rawHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                                 keyHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)),
+                                 outputHash: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))))
+        }
+        return true
+    }
+
     /// Reads the binary form from raw bytes (a stored blob, without copying it first).
     public static func decode(_ raw: UnsafeRawBufferPointer) -> DeltaSnapshot? {
         guard raw.count >= magic.count, raw.prefix(magic.count).elementsEqual(magic) else { return nil }

@@ -16,13 +16,15 @@ public struct DeltaTracker: Sendable {
     /// What the previous snapshot says (shared, read-only: chunks of products are decided in
     /// parallel against it).
     public let index: DeltaIndex
-    /// The new snapshot's entries, in source order.
+    /// The new snapshot's entries not taken yet (`takeEntries`), in source order.
     public private(set) var entries: [DeltaSnapshot.Entry] = []
+    /// How many entries the new snapshot has, taken ones included.
+    public private(set) var count = 0
 
     /// A tracker for one export; `previous` is the last successful export's snapshot, if any.
     public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?) {
         index = DeltaIndex(delta: delta, specDigest: specDigest, previous: previous)
-        entries.reserveCapacity(previous?.entries.count ?? 0)
+        entries.reserveCapacity(min(previous?.entries.count ?? 0, 1 << 16))
     }
 
     /// Whether this export sends only changed products.
@@ -31,25 +33,40 @@ public struct DeltaTracker: Sendable {
     /// Appends the entries of a chunk decided elsewhere (in source order).
     public mutating func append(contentsOf chunk: [DeltaSnapshot.Entry]) {
         entries.append(contentsOf: chunk)
+        count += chunk.count
+    }
+
+    /// The entries not taken yet, once there are at least `minimum` (an export stores the
+    /// snapshot in parts as it goes, so that it never holds it whole).
+    public mutating func takeEntries(atLeast minimum: Int) -> [DeltaSnapshot.Entry]? {
+        guard !entries.isEmpty, entries.count >= minimum else { return nil }
+        defer { entries.removeAll(keepingCapacity: true) }
+        return entries
     }
 
     /// Whether the product whose source text hashes to `rawHash` is known unchanged (then it
     /// is not read, and its previous entry carries over).
     public mutating func isUnchanged(rawHash: UInt64) -> Bool {
-        index.isUnchanged(rawHash: rawHash, into: &entries)
+        let unchanged = index.isUnchanged(rawHash: rawHash, into: &entries)
+        if unchanged { count += 1 }
+        return unchanged
     }
 
     /// Records a product that was read but is not exported (filtered out or skipped).
     public mutating func notExported(rawHash: UInt64, keyHash: UInt64) {
         index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
+        count += 1
     }
 
     /// Records a mapped product; returns whether this export sends it.
     public mutating func mapped(rawHash: UInt64, keyHash: UInt64, outputHash: UInt64) -> Bool {
-        index.mapped(rawHash: rawHash, keyHash: keyHash, outputHash: outputHash, into: &entries)
+        count += 1
+        return index.mapped(rawHash: rawHash, keyHash: keyHash, outputHash: outputHash, into: &entries)
     }
 
-    /// Marks products the destination refused, so the next delta export sends them again.
+    /// Marks products the destination refused among the entries not taken yet, so the next
+    /// delta export sends them again (taken entries are marked when the snapshot is read back:
+    /// the store keeps the refused keys with it).
     public mutating func refused(keyHashes: Set<UInt64>) {
         guard !keyHashes.isEmpty else { return }
         for position in entries.indices where keyHashes.contains(entries[position].keyHash) {
@@ -58,10 +75,7 @@ public struct DeltaTracker: Sendable {
         }
     }
 
-    /// How many products the snapshot covers so far.
-    public var count: Int { entries.count }
-
-    /// The snapshot to store when the export succeeds.
+    /// The snapshot of the entries not taken yet (all of them when none was taken).
     public func snapshot() -> DeltaSnapshot { DeltaSnapshot(specDigest: index.specDigest, entries: entries) }
 }
 

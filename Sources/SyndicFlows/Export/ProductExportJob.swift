@@ -78,6 +78,9 @@ struct ProductExport {
             .destination(for: channel, targets: program.mapping.targets, at: started, dryRun: dryRun, delta: delta)
         var tally = Tally()
         let pipeline = ExportPipeline(program: program, index: tracker.index)
+        // A real export stores its snapshot in parts as it goes; it becomes the channel's only
+        // when the export succeeds.
+        let snapshot = dryRun ? nil : try SnapshotParts(store: context.store, channel: context.channel.name)
         do {
             try pipeline.run(source, cancellation: inputs.cancellation) { chunk in
                 tally.read += chunk.read
@@ -91,6 +94,7 @@ struct ProductExport {
                     context.log.warning("product \(invalid.position) of the source skipped: \(invalid.reason)")
                 }
                 tracker.append(contentsOf: chunk.entries)
+                try snapshot?.store(&tracker, atLeast: SnapshotParts.partSize)
                 for sent in chunk.rows {
                     try destination.add(sent.row, key: sent.key, identifier: sent.identifier)
                     if delta { tally.sentKeys.append((sent.key, sent.identifier ?? sent.key)) }
@@ -100,6 +104,7 @@ struct ProductExport {
             }
         } catch {
             destination.abandon()
+            snapshot?.discard()
             throw error
         }
         context.progress(tally.read, tally.read)
@@ -108,10 +113,12 @@ struct ProductExport {
             outcome = try destination.finish()
         } catch {
             destination.abandon()
+            snapshot?.discard()
             throw error
         }
         let finished = context.now()
-        tracker.refused(keyHashes: Set(outcome.refusedKeys.map { FastHash.hash($0) }))
+        let refusedHashes = Set(outcome.refusedKeys.map { FastHash.hash($0) })
+        tracker.refused(keyHashes: refusedHashes)
         let refused = Set(outcome.refusedKeys)
         let delivered = tally.sentKeys.filter { !refused.contains($0.key) }.map(\.shown)
         for artifact in outcome.artifacts {
@@ -119,10 +126,17 @@ struct ProductExport {
                                            content: artifact.content, at: finished)
         }
         let mode = delta ? "delta" : "full"
-        if !dryRun {
+        if let snapshot {
             let record = ProductExportRecord(channel: context.channel.name, runID: context.run.id, mode: mode, at: finished,
                                              sent: outcome.delivered, file: outcome.file, products: delivered)
-            try context.store.recordProductExport(record, snapshot: tracker.snapshot())
+            do {
+                try snapshot.store(&tracker, atLeast: 1)
+                try context.store.recordProductExport(record, generation: snapshot.generation, specDigest: program.specDigest,
+                                                      count: tracker.count, refused: refusedHashes.sorted())
+            } catch {
+                snapshot.discard()
+                throw error
+            }
         }
         return result(tally: tally, outcome: outcome, mode: mode, dryRun: dryRun, source: source,
                       seconds: finished.timeIntervalSince(started), previous: hadPrevious)

@@ -8,6 +8,17 @@ public protocol ExportStore: Sendable {
     func deltaSnapshot(channel: String) throws -> DeltaSnapshot?
     /// Records a successful export and replaces the channel's snapshot, in one transaction.
     func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws
+    /// Starts a new snapshot of the channel, written in parts while the export runs; removes
+    /// the parts an export that never finished left behind. Returns its generation.
+    func beginSnapshot(channel: String) throws -> Int64
+    /// Stores the next part of a snapshot being written.
+    func appendSnapshotPart(channel: String, generation: Int64, seq: Int, entries: ArraySlice<DeltaSnapshot.Entry>) throws
+    /// Drops a snapshot being written (the export failed or was a dry run).
+    func discardSnapshot(channel: String, generation: Int64) throws
+    /// Records a successful export; the snapshot written in parts (`generation`, `count`
+    /// entries) becomes the channel's, with the keys the destination refused. One transaction.
+    func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
+                             refused: [UInt64]) throws
     /// Export records of a run (normally one).
     func productExports(runID: Int64) throws -> [ProductExportRecord]
     /// The newest export records of a channel, newest first.

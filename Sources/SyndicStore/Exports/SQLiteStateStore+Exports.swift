@@ -4,30 +4,95 @@ import SyndicCore
 
 extension SQLiteStateStore: ExportStore {
     public func deltaSnapshot(channel: String) throws -> DeltaSnapshot? {
-        let blob = try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT entries FROM export_snapshot WHERE channel = ?", arguments: [channel])
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT spec_digest, generation, refused, entries FROM export_snapshot WHERE channel = ?
+                """, arguments: [channel]) else { return nil }
+            guard let generation: Int64 = row["generation"] else {
+                // A snapshot stored whole, before snapshots were written in parts.
+                let blob: Data = row["entries"]
+                return blob.withUnsafeBytes { DeltaSnapshot.decode($0) }
+            }
+            var entries: [DeltaSnapshot.Entry] = []
+            let parts = try Row.fetchCursor(db, sql: """
+                SELECT entries FROM export_snapshot_part WHERE channel = ? AND generation = ? ORDER BY seq
+                """, arguments: [channel, generation])
+            while let part = try parts.next() {
+                let blob: Data = part["entries"]
+                guard blob.withUnsafeBytes({ DeltaSnapshot.decodeEntries($0, into: &entries) }) else { return nil }
+            }
+            let refused: Data? = row["refused"]
+            if let refused, !refused.isEmpty {
+                var keys = Set<UInt64>()
+                refused.withUnsafeBytes { raw in
+                    for offset in stride(from: 0, to: raw.count - 7, by: 8) {
+                        keys.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    }
+                }
+                for index in entries.indices where keys.contains(entries[index].keyHash) {
+                    entries[index].rawHash = 0
+                    entries[index].outputHash = 0
+                }
+            }
+            return DeltaSnapshot(specDigest: row["spec_digest"], entries: entries)
         }
-        return blob.flatMap { data in data.withUnsafeBytes { DeltaSnapshot.decode($0) } }
     }
 
     public func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws {
-        var bytes = snapshot.encoded()
-        // The encoded snapshot goes to SQLite without a second copy (a million products: 24 MB).
-        try bytes.withUnsafeMutableBytes { raw in
-            let entries = Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none)
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO export_record (channel, run_id, mode, at, sent, file, products) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [record.channel, record.runID, record.mode, record.at, record.sent, record.file,
-                                     record.products.joined(separator: "\n")])
-                try db.execute(sql: """
-                    INSERT INTO export_snapshot (channel, spec_digest, run_id, created_at, products, entries)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(channel) DO UPDATE SET spec_digest = excluded.spec_digest, run_id = excluded.run_id,
-                        created_at = excluded.created_at, products = excluded.products, entries = excluded.entries
-                    """, arguments: [record.channel, snapshot.specDigest, record.runID, record.at, snapshot.entries.count,
-                                     entries])
-            }
+        let generation = try beginSnapshot(channel: record.channel)
+        try appendSnapshotPart(channel: record.channel, generation: generation, seq: 0, entries: snapshot.entries[...])
+        try recordProductExport(record, generation: generation, specDigest: snapshot.specDigest,
+                                count: snapshot.entries.count, refused: [])
+    }
+
+    public func beginSnapshot(channel: String) throws -> Int64 {
+        try pool.write { db in
+            let current = try Int64.fetchOne(db, sql: "SELECT generation FROM export_snapshot WHERE channel = ?",
+                                             arguments: [channel])
+            // Numbers are never reused: a worker that lost its lease but still writes can never
+            // add parts to a newer snapshot.
+            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(generation) FROM export_snapshot_part WHERE channel = ?",
+                                             arguments: [channel]) ?? 0
+            try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation IS NOT ?",
+                           arguments: [channel, current])
+            return max(highest, current ?? 0) + 1
+        }
+    }
+
+    public func appendSnapshotPart(channel: String, generation: Int64, seq: Int,
+                                   entries: ArraySlice<DeltaSnapshot.Entry>) throws {
+        let blob = Data(DeltaSnapshot.encode(entries))
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO export_snapshot_part (channel, generation, seq, entries) VALUES (?, ?, ?, ?)",
+                           arguments: [channel, generation, seq, blob])
+        }
+    }
+
+    public func discardSnapshot(channel: String, generation: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation = ?",
+                           arguments: [channel, generation])
+        }
+    }
+
+    public func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
+                                    refused: [UInt64]) throws {
+        var refusedBytes = Data(capacity: refused.count * 8)
+        for key in refused { withUnsafeBytes(of: key.littleEndian) { refusedBytes.append(contentsOf: $0) } }
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO export_record (channel, run_id, mode, at, sent, file, products) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.channel, record.runID, record.mode, record.at, record.sent, record.file,
+                                 record.products.joined(separator: "\n")])
+            try db.execute(sql: """
+                INSERT INTO export_snapshot (channel, spec_digest, run_id, created_at, products, entries, generation, refused)
+                VALUES (?, ?, ?, ?, ?, X'', ?, ?)
+                ON CONFLICT(channel) DO UPDATE SET spec_digest = excluded.spec_digest, run_id = excluded.run_id,
+                    created_at = excluded.created_at, products = excluded.products, entries = X'',
+                    generation = excluded.generation, refused = excluded.refused
+                """, arguments: [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes])
+            try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation <> ?",
+                           arguments: [record.channel, generation])
         }
     }
 
