@@ -8,12 +8,16 @@ public struct Reconciler: Sendable {
     public let store: any StateStore
     public let secrets: SecretResolver
     public let now: Date
+    /// Where jobs keep files (dry-run exports): a deleted channel's folder there goes too.
+    public var workDirectory: URL?
 
-    public init(directory: ConfigDirectory, store: any StateStore, secrets: SecretResolver, now: Date) {
+    public init(directory: ConfigDirectory, store: any StateStore, secrets: SecretResolver, now: Date,
+                workDirectory: URL? = nil) {
         self.directory = directory
         self.store = store
         self.secrets = secrets
         self.now = now
+        self.workDirectory = workDirectory
     }
 
     /// The configuration as read and validated.
@@ -100,7 +104,14 @@ public struct Reconciler: Sendable {
         if !unconfirmed.isEmpty { throw DeleteNotConfirmed(channels: unconfirmed, plan: planned.plan) }
         if !deleted.isEmpty { try stopRuns(ofChannels: deleted, timeout: stopTimeout) }
         let batch = Applier.batch(for: planned, user: user, at: now)
-        return try store.commit(batch)
+        let serial = try store.commit(batch)
+        // The files a deleted channel's runs kept go with its data (seed 000).
+        if let workDirectory {
+            for channel in deleted {
+                try? FileManager.default.removeItem(at: workDirectory.appendingPathComponent("dry-runs").appendingPathComponent(channel))
+            }
+        }
+        return serial
     }
 
     /// Cancels queued runs and waits until no run of these channels holds a live lease.

@@ -100,6 +100,15 @@ import Testing
         // The snapshot did not move: the real delta export still sends the product.
         let real = try workspace.syndic.run(["run", "feed", "product-export", "--wait"])
         #expect(real.stdout.contains("1 sent"))
+
+        // Deleting the channel deletes the files its dry runs kept, with its data.
+        let kept = workspace.root.appendingPathComponent(".syndic/work/dry-runs/feed")
+        #expect(FileManager.default.fileExists(atPath: kept.path))
+        let connectionsOnly = Self.channels.components(separatedBy: "---\napiVersion: syndic/v1\nkind: Channel")[0]
+        try workspace.write("channels/all.yaml", connectionsOnly)
+        let deleted = try workspace.syndic.run(["apply", "--confirm-delete", "feed"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: kept.path))
     }
 
     @Test func previewShowsTheFirstMappedProducts() throws {

@@ -11,6 +11,7 @@ final class AkeneoAPIDestination: ProductDestination {
     private let client: AkeneoClient?
     private let writer: AkeneoProductWriter
     private let batchSize: Int
+    private let identifierColumn: Int?
     private var batch: [(line: String, key: String, identifier: String)] = []
     private var feedback = CSVWriter(header: ["line", "identifier", "status_code", "message"])
     private var dryRunBody = Data()
@@ -27,9 +28,12 @@ final class AkeneoAPIDestination: ProductDestination {
             throw FlowError(.configuration, "products.mapping: \(error.message)")
         }
         self.batchSize = max(1, min(batchSize ?? 100, 100))
+        identifierColumn = targets.firstIndex(of: "identifier")
     }
 
-    func add(_ row: [String], key: String, identifier: String?) throws {
+    func add(_ row: [String], key: String, identifier source: String?) throws {
+        // An `identifier` target names the product in the target PIM; else the source's identifier.
+        let identifier = identifierColumn.map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? source
         guard let identifier, !identifier.isEmpty else {
             refused.append(key)
             feedback.writeRow([String(sentLines + batch.count + 1), key, "", "the product has no identifier"])

@@ -34,7 +34,7 @@ struct GlobalOptions: ParsableArguments {
     /// A reconciler for the directory (as it is at `gitRef`, when given) and the state.
     func reconciler(store: any StateStore, gitRef: String? = nil) -> Reconciler {
         Reconciler(directory: ConfigDirectory(path: dir, gitRef: gitRef), store: store, secrets: SecretResolver(),
-                   now: Clock.now())
+                   now: Clock.now(), workDirectory: workDirectory)
     }
 }
 
