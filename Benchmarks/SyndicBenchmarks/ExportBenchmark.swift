@@ -110,27 +110,30 @@ enum ExportBenchmark {
         var output: String
     }
 
-    /// Runs a command to the end; its wall time and peak resident memory (from wait4).
+    /// Runs a command to the end; its wall time and peak resident memory (GNU time's `%M`:
+    /// Foundation's Process may reap the child itself, so wait4's usage cannot be relied on).
     static func measure(_ command: [String], state: String) throws -> Measured {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "syndic-bench-peak-rss-kb %M", "/usr/bin/env"] + command
         var environment = ProcessInfo.processInfo.environment
         environment["SYNDIC_STATE"] = state
         process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
         let start = DispatchTime.now().uptimeNanoseconds
         try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(process.processIdentifier, &status, 0, &usage)
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard status == 0 else {
-            throw BenchmarkFailure("\(command.joined(separator: " ")) failed:\n" + String(decoding: output, as: UTF8.self))
+        guard process.terminationStatus == 0 else {
+            throw BenchmarkFailure("\(command.joined(separator: " ")) failed:\n" + String(decoding: text, as: UTF8.self) + errorText)
         }
-        return Measured(seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, output: String(decoding: output, as: UTF8.self))
+        let kilobytes = errorText.split(separator: "\n").last { $0.hasPrefix("syndic-bench-peak-rss-kb ") }
+            .flatMap { Double($0.dropFirst("syndic-bench-peak-rss-kb ".count)) } ?? 0
+        return Measured(seconds: seconds, peakMB: kilobytes / 1024, output: String(decoding: text, as: UTF8.self))
     }
 
     /// Reads a file once so that it is in the page cache.

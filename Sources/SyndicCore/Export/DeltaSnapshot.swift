@@ -59,6 +59,18 @@ public struct DeltaSnapshot: Hashable, Sendable {
         self = decoded
     }
 
+    /// `entries` with the products of the `refused` keys marked as never exported (their
+    /// text and output hashes zeroed), so that the next delta export sends them again.
+    public static func marking(_ entries: [Entry], refused: Set<UInt64>) -> [Entry] {
+        guard !refused.isEmpty else { return entries }
+        var marked = entries
+        for index in marked.indices where refused.contains(marked[index].keyHash) {
+            marked[index].rawHash = 0
+            marked[index].outputHash = 0
+        }
+        return marked
+    }
+
     /// Entries alone in the binary form (a snapshot is stored in parts of these).
     public static func encode(_ entries: ArraySlice<Entry>) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: entries.count * 24) { buffer, initialized in

@@ -84,12 +84,14 @@ public struct DeltaTracker: Sendable {
 public struct DeltaIndex: Sendable {
     public let delta: Bool
     public let specDigest: String
-    /// Source-text hash → (key hash, output hash) of the previous snapshot.
+    /// Source-text hash → (key hash, output hash, ordinal) of the previous snapshot.
     private let byRaw: HashTable?
     /// Key hash → output hash of the previous snapshot.
     private let byKey: HashTable?
 
-    public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?) {
+    /// An index of `previous` (or of a window of it whose first entry is the snapshot's entry
+    /// `firstOrdinal`).
+    public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?, firstOrdinal: Int = 0) {
         self.delta = delta
         self.specDigest = specDigest
         let usable = delta ? previous : nil
@@ -105,8 +107,10 @@ public struct DeltaIndex: Sendable {
         DispatchQueue.concurrentPerform(iterations: 2) { table in
             if table == 0 {
                 guard bySpec else { return }
-                var byRaw = HashTable(expected: entries.count, width: 2)
-                for entry in entries { byRaw.setIfAbsent(entry.rawHash, entry.keyHash, entry.outputHash) }
+                var byRaw = HashTable(expected: entries.count, width: 3)
+                for (offset, entry) in entries.enumerated() {
+                    byRaw.setIfAbsent(entry.rawHash, entry.keyHash, entry.outputHash, UInt64(firstOrdinal + offset))
+                }
                 built.set(raw: byRaw)
             } else {
                 var byKey = HashTable(expected: entries.count)
@@ -135,8 +139,15 @@ public struct DeltaIndex: Sendable {
     /// text is unchanged; nil otherwise.
     @inline(__always)
     public func unchangedEntry(rawHash: UInt64) -> DeltaSnapshot.Entry? {
+        unchanged(rawHash: rawHash)?.entry
+    }
+
+    /// The previous entry of an unchanged text and its place in the previous snapshot.
+    @inline(__always)
+    public func unchanged(rawHash: UInt64) -> (entry: DeltaSnapshot.Entry, ordinal: Int)? {
         guard let byRaw, let base = byRaw.find(rawHash) else { return nil }
-        return DeltaSnapshot.Entry(rawHash: rawHash, keyHash: byRaw.word(base, 0), outputHash: byRaw.word(base, 1))
+        return (DeltaSnapshot.Entry(rawHash: rawHash, keyHash: byRaw.word(base, 0), outputHash: byRaw.word(base, 1)),
+                Int(byRaw.word(base, 2)))
     }
 
     @inline(__always)

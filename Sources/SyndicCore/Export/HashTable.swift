@@ -18,16 +18,16 @@ struct HashTable: Sendable {
     }
 
     /// Sets the words of `key` (a later set replaces an earlier one); key 0 is ignored.
-    mutating func set(_ key: UInt64, _ first: UInt64, _ second: UInt64 = 0) {
-        store(key, first, second, replace: true)
+    mutating func set(_ key: UInt64, _ first: UInt64, _ second: UInt64 = 0, _ third: UInt64 = 0) {
+        store(key, first, second, third, replace: true)
     }
 
     /// Sets the words of `key` unless it has some.
-    mutating func setIfAbsent(_ key: UInt64, _ first: UInt64, _ second: UInt64 = 0) {
-        store(key, first, second, replace: false)
+    mutating func setIfAbsent(_ key: UInt64, _ first: UInt64, _ second: UInt64 = 0, _ third: UInt64 = 0) {
+        store(key, first, second, third, replace: false)
     }
 
-    private mutating func store(_ key: UInt64, _ first: UInt64, _ second: UInt64, replace: Bool) {
+    private mutating func store(_ key: UInt64, _ first: UInt64, _ second: UInt64, _ third: UInt64, replace: Bool) {
         guard key != 0 else { return }
         var slot = Int(truncatingIfNeeded: key) & mask
         while true {
@@ -37,6 +37,7 @@ struct HashTable: Sendable {
                 slots[base] = key
                 slots[base + 1] = first
                 if stride > 2 { slots[base + 2] = second }
+                if stride > 3 { slots[base + 3] = third }
                 return
             }
             if found == key { return }

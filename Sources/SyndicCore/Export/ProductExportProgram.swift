@@ -57,6 +57,8 @@ public struct ProductExportProgram: Sendable {
         var entries: [DeltaSnapshot.Entry] = []
         /// The key of the last product read (`uuid` or `identifier`).
         public var key = ""
+        /// Where in the previous snapshot the last unchanged product was.
+        public var matchedOrdinal = -1
         public init() {}
     }
 
@@ -76,7 +78,11 @@ public struct ProductExportProgram: Sendable {
     public func process(_ text: UnsafeRawBufferPointer, index: DeltaIndex, entries: inout [DeltaSnapshot.Entry],
                         scratch: inout Scratch) -> Outcome {
         let rawHash = FastHash.hash(text)
-        if index.isUnchanged(rawHash: rawHash, into: &entries) { return .unchanged }
+        if let (entry, ordinal) = index.unchanged(rawHash: rawHash) {
+            entries.append(entry)
+            scratch.matchedOrdinal = ordinal
+            return .unchanged
+        }
         do {
             try scanner.scan(text, into: &scratch.fields)
         } catch {

@@ -12,7 +12,7 @@ import SyndicCore
 /// catalog's size.
 struct ExportPipeline {
     let program: ProductExportProgram
-    let index: DeltaIndex
+    let lookup: DeltaLookup
     var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     var chunkSize = 1024
 
@@ -31,6 +31,9 @@ struct ExportPipeline {
         /// Block mode: the lines the block held (positions above are within the block until
         /// the pipeline makes them absolute).
         var lines = 0
+        /// How far ahead of its place in the catalog the last unchanged product was in the
+        /// previous snapshot (for `DeltaWindows`).
+        var drift: Int?
     }
 
     private struct Chunk: Sendable {
@@ -51,8 +54,10 @@ struct ExportPipeline {
 
     /// What a worker decides: copied product texts, or a block of whole lines.
     private enum Work: Sendable {
-        case products(Chunk)
-        case lines(ByteBlock)
+        /// Copied product texts; the first is product `place` of the source.
+        case products(Chunk, DeltaIndex, place: Int)
+        /// A block of whole lines; its first line is line `place` of the file.
+        case lines(ByteBlock, DeltaIndex, place: Int)
     }
 
     private final class Slot: @unchecked Sendable {
@@ -67,15 +72,15 @@ struct ExportPipeline {
     /// Reads `source` to the end, calling `deliver` with each chunk's output in order.
     func run(_ source: ProductSource, cancellation: CancellationFlag, deliver: (ChunkOutput) throws -> Void) throws {
         let work = WorkQueue()
-        let (program, index) = (self.program, self.index)
+        let program = self.program
         DedicatedThreads.start(workers, name: "syndic-export") { _ in
             while let (item, slot) = work.take() {
                 switch item {
-                case .products(var chunk):
-                    slot.output = Self.decide(chunk, program: program, index: index)
+                case .products(var chunk, let index, let place):
+                    slot.output = Self.decide(chunk, program: program, index: index, place: place)
                     swap(&chunk, &slot.recycled)
-                case .lines(let block):
-                    slot.output = Self.decide(block, program: program, index: index)
+                case .lines(let block, let index, let place):
+                    slot.output = Self.decide(block, program: program, index: index, place: place)
                     slot.block = block
                 }
                 slot.done.signal()
@@ -90,10 +95,14 @@ struct ExportPipeline {
         var chunk = Chunk()
         chunk.bytes.reserveCapacity(2 << 20)
         let window = workers * 2
-        let byText = index.decidesByText
+        // With the whole previous snapshot indexed, unchanged products are decided here by
+        // their text, without copying them for a worker.
+        let whole: DeltaIndex? = if case .whole(let index) = lookup, index.decidesByText { index } else { nil }
+        var place = 0
         func drainFirst() throws {
             let slot = inflight.removeFirst()
             slot.done.wait()
+            if let drift = slot.output.drift { lookup.learn(drift: drift) }
             try deliver(slot.output)
             slot.output = ChunkOutput()
             var buffers = Chunk()
@@ -104,7 +113,8 @@ struct ExportPipeline {
             guard !chunk.ranges.isEmpty else { return }
             let slot = Slot()
             inflight.append(slot)
-            work.put(.products(chunk), slot)
+            work.put(.products(chunk, try lookup.index(for: place..<place + chunk.ranges.count), place: place), slot)
+            place += chunk.ranges.count
             if var reused = spare.popLast() {
                 reused.empty()
                 chunk = reused
@@ -118,7 +128,7 @@ struct ExportPipeline {
             try source.forEachProduct { text, position in
                 // A delta export with an unchanged spec knows unchanged products by their text
                 // alone: they are decided here, without copying them for a worker.
-                if byText, let entry = index.unchangedEntry(rawHash: FastHash.hash(text)) {
+                if let whole, let entry = whole.unchangedEntry(rawHash: FastHash.hash(text)) {
                     chunk.ranges.append(0..<0)
                     chunk.known.append(entry)
                 } else {
@@ -149,11 +159,13 @@ struct ExportPipeline {
         var inflight: [Slot] = []
         var spare: [ByteBlock] = []
         var lineBase = 0
+        var lineCount = 0
         let window = workers * 2
         func drainFirst() throws {
             let slot = inflight.removeFirst()
             slot.done.wait()
             var output = slot.output
+            if let drift = output.drift { lookup.learn(drift: drift) }
             slot.output = ChunkOutput()
             for index in output.skipped.indices { output.skipped[index].position += lineBase }
             for index in output.invalid.indices { output.invalid[index].position += lineBase }
@@ -173,7 +185,10 @@ struct ExportPipeline {
                 try cancellation.check()
                 let slot = Slot()
                 inflight.append(slot)
-                work.put(.lines(block), slot)
+                // Windows of the previous snapshot follow the lines' places (counted here).
+                let lines = lookup.needsPlaces ? Self.lines(in: block) : 0
+                work.put(.lines(block, try lookup.index(for: lineCount..<lineCount + lines), place: lineCount), slot)
+                lineCount += lines
                 while inflight.count > window { try drainFirst() }
             }
             while !inflight.isEmpty { try drainFirst() }
@@ -212,8 +227,21 @@ struct ExportPipeline {
         }
     }
 
+    /// How many lines a block holds (the last may lack its newline).
+    private static func lines(in block: ByteBlock) -> Int {
+        var count = 0
+        var start = 0
+        while start < block.count {
+            guard let found = memchr(block.base + start, 0x0A, block.count - start) else { return count + 1 }
+            count += 1
+            start = block.base.distance(to: found) + 1
+        }
+        return count
+    }
+
     /// Decides every line of a block (blank lines skipped, a CR before the newline dropped).
-    private static func decide(_ block: ByteBlock, program: ProductExportProgram, index: DeltaIndex) -> ChunkOutput {
+    private static func decide(_ block: ByteBlock, program: ProductExportProgram, index: DeltaIndex,
+                               place: Int) -> ChunkOutput {
         var output = ChunkOutput()
         var scratch = ProductExportProgram.Scratch()
         let base = block.base, count = block.count
@@ -226,7 +254,8 @@ struct ExportPipeline {
             if lineEnd > start, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
             let text = UnsafeRawBufferPointer(start: base + start, count: lineEnd - start)
             if !text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                decide(text, position: line, program: program, index: index, output: &output, scratch: &scratch)
+                decide(text, position: line, place: place + line - 1, program: program, index: index,
+                       output: &output, scratch: &scratch)
             }
             start = end + 1
         }
@@ -236,11 +265,14 @@ struct ExportPipeline {
 
     /// Decides one product and records the outcome.
     @inline(__always)
-    private static func decide(_ text: UnsafeRawBufferPointer, position: Int, program: ProductExportProgram,
+    private static func decide(_ text: UnsafeRawBufferPointer, position: Int, place: Int, program: ProductExportProgram,
                                index: DeltaIndex, output: inout ChunkOutput, scratch: inout ProductExportProgram.Scratch) {
         output.read += 1
         switch program.process(text, index: index, entries: &output.entries, scratch: &scratch) {
-        case .unchanged, .same:
+        case .unchanged:
+            output.unchanged += 1
+            output.drift = scratch.matchedOrdinal - place
+        case .same:
             output.unchanged += 1
         case .filteredOut:
             output.filteredOut += 1
@@ -253,7 +285,8 @@ struct ExportPipeline {
         }
     }
 
-    private static func decide(_ chunk: Chunk, program: ProductExportProgram, index: DeltaIndex) -> ChunkOutput {
+    private static func decide(_ chunk: Chunk, program: ProductExportProgram, index: DeltaIndex,
+                               place: Int) -> ChunkOutput {
         var output = ChunkOutput()
         output.entries.reserveCapacity(chunk.ranges.count)
         var scratch = ProductExportProgram.Scratch()
@@ -267,9 +300,36 @@ struct ExportPipeline {
                 }
                 let text = UnsafeRawBufferPointer(rebasing: bytes[range])
                 output.read -= 1  // counted by the helper
-                decide(text, position: position, program: program, index: index, output: &output, scratch: &scratch)
+                decide(text, position: position, place: place + slot, program: program, index: index,
+                       output: &output, scratch: &scratch)
             }
         }
         return output
+    }
+}
+
+/// Where a pipeline finds the previous snapshot: indexed whole, or in windows read beside
+/// the catalog (large catalogs).
+enum DeltaLookup {
+    case whole(DeltaIndex)
+    case windows(DeltaWindows)
+
+    /// Whether the index depends on the products' places in the source.
+    var needsPlaces: Bool {
+        if case .windows = self { return true }
+        return false
+    }
+
+    /// The index for the products at `places` of the source.
+    func index(for places: Range<Int>) throws -> DeltaIndex {
+        switch self {
+        case .whole(let index): index
+        case .windows(let windows): try windows.index(for: places)
+        }
+    }
+
+    /// Learns how far the previous snapshot's places are from the source's.
+    func learn(drift: Int) {
+        if case .windows(let windows) = self { windows.drift = drift }
     }
 }

@@ -15,10 +15,23 @@ public struct ProductExportJob: Job {
     public var miraklPollInterval: Double
     /// The HTTP client of the connectors (retries, backoff).
     public var http: HTTPClient
+    /// Previous snapshots of up to this many products are indexed whole for a delta export;
+    /// larger ones are read in windows beside the catalog (`DeltaWindows`), so that memory
+    /// does not grow with the catalog. By default every snapshot is read in windows: the
+    /// first window holds `windowSegment + 2 × windowMargin` products, so a catalog up to
+    /// that size is compared whole anyway.
+    public var wholeIndexLimit: Int
+    /// The windows' segment and margin, in products.
+    public var windowSegment: Int
+    public var windowMargin: Int
 
-    public init(miraklPollInterval: Double = 5, http: HTTPClient = HTTPClient()) {
+    public init(miraklPollInterval: Double = 5, http: HTTPClient = HTTPClient(), wholeIndexLimit: Int = 0,
+                windowSegment: Int = 1 << 17, windowMargin: Int = 1 << 15) {
         self.miraklPollInterval = miraklPollInterval
         self.http = http
+        self.wholeIndexLimit = wholeIndexLimit
+        self.windowSegment = windowSegment
+        self.windowMargin = windowMargin
     }
 
     public func run(_ context: JobContext) async throws -> JobResult {
@@ -65,19 +78,30 @@ struct ProductExport {
         let program = try sources.program(for: channel, spec: context.spec)
         let delta = channel.products?.export?.delta == true && !context.run.full
         let dryRun = context.run.dryRun
-        // The previous snapshot lives only as long as the tracker's index is built from it.
-        var hadPrevious = false
-        var tracker = try { () throws -> DeltaTracker in
-            let previous = delta ? try context.store.deltaSnapshot(channel: context.channel.name) : nil
-            hadPrevious = previous != nil
-            return DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
-        }()
+        let header = delta ? try context.store.snapshotHeader(channel: context.channel.name) : nil
+        let hadPrevious = header != nil
+        var tracker: DeltaTracker
+        let lookup: DeltaLookup
+        if let header, let generation = header.generation, header.count > job.wholeIndexLimit {
+            // A large previous snapshot is read beside the catalog, a window at a time.
+            tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
+            lookup = .windows(DeltaWindows(store: context.store, channel: context.channel.name, header: header,
+                                           generation: generation, specDigest: program.specDigest,
+                                           segment: job.windowSegment, margin: job.windowMargin))
+        } else {
+            // The previous snapshot lives only as long as the tracker's index is built from it.
+            tracker = try { () throws -> DeltaTracker in
+                let previous = header == nil ? nil : try context.store.deltaSnapshot(channel: context.channel.name)
+                return DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
+            }()
+            lookup = .whole(tracker.index)
+        }
         let source = try sources.source(for: channel, program: program)
         let started = context.now()
         let destination = try ProductDestinations(inputs: inputs, job: job)
             .destination(for: channel, targets: program.mapping.targets, at: started, dryRun: dryRun, delta: delta)
         var tally = Tally()
-        let pipeline = ExportPipeline(program: program, index: tracker.index)
+        let pipeline = ExportPipeline(program: program, lookup: lookup)
         // A real export stores its snapshot in parts as it goes; it becomes the channel's only
         // when the export succeeds.
         let snapshot = dryRun ? nil : try SnapshotParts(store: context.store, channel: context.channel.name)

@@ -6,6 +6,10 @@ import SyndicCore
 public protocol ExportStore: Sendable {
     /// The snapshot of the channel's last successful export, if any.
     func deltaSnapshot(channel: String) throws -> DeltaSnapshot?
+    /// What the channel's snapshot is, without its entries (to read them part by part).
+    func snapshotHeader(channel: String) throws -> SnapshotHeader?
+    /// One part of a stored snapshot, refused keys not yet marked; nil past the last one.
+    func snapshotPart(channel: String, generation: Int64, seq: Int) throws -> [DeltaSnapshot.Entry]?
     /// Records a successful export and replaces the channel's snapshot, in one transaction.
     func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws
     /// Starts a new snapshot of the channel, written in parts while the export runs; removes
@@ -54,5 +58,23 @@ public struct ProductExportRecord: Hashable, Sendable {
         self.sent = sent
         self.file = file
         self.products = products
+    }
+}
+
+/// A stored delta snapshot without its entries.
+public struct SnapshotHeader: Hashable, Sendable {
+    public var specDigest: String
+    /// The generation of its parts; nil for a snapshot stored whole (before parts existed).
+    public var generation: Int64?
+    /// How many products it covers.
+    public var count: Int
+    /// Key hashes the destination refused: their entries count as never exported.
+    public var refused: Set<UInt64>
+
+    public init(specDigest: String, generation: Int64?, count: Int, refused: Set<UInt64>) {
+        self.specDigest = specDigest
+        self.generation = generation
+        self.count = count
+        self.refused = refused
     }
 }

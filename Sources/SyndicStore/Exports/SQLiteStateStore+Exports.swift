@@ -4,37 +4,53 @@ import SyndicCore
 
 extension SQLiteStateStore: ExportStore {
     public func deltaSnapshot(channel: String) throws -> DeltaSnapshot? {
+        guard let header = try snapshotHeader(channel: channel) else { return nil }
+        guard let generation = header.generation else {
+            // A snapshot stored whole, before snapshots were written in parts.
+            let blob = try pool.read { db in
+                try Data.fetchOne(db, sql: "SELECT entries FROM export_snapshot WHERE channel = ?", arguments: [channel])
+            }
+            return blob.flatMap { data in data.withUnsafeBytes { DeltaSnapshot.decode($0) } }
+        }
+        var entries: [DeltaSnapshot.Entry] = []
+        entries.reserveCapacity(header.count)
+        var seq = 0
+        while let part = try snapshotPart(channel: channel, generation: generation, seq: seq) {
+            entries.append(contentsOf: part)
+            seq += 1
+        }
+        return DeltaSnapshot(specDigest: header.specDigest, entries: DeltaSnapshot.marking(entries, refused: header.refused))
+    }
+
+    public func snapshotHeader(channel: String) throws -> SnapshotHeader? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT spec_digest, generation, refused, entries FROM export_snapshot WHERE channel = ?
+                SELECT spec_digest, generation, products, refused FROM export_snapshot WHERE channel = ?
                 """, arguments: [channel]) else { return nil }
-            guard let generation: Int64 = row["generation"] else {
-                // A snapshot stored whole, before snapshots were written in parts.
-                let blob: Data = row["entries"]
-                return blob.withUnsafeBytes { DeltaSnapshot.decode($0) }
-            }
-            var entries: [DeltaSnapshot.Entry] = []
-            let parts = try Row.fetchCursor(db, sql: """
-                SELECT entries FROM export_snapshot_part WHERE channel = ? AND generation = ? ORDER BY seq
-                """, arguments: [channel, generation])
-            while let part = try parts.next() {
-                let blob: Data = part["entries"]
-                guard blob.withUnsafeBytes({ DeltaSnapshot.decodeEntries($0, into: &entries) }) else { return nil }
-            }
-            let refused: Data? = row["refused"]
-            if let refused, !refused.isEmpty {
-                var keys = Set<UInt64>()
+            var keys = Set<UInt64>()
+            if let refused: Data = row["refused"] {
                 refused.withUnsafeBytes { raw in
-                    for offset in stride(from: 0, to: raw.count - 7, by: 8) {
+                    var offset = 0
+                    while offset + 8 <= raw.count {
                         keys.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                        offset += 8
                     }
                 }
-                for index in entries.indices where keys.contains(entries[index].keyHash) {
-                    entries[index].rawHash = 0
-                    entries[index].outputHash = 0
-                }
             }
-            return DeltaSnapshot(specDigest: row["spec_digest"], entries: entries)
+            return SnapshotHeader(specDigest: row["spec_digest"], generation: row["generation"], count: row["products"],
+                                  refused: keys)
+        }
+    }
+
+    public func snapshotPart(channel: String, generation: Int64, seq: Int) throws -> [DeltaSnapshot.Entry]? {
+        try pool.read { db in
+            guard let blob = try Data.fetchOne(db, sql: """
+                SELECT entries FROM export_snapshot_part WHERE channel = ? AND generation = ? AND seq = ?
+                """, arguments: [channel, generation, seq]) else { return nil }
+            var entries: [DeltaSnapshot.Entry] = []
+            entries.reserveCapacity(blob.count / 24)
+            guard blob.withUnsafeBytes({ DeltaSnapshot.decodeEntries($0, into: &entries) }) else { return nil }
+            return entries
         }
     }
 

@@ -1,0 +1,91 @@
+import Foundation
+import SyndicCore
+import SyndicEngine
+import SyndicStore
+import Testing
+@testable import SyndicFlows
+
+/// Delta exports of catalogs larger than the whole-index limit read the previous snapshot in
+/// windows beside the catalog: they send exactly what the whole index sends when products
+/// are added, changed or removed, and products moved beyond the margin are sent again.
+@Suite struct DeltaWindowsTests {
+    /// Tiny windows so that a catalog of a few hundred products spans many of them.
+    static let windowed = JobRegistry([ProductExportJob(miraklPollInterval: 0.05, http: FlowWorkspace.http,
+                                                        wholeIndexLimit: 10, windowSegment: 64, windowMargin: 16)])
+
+    /// The previous snapshot indexed whole, whatever its size.
+    static let whole = JobRegistry([ProductExportJob(miraklPollInterval: 0.05, http: FlowWorkspace.http,
+                                                     wholeIndexLimit: .max)])
+
+    static func workspace(_ products: [TestProduct], registry: JobRegistry) throws -> FlowWorkspace {
+        let workspace = try FlowWorkspace(registry: registry)
+        try workspace.catalog("catalog/products.jsonl", products)
+        try workspace.config("connections.yaml", FlatFileDestinationTests.connections)
+        try workspace.config("delta_feed.yaml", ProductExportDeltaTests.channel)
+        try workspace.apply()
+        return workspace
+    }
+
+    /// The identifiers the second delta export sends after `change` turned `before` into a new catalog.
+    static func sent(_ before: [TestProduct], _ after: [TestProduct], registry: JobRegistry) async throws -> [String] {
+        let workspace = try Self.workspace(before, registry: registry)
+        let first = try await workspace.run("delta_feed")
+        #expect(first.status == .succeeded, "\(first.error ?? "")")
+        try workspace.catalog("catalog/products.jsonl", after)
+        let second = try await workspace.run("delta_feed")
+        #expect(second.status == .succeeded, "\(second.error ?? "")")
+        return try #require(try workspace.store.productExports(runID: second.id).first).products
+    }
+
+    static let before = (1...400).map { TestProduct($0, eur: "\($0).00") }
+
+    @Test func addedChangedAndRemovedProductsAreFoundAsWithTheWholeIndex() async throws {
+        var after = Self.before
+        after.removeSubrange(100..<103)                                   // 3 removed
+        after.insert(contentsOf: (401...405).map { TestProduct($0) }, at: 0)  // 5 added first: every place shifts
+        after[250].eur = "999.00"                                         // 2 mapped values changed
+        after[390].name = "Renamed"
+        after[300].supplier = "SUP-2"                                     // an unmapped value changed
+        let windowed = try await Self.sent(Self.before, after, registry: Self.windowed)
+        let whole = try await Self.sent(Self.before, after, registry: Self.whole)
+        #expect(whole == ["SKU-0401", "SKU-0402", "SKU-0403", "SKU-0404", "SKU-0405", after[250].identifier,
+                          after[390].identifier])
+        #expect(windowed == whole)
+    }
+
+    @Test func aProductMovedWithinItsWindowIsNotSentAgain() async throws {
+        var after = Self.before
+        after.append(after.remove(at: 10))  // the whole test catalog is one block, one window
+        #expect(try await Self.sent(Self.before, after, registry: Self.windowed).isEmpty)
+    }
+
+    /// The windows themselves: what a window holds, how it follows the places asked for and
+    /// the drift, and that an entry beyond the margin is not found (its product is sent again).
+    @Test func windowsFollowThePlacesAndTheDrift() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-windows-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try SQLiteStateStore(path: root + "/state.sqlite")
+        let entries = (0..<400).map { DeltaSnapshot.Entry(rawHash: UInt64(1000 + $0), keyHash: UInt64(5000 + $0), outputHash: 1) }
+        let generation = try store.beginSnapshot(channel: "feed")
+        for (seq, start) in stride(from: 0, to: 400, by: 150).enumerated() {
+            try store.appendSnapshotPart(channel: "feed", generation: generation, seq: seq,
+                                         entries: entries[start..<min(start + 150, 400)])
+        }
+        let record = ProductExportRecord(channel: "feed", runID: nil, mode: "full", at: Date(), sent: 0, file: nil, products: [])
+        try store.recordProductExport(record, generation: generation, specDigest: "d", count: 400, refused: [5010])
+        let header = try #require(try store.snapshotHeader(channel: "feed"))
+        let windows = DeltaWindows(store: store, channel: "feed", header: header, generation: generation, specDigest: "d",
+                                   segment: 64, margin: 16)
+        let first = try windows.index(for: 0..<10)
+        #expect(first.unchanged(rawHash: 1000 + 79)?.ordinal == 79)
+        #expect(first.unchanged(rawHash: 1000 + 80) == nil, "beyond the window")
+        #expect(first.unchanged(rawHash: 1010) == nil, "refused by the destination last time")
+        #expect(try windows.index(for: 40..<50).unchanged(rawHash: 1079) != nil, "the same window still covers it")
+        windows.drift = 100
+        let later = try windows.index(for: 200..<210)
+        #expect(later.unchanged(rawHash: 1000 + 300)?.ordinal == 300)
+        #expect(later.unchanged(rawHash: 1000 + 283) == nil, "entries before the margin are gone")
+        #expect(later.unchanged(rawHash: 1000 + 379) != nil)
+        #expect(later.unchanged(rawHash: 1000 + 380) == nil, "beyond this window: read with the next one")
+    }
+}
