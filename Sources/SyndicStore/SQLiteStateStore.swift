@@ -68,6 +68,15 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         }
     }
 
+    public func markCredentialsValid(kind: ResourceKind, name: String, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE credential SET status = 'valid', status_message = NULL, changed_at = ?
+                WHERE kind = ? AND name = ? AND status <> 'valid'
+                """, arguments: [date, kind.rawValue, name])
+        }
+    }
+
     public func applyDirectory() throws -> String? {
         try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'apply_directory'") }
     }

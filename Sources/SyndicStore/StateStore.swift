@@ -9,6 +9,9 @@ public protocol StateStore: RunQueue, ExportStore, Sendable {
     /// Marks a resource's credentials invalid after the remote refused them (PRODUCT.md §4);
     /// `status` and `plan` show it until the secrets rotate.
     func markCredentialsInvalid(kind: ResourceKind, name: String, message: String, at date: Date) throws
+    /// Marks a resource's credentials valid after a remote accepted them: a successful run
+    /// clears an earlier refusal (PRODUCT.md §4).
+    func markCredentialsValid(kind: ResourceKind, name: String, at date: Date) throws
     /// The current serial (0 before the first apply).
     func currentSerial() throws -> Int
     /// The salt of secret fingerprints, created with the state.

@@ -18,14 +18,17 @@ final class AkeneoClient: @unchecked Sendable {
     let baseURL: String
     /// The resource the credentials belong to (its address), named by authentication failures.
     let owner: String?
+    /// Told when Akeneo accepts the credentials.
+    private let use: CredentialUse?
     private let credentials: Credentials
     private let http: HTTPClient
     private let now: @Sendable () -> Date
 
-    init(baseURL: String, credentials: Credentials, owner: String? = nil, http: HTTPClient = HTTPClient(),
-         now: @escaping @Sendable () -> Date = { Date() }) {
+    init(baseURL: String, credentials: Credentials, owner: String? = nil, use: CredentialUse? = nil,
+         http: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.owner = owner
+        self.use = use
         self.credentials = credentials
         self.http = http
         self.now = now
@@ -55,7 +58,10 @@ final class AkeneoClient: @unchecked Sendable {
 
     /// A valid access token: cached, refreshed, or new.
     func accessToken() throws -> String {
-        if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) { return token.access }
+        if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) {
+            use?.accepted(owner)
+            return token.access
+        }
         if let refresh = Self.cache.get(cacheKey)?.refresh, let token = try? requestToken(["grant_type": "refresh_token", "refresh_token": refresh]) {
             Self.cache.set(cacheKey, token)
             return token.access
@@ -86,6 +92,7 @@ final class AkeneoClient: @unchecked Sendable {
         guard let value = try? CanonicalJSON.parse(response.text), let access = value["access_token"]?.stringValue else {
             throw FlowError(.remote, "Akeneo at \(baseURL) answered the token request without an access token")
         }
+        use?.accepted(owner)
         let lifetime = value["expires_in"]?.intValue ?? 3600
         return Token(access: access, refresh: value["refresh_token"]?.stringValue,
                      expires: now().addingTimeInterval(TimeInterval(lifetime)))

@@ -41,10 +41,17 @@ extension FlowError: JobFailure {
 
 extension FlowError {
     /// Runs `body`; when it fails because a remote refused credentials, marks them invalid in
-    /// the state (PRODUCT.md §4) before the failure goes on.
-    static func markingRefusedCredentials<T>(_ context: JobContext, _ body: () throws -> T) throws -> T {
+    /// the state (PRODUCT.md §4) before the failure goes on; when it succeeds, marks the
+    /// credentials the remotes accepted valid (which clears an earlier refusal).
+    static func markingCredentials<T>(_ context: JobContext, _ use: CredentialUse, _ body: () throws -> T) throws -> T {
         do {
-            return try body()
+            let result = try body()
+            for owner in use.accepted {
+                if let (kind, name) = Address.parse(owner) {
+                    try? context.store.markCredentialsValid(kind: kind, name: name, at: context.now())
+                }
+            }
+            return result
         } catch let failure as FlowError where failure.kind == .authentication {
             if let owner = failure.credentialsOf, let (kind, name) = Address.parse(owner) {
                 try? context.store.markCredentialsInvalid(kind: kind, name: name, message: failure.message, at: context.now())

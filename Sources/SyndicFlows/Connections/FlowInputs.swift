@@ -18,6 +18,8 @@ struct FlowInputs {
     let secrets: SecretResolver
     /// Raised when the run must stop; blocking work checks it between units of work.
     let cancellation: CancellationFlag
+    /// The credentials remotes accepted during the run.
+    let credentialUse = CredentialUse()
 
     init(channel: AppliedResource, connections: [String: AppliedResource], baseDirectory: String, workDirectory: URL,
          cancellation: CancellationFlag = CancellationFlag(), secrets: SecretResolver = SecretResolver()) {

@@ -8,13 +8,17 @@ struct MiraklClient: Sendable {
     let baseURL: String
     /// The channel the API key belongs to (its address), named by authentication failures.
     let owner: String?
+    /// Told when Mirakl accepts the API key.
+    private let use: CredentialUse?
     private let apiKey: String
     private let shopID: String?
     private let http: HTTPClient
 
-    init(baseURL: String, apiKey: String, owner: String? = nil, shopID: String? = nil, http: HTTPClient = HTTPClient()) {
+    init(baseURL: String, apiKey: String, owner: String? = nil, use: CredentialUse? = nil, shopID: String? = nil,
+         http: HTTPClient = HTTPClient()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.owner = owner
+        self.use = use
         self.apiKey = apiKey
         self.shopID = shopID
         self.http = http
@@ -42,6 +46,7 @@ struct MiraklClient: Sendable {
             throw FlowError(.authentication, "Mirakl at \(baseURL) refused the API key (\(what): HTTP \(response.status))",
                             credentialsOf: owner)
         }
+        use?.accepted(owner)
         guard (200..<300).contains(response.status) else {
             let message = (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue
             throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(message.map { ": \($0)" } ?? "")")

@@ -56,11 +56,13 @@ struct ProductDestinations {
             secret: try inputs.secret(given["secret"], of: resource, field: "credentials.secret"),
             username: try inputs.secret(given["username"], of: resource, field: "credentials.username"),
             password: try inputs.secret(given["password"], of: resource, field: "credentials.password"))
-        return AkeneoClient(baseURL: try endpoint(channel), credentials: credentials, owner: resource.address, http: job.http)
+        return AkeneoClient(baseURL: try endpoint(channel), credentials: credentials, owner: resource.address,
+                            use: inputs.credentialUse, http: job.http)
     }
 
     func miraklClient(_ channel: ChannelSpec) throws -> MiraklClient {
         let apiKey = try inputs.secret(channel.credentials?["apiKey"], of: inputs.channel, field: "credentials.apiKey")
-        return MiraklClient(baseURL: try endpoint(channel), apiKey: apiKey, owner: inputs.channel.address, http: job.http)
+        return MiraklClient(baseURL: try endpoint(channel), apiKey: apiKey, owner: inputs.channel.address,
+                            use: inputs.credentialUse, http: job.http)
     }
 }

@@ -36,9 +36,8 @@ public struct ProductExportJob: Job {
 
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] cancellation in
-            try FlowError.markingRefusedCredentials(context) {
-                try ProductExport(context: context, job: self, cancellation: cancellation).run()
-            }
+            let export = ProductExport(context: context, job: self, cancellation: cancellation)
+            return try FlowError.markingCredentials(context, export.inputs.credentialUse) { try export.run() }
         }
     }
 }

@@ -66,6 +66,7 @@ struct ProductSources {
             secret: try inputs.secret(spec.secret, of: resource, field: "secret"),
             username: try inputs.secret(spec.username, of: resource, field: "username"),
             password: try inputs.secret(spec.password, of: resource, field: "password"))
-        return AkeneoClient(baseURL: url, credentials: credentials, owner: resource.address, http: http)
+        return AkeneoClient(baseURL: url, credentials: credentials, owner: resource.address, use: inputs.credentialUse,
+                            http: http)
     }
 }

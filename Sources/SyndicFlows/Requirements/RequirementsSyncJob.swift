@@ -17,11 +17,12 @@ public struct RequirementsSyncJob: Job {
 
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] _ in
-            try FlowError.markingRefusedCredentials(context) { try sync(context) }
+            let inputs = FlowInputs(context)
+            return try FlowError.markingCredentials(context, inputs.credentialUse) { try sync(context, inputs) }
         }
     }
 
-    private func sync(_ context: JobContext) throws -> JobResult {
+    private func sync(_ context: JobContext, _ inputs: FlowInputs) throws -> JobResult {
         let channel: ChannelSpec
         do {
             channel = try context.channel.channelSpec()
@@ -31,7 +32,7 @@ public struct RequirementsSyncJob: Job {
         guard channel.type == "mirakl" else {
             throw FlowError(.configuration, "requirements sync is only available for mirakl channels")
         }
-        let client = try ProductDestinations(inputs: FlowInputs(context), job: ProductExportJob(http: http)).miraklClient(channel)
+        let client = try ProductDestinations(inputs: inputs, job: ProductExportJob(http: http)).miraklClient(channel)
         let attributes = try client.attributes()
         let requirements = RequirementSet(fetchedAt: context.now(), attributes: attributes)
         if !context.run.dryRun {

@@ -74,5 +74,14 @@ struct RequirementsSyncJobTests {
         #expect(problem.contains("refused the API key"))
         #expect(!problem.contains(wrong))
         #expect(run.attempt == 1)
+
+        // Fixed at its source (secrets are read at run time): a successful run marks the key
+        // valid, which clears the refusal.
+        _ = try workspace.secret("mirakl_key", Self.apiKey)
+        let fixed = try await workspace.run("mirakl_fr", .requirementsSync)
+        #expect(fixed.status == .succeeded, "\(fixed.error ?? "")")
+        #expect(try workspace.store.loadActualState().credentialProblems["channel.mirakl_fr"] == nil)
+        let credentials = try #require(try workspace.store.channelStates(named: "mirakl_fr").first).credentials
+        #expect(!credentials.isEmpty && credentials.allSatisfy { $0.status == "valid" })
     }
 }
