@@ -4,6 +4,8 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
     public var status: String?
     public var timezone: String?
     public var endpoint: String?
+    /// mirakl: the shop a multi-shop API key acts for.
+    public var shopId: String?
     public var credentials: [String: SecretReference]?
     public var source: Source?
     public var products: Products?

@@ -82,6 +82,9 @@ enum ResourceRules {
                 error("\(Article.a(type)) channel needs an endpoint (the API base URL)", at: "type")
             }
             if let endpoint { checkURL(endpoint, at: "endpoint") }
+            if spec["shopId"] != nil, type != "mirakl" {
+                error("shopId applies to mirakl channels only", at: "shopId")
+            }
         }
 
         mutating func checkCredentials(type: String, active: Bool) {

@@ -78,6 +78,7 @@ public enum ResourceSchemas {
         .init("status", .string(StringSchema(doc: "active or inactive (the default).", values: ["active", "inactive"]))),
         .init("timezone", .string(StringSchema(doc: "IANA time zone schedules are read in; default UTC."))),
         .init("endpoint", .string(StringSchema(doc: "Marketplace or target API base URL (not for flat-file)."))),
+        .init("shopId", .string(StringSchema(doc: "mirakl: the shop a multi-shop API key acts for (the shop_id parameter of every call)."))),
         .init("credentials", .dictionary(keyPattern: nil, value: .secret(doc: "A credential."),
                                          doc: "The channel's credentials, each {env: NAME} or {file: PATH}.")),
         .init("source", .object(source)),

@@ -43,6 +43,9 @@ struct ProductDestinations {
         }
     }
 
+    /// A query parameter value, percent-encoded.
+    static func encode(_ text: String) -> String { AkeneoSource.encode(text) }
+
     private func endpoint(_ channel: ChannelSpec) throws -> String {
         guard let endpoint = channel.endpoint else { throw FlowError(.configuration, "the channel has no endpoint") }
         return endpoint
@@ -63,6 +66,6 @@ struct ProductDestinations {
     func miraklClient(_ channel: ChannelSpec) throws -> MiraklClient {
         let apiKey = try inputs.secret(channel.credentials?["apiKey"], of: inputs.channel, field: "credentials.apiKey")
         return MiraklClient(baseURL: try endpoint(channel), apiKey: apiKey, owner: inputs.channel.address,
-                            use: inputs.credentialUse, http: job.http)
+                            use: inputs.credentialUse, shopID: channel.shopId.map(Self.encode), http: job.http)
     }
 }

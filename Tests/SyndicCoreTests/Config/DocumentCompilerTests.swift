@@ -87,7 +87,7 @@ struct DocumentCompilerTests {
         Case("unknown spec key with did-you-mean", mirakl("  stauts: active\n"),
              [at(9, 3, #"error: unknown key "stauts" (did you mean "status"?)"#)]),
         Case("unknown spec key without a close candidate", mirakl("  colour: red\n"),
-             [at(9, 3, #"error: unknown key "colour" (known keys: type, status, timezone, endpoint, credentials, source, products, orders, logs)"#)]),
+             [at(9, 3, #"error: unknown key "colour" (known keys: type, status, timezone, endpoint, shopId, credentials, source, products, orders, logs)"#)]),
         Case("unknown nested key names its parent", mirakl("""
               products:
                 export:
@@ -405,6 +405,14 @@ struct DocumentCompilerTests {
                   storage: {connection: outbox}
 
             """), [at(7, 13, "error: a flat-file channel has no endpoint; it writes to products.export.storage")]),
+        Case("a shop id on a flat-file channel", channel("flat-file", name: "feed", """
+              shopId: "2042"
+              source: {connection: pim}
+              products:
+                export:
+                  storage: {connection: outbox}
+
+            """), [at(7, 11, "error: shopId applies to mirakl channels only")]),
         Case("orders on a flat-file channel", channel("flat-file", name: "feed", """
               source: {connection: pim}
               products:

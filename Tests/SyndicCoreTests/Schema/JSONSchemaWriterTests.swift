@@ -67,7 +67,7 @@ struct JSONSchemaWriterTests {
         #expect(channel["additionalProperties"] as? Bool == false)
         #expect(channel["required"] as? [String] == ["type"])
         let properties = try Self.object(channel["properties"], "ChannelSpec.properties")
-        #expect(Set(properties.keys) == ["type", "status", "timezone", "endpoint", "credentials", "source", "products",
+        #expect(Set(properties.keys) == ["type", "status", "timezone", "endpoint", "shopId", "credentials", "source", "products",
                                          "orders", "logs"])
         let type = try Self.object(properties["type"], "type")
         #expect(type["enum"] as? [String] == ["mirakl", "amazon-seller", "flat-file", "akeneo-api"])

@@ -8,7 +8,7 @@ import Testing
 struct RequirementsSyncJobTests {
     static let apiKey = "mirakl-requirements-key-12ef"
 
-    static func workspace(server: LocalServer, key: String) throws -> FlowWorkspace {
+    static func workspace(server: LocalServer, key: String, shopId: String? = nil) throws -> FlowWorkspace {
         let workspace = try FlowWorkspace()
         try workspace.secret("mirakl_key", key)
         try workspace.config("connections.yaml", FlatFileDestinationTests.connections)
@@ -20,6 +20,7 @@ struct RequirementsSyncJobTests {
               type: mirakl
               status: active
               endpoint: \(server.baseURL)
+            \(shopId.map { "  shopId: \"\($0)\"" } ?? "")
               credentials: {apiKey: {file: ../secrets/mirakl_key}}
               source: {connection: catalog, locales: [fr_FR]}
               products:
@@ -53,6 +54,19 @@ struct RequirementsSyncJobTests {
         #expect(title.type == "TEXT")
         let requests = try server.control.requests()
         #expect(requests.map(\.path) == ["/api/products/attributes"])
+    }
+
+    /// A multi-shop key acts for the channel's shop: every call names it.
+    @Test func callsNameTheChannelsShop() async throws {
+        let server = try LocalServer(simulator: "mirakl_sim.py", arguments: ["--api-key", Self.apiKey, "--shop-id", "2042"])
+        defer { server.kill() }
+        let other = try Self.workspace(server: server, key: Self.apiKey, shopId: "9999")
+        #expect(try await other.run("mirakl_fr", .requirementsSync).status == .failed)
+        let workspace = try Self.workspace(server: server, key: Self.apiKey, shopId: "2042")
+        let run = try await workspace.run("mirakl_fr", .requirementsSync)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        let calls = try server.control.requests().filter { $0.path == "/api/products/attributes" }
+        #expect(calls.map { $0.params["shop_id"] } == ["9999", "2042"])
     }
 
     @Test func aWrongKeyFailsWithAnAuthenticationMessage() async throws {
