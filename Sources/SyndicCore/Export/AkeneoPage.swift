@@ -11,14 +11,7 @@ public struct AkeneoPage: Sendable {
     public init(_ text: UnsafeRawBufferPointer) throws(ProductScanError) {
         guard let base = text.baseAddress, !text.isEmpty else { throw ProductScanError(offset: 0, message: "empty page") }
         var cursor = JSONCursor(base: base.assumingMemoryBound(to: UInt8.self), count: text.count)
-        cursor.skipWhitespace()
-        try cursor.expect(UInt8(ascii: "{"))
-        cursor.skipWhitespace()
-        if cursor.peek == UInt8(ascii: "}") {
-            cursor.index += 1
-        } else {
-            try readMembers(&cursor)
-        }
+        if try cursor.openObject() { try readMembers(&cursor) }
         cursor.skipWhitespace()
         guard cursor.index == cursor.count else { throw cursor.failure("trailing characters after the page") }
     }
@@ -40,10 +33,7 @@ public struct AkeneoPage: Sendable {
     }
 
     private mutating func readEmbedded(_ cursor: inout JSONCursor) throws(ProductScanError) {
-        cursor.skipWhitespace()
-        try cursor.expect(UInt8(ascii: "{"))
-        cursor.skipWhitespace()
-        if cursor.peek == UInt8(ascii: "}") { cursor.index += 1; return }
+        guard try cursor.openObject() else { return }
         while true {
             let key = try cursor.stringRange()
             try cursor.colon()

@@ -39,6 +39,16 @@ struct JSONCursor {
         index += 1
     }
 
+    /// Opens an object: false when it is empty (its `}` consumed too), true when a member follows.
+    @inline(__always) mutating func openObject() throws(ProductScanError) -> Bool {
+        skipWhitespace()
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        guard peek == UInt8(ascii: "}") else { return true }
+        index += 1
+        return false
+    }
+
     /// Skips `:` and the whitespace around it.
     @inline(__always) mutating func colon() throws(ProductScanError) {
         skipWhitespace()

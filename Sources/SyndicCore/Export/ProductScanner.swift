@@ -37,12 +37,7 @@ public struct ProductScanner: Sendable {
         fields.removeAll()
         guard let base = text.baseAddress, !text.isEmpty else { throw ProductScanError(offset: 0, message: "empty product") }
         var cursor = JSONCursor(base: base.assumingMemoryBound(to: UInt8.self), count: text.count)
-        cursor.skipWhitespace()
-        try cursor.expect(UInt8(ascii: "{"))
-        cursor.skipWhitespace()
-        if cursor.peek == UInt8(ascii: "}") {
-            cursor.index += 1
-        } else {
+        if try cursor.openObject() {
             while true {
                 let key = try cursor.stringRange()
                 try cursor.colon()
@@ -70,9 +65,7 @@ public struct ProductScanner: Sendable {
     private func scanValues(_ cursor: inout JSONCursor, into fields: inout ProductFields) throws(ProductScanError) {
         cursor.skipWhitespace()
         if cursor.peek == UInt8(ascii: "n") { _ = try cursor.parseValue(); return }
-        try cursor.expect(UInt8(ascii: "{"))
-        cursor.skipWhitespace()
-        if cursor.peek == UInt8(ascii: "}") { cursor.index += 1; return }
+        guard try cursor.openObject() else { return }
         while true {
             let key = try cursor.stringRange()
             try cursor.colon()

@@ -40,9 +40,12 @@ struct FlowInputs {
     /// `path` as named in `resource`'s file: relative to that file, which is relative to the
     /// directory apply ran in.
     func path(_ path: String, in resource: AppliedResource) -> String {
-        let resolved = secrets.resolve(path, relativeTo: resource.sourceFile)
-        if resolved.hasPrefix("/") { return resolved }
-        return URL(fileURLWithPath: baseDirectory).appendingPathComponent(resolved).standardizedFileURL.path
+        URL(fileURLWithPath: secrets.resolve(path, relativeTo: file(of: resource))).standardizedFileURL.path
+    }
+
+    /// The absolute path of the file that declares `resource`.
+    func file(of resource: AppliedResource) -> String {
+        resource.sourceFile.hasPrefix("/") ? resource.sourceFile : baseDirectory + "/" + resource.sourceFile
     }
 
     /// The connection `name`, which must exist.
@@ -60,9 +63,8 @@ struct FlowInputs {
     /// The text of a secret of `resource`.
     func secret(_ reference: SecretReference?, of resource: AppliedResource, field: String) throws -> String {
         guard let reference else { throw FlowError(.configuration, "\(resource.address) has no \(field)") }
-        let file = path(".", in: resource)
         do {
-            let bytes = try secrets.value(of: reference, declaredIn: (file as NSString).appendingPathComponent("x"))
+            let bytes = try secrets.value(of: reference, declaredIn: file(of: resource))
             return String(decoding: bytes, as: UTF8.self)
         } catch {
             throw FlowError(.configuration, "\(resource.address) \(field): \(error)")
