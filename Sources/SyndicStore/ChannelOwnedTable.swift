@@ -33,5 +33,13 @@ public struct ChannelOwnedTable: Sendable, Hashable {
         ChannelOwnedTable(table: "export_record", label: "export records"),
         ChannelOwnedTable(table: "run_artifact", label: "run files"),
         ChannelOwnedTable(table: "requirement_set", label: "marketplace requirements"),
+        ChannelOwnedTable(table: "orders", label: "orders"),
+        ChannelOwnedTable(table: "order_line", label: "order lines"),
+        ChannelOwnedTable(table: "shipment", label: "shipments"),
+        ChannelOwnedTable(table: "shipment_item", label: "shipment items"),
+        ChannelOwnedTable(table: "shipment_request", label: "shipment requests"),
+        ChannelOwnedTable(table: "order_event", label: "order events"),
+        ChannelOwnedTable(table: "order_error", label: "order errors"),
+        ChannelOwnedTable(table: "order_cursor", label: "order cursors"),
     ]
 }

@@ -179,6 +179,9 @@ enum StateMigrations {
                 t.primaryKey(["channel", "generation", "seq"])
             }
         }
+        migrator.registerMigration("v5-orders") { db in
+            try OrderTables.create(db)
+        }
         return migrator
     }
 }

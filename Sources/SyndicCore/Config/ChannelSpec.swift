@@ -6,6 +6,10 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
     public var endpoint: String?
     /// mirakl: the shop a multi-shop API key acts for.
     public var shopId: String?
+    /// amazon-seller: the SP-API marketplace id (`A13V1IB3VIYZZH`).
+    public var marketplaceId: String?
+    /// amazon-seller: the Login with Amazon token URL.
+    public var tokenEndpoint: String?
     public var credentials: [String: SecretReference]?
     public var source: Source?
     public var products: Products?
@@ -71,6 +75,8 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
         public var confirmations: Bool?
         public var export: Export?
         public var shipmentImport: ShipmentImport?
+        /// How many days back the first order retrieval looks (30 by default).
+        public var lookbackDays: Int?
 
         /// The FTP order-export job.
         public struct Export: Hashable, Sendable, Codable {

@@ -2,6 +2,7 @@
 public enum ResourceKind: String, CaseIterable, Hashable, Sendable, Codable, Comparable {
     case connection = "Connection"
     case channel = "Channel"
+    case notification = "Notification"
 
     /// The lower-case prefix of addresses: `channel.mirakl_fr`.
     public var addressPrefix: String { rawValue.lowercased() }
@@ -12,7 +13,8 @@ public enum ResourceKind: String, CaseIterable, Hashable, Sendable, Codable, Com
         self = kind
     }
 
-    /// Connections sort before the channels that use them.
+    /// Connections sort before the channels that use them, channels before the
+    /// notifications that name them.
     public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool {
         lhs.order < rhs.order
     }
@@ -21,6 +23,7 @@ public enum ResourceKind: String, CaseIterable, Hashable, Sendable, Codable, Com
         switch self {
         case .connection: return 0
         case .channel: return 1
+        case .notification: return 2
         }
     }
 }

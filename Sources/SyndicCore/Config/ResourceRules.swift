@@ -9,6 +9,7 @@ enum ResourceRules {
         switch resource.kind {
         case .connection: rules.checkConnection()
         case .channel: rules.checkChannel()
+        case .notification: rules.checkNotification()
         }
         return rules.diagnostics
     }
@@ -51,6 +52,42 @@ enum ResourceRules {
             if let path = spec["path"]?.stringValue, path.isEmpty { error("path must not be empty", at: "path") }
         }
 
+        // MARK: - Notification
+
+        mutating func checkNotification() {
+            guard let type = spec["type"]?.stringValue, let keys = ResourceSchemas.notificationKeys[type] else { return }
+            for key in (spec.objectValue ?? [:]).keys.sorted() where key != "type" && !keys.allowed.contains(key) {
+                error("\"\(key)\" does not apply to \(Article.a(type)) notification", at: key,
+                      hint: "\(type) takes \(keys.allowed.joined(separator: ", "))")
+            }
+            for key in keys.required where spec[key] == nil && resource.locations[key] == nil {
+                error("\(Article.a(type)) notification needs \"\(key)\"", at: "type")
+            }
+            if let url = spec["url"]?.stringValue { checkURL(url, at: "url") }
+            if let server = spec["server"]?.stringValue {
+                let scheme = URL(string: server)?.scheme?.lowercased()
+                if !["smtp", "smtps"].contains(scheme ?? "") || URL(string: server)?.host == nil {
+                    error("server must be smtp://host[:port] or smtps://host[:port]", at: "server")
+                }
+            }
+            for (index, address) in (spec["to"]?.listValue ?? []).enumerated() {
+                if let text = address.stringValue, !Self.isEmailAddress(text) {
+                    error("\"\(text)\" is not an email address", at: "to[\(index)]")
+                }
+            }
+            if let from = spec["from"]?.stringValue, !Self.isEmailAddress(from) {
+                error("\"\(from)\" is not an email address", at: "from")
+            }
+            if spec["to"]?.listValue?.isEmpty == true { error("to must name at least one address", at: "to") }
+        }
+
+        /// A plain `local@domain` address (no display name, no line breaks).
+        static func isEmailAddress(_ text: String) -> Bool {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+                && !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+        }
+
         // MARK: - Channel
 
         mutating func checkChannel() {
@@ -85,6 +122,10 @@ enum ResourceRules {
             if spec["shopId"] != nil, type != "mirakl" {
                 error("shopId applies to mirakl channels only", at: "shopId")
             }
+            for key in ["marketplaceId", "tokenEndpoint"] where spec[key] != nil && type != "amazon-seller" {
+                error("\(key) applies to amazon-seller channels only", at: key)
+            }
+            if let token = spec["tokenEndpoint"]?.stringValue { checkURL(token, at: "tokenEndpoint") }
         }
 
         mutating func checkCredentials(type: String, active: Bool) {
@@ -191,6 +232,15 @@ enum ResourceRules {
             guard spec["orders"] != nil else { return }
             if !["mirakl", "amazon-seller"].contains(type) {
                 error("orders apply to marketplace channels (mirakl, amazon-seller), not \(type)", at: "orders")
+            }
+            let talksToMarketplace = spec.value(at: "orders.retrieval")?.boolValue == true
+                || spec.value(at: "orders.confirmations")?.boolValue == true
+            if type == "amazon-seller", talksToMarketplace, spec["marketplaceId"] == nil {
+                error("amazon-seller channels that retrieve or confirm orders need marketplaceId (the SP-API marketplace id)",
+                      at: "orders")
+            }
+            if type == "amazon-seller", talksToMarketplace, spec["endpoint"] == nil {
+                error("order retrieval and confirmations call the SP-API: add endpoint (https://sellingpartnerapi-eu.amazon.com)", at: "orders")
             }
         }
 

@@ -40,6 +40,7 @@ public enum ResourceSchemas {
         switch kind {
         case .connection: return connection
         case .channel: return channel
+        case .notification: return notification
         }
     }
 
@@ -79,6 +80,8 @@ public enum ResourceSchemas {
         .init("timezone", .string(StringSchema(doc: "IANA time zone schedules are read in; default UTC."))),
         .init("endpoint", .string(StringSchema(doc: "Marketplace or target API base URL (not for flat-file)."))),
         .init("shopId", .string(StringSchema(doc: "mirakl: the shop a multi-shop API key acts for (the shop_id parameter of every call)."))),
+        .init("marketplaceId", .string(StringSchema(doc: "amazon-seller: the SP-API marketplace id orders are read from and confirmed to (A13V1IB3VIYZZH for Amazon.fr)."))),
+        .init("tokenEndpoint", .string(StringSchema(doc: "amazon-seller: the Login with Amazon token URL; default https://api.amazon.com/auth/o2/token."))),
         .init("credentials", .dictionary(keyPattern: nil, value: .secret(doc: "A credential."),
                                          doc: "The channel's credentials, each {env: NAME} or {file: PATH}.")),
         .init("source", .object(source)),
@@ -170,6 +173,7 @@ public enum ResourceSchemas {
     static let orders = ObjectSchema(doc: "Order flows.", fields: [
         .init("retrieval", .boolean(doc: "Fetch orders every 5 minutes.")),
         .init("confirmations", .boolean(doc: "Push shipment confirmations every 15 minutes.")),
+        .init("lookbackDays", .integer(min: 1, max: 3650, doc: "How many days back the first retrieval reads orders; default 30.")),
         .init("export", .object(ObjectSchema(doc: "FTP order-export job (seed 001).", fields: [
             .init("schedule", .object(schedule)),
             .init("storage", .object(storage), required: true),
@@ -183,6 +187,33 @@ public enum ResourceSchemas {
             .init("storage", .object(storage), required: true),
         ]))),
     ])
+
+    // MARK: - Notification
+
+    /// Notification types.
+    public static let notificationTypes = ["webhook", "email"]
+
+    public static let notification = ObjectSchema(doc: "Where alerts go: a webhook or an email, and which events.", fields: [
+        .init("type", .string(StringSchema(doc: "webhook (HTTP POST of a JSON event) or email (SMTP).", values: notificationTypes)),
+              required: true),
+        .init("url", .string(StringSchema(doc: "webhook: the URL events are POSTed to (http or https)."))),
+        .init("token", .secret(doc: "webhook: sent as Authorization: Bearer <token> (optional).")),
+        .init("server", .string(StringSchema(doc: "email: the SMTP server, smtp://host:port (STARTTLS when offered) or smtps://host:port (TLS)."))),
+        .init("username", .secret(doc: "email: SMTP user name (optional).")),
+        .init("password", .secret(doc: "email: SMTP password (optional).")),
+        .init("from", .string(StringSchema(doc: "email: the sender address."))),
+        .init("to", .list(.string(StringSchema(doc: "An email address.")), doc: "email: the recipients.")),
+        .init("events", .list(.string(StringSchema(doc: "An alert kind.", values: AlertKind.allCases.map(\.rawValue))),
+                              doc: "The events this notification takes; default all.")),
+        .init("channels", .list(.reference(kind: .channel, allowedTypes: [], doc: "A channel."),
+                                doc: "The channels whose events it takes; default all.")),
+    ])
+
+    /// Which notification keys each type accepts, and which it requires.
+    public static let notificationKeys: [String: (allowed: [String], required: [String])] = [
+        "webhook": (["url", "token", "events", "channels"], ["url"]),
+        "email": (["server", "username", "password", "from", "to", "events", "channels"], ["server", "from", "to"]),
+    ]
 
     static let logs = ObjectSchema(doc: "Run logs.", fields: [
         .init("minimal", .boolean(doc: "Keep only errors and the summary.")),

@@ -19,6 +19,12 @@ public protocol Job: Sendable {
 /// configuration, refused credentials) fails the run at once instead of being retried.
 public protocol JobFailure: Error {
     var isPermanent: Bool { get }
+    /// What failed (`authentication`, `connectivity`, `storage`, …): the alert it raises.
+    var category: String? { get }
+}
+
+extension JobFailure {
+    public var category: String? { nil }
 }
 
 /// What a finished job reports: counts ("exported": 120) and a human-readable report.

@@ -107,7 +107,8 @@ public struct RunExecutor: Sendable {
             logger.error("\(error)")
             logger.flush()
             let permanent = (error as? JobFailure)?.isPermanent ?? false
-            return finish(run, .failed(error: "\(error)", counts: [:], report: nil, retryable: !permanent))
+            return finish(run, .failed(error: "\(error)", counts: [:], report: nil, retryable: !permanent,
+                                       category: (error as? JobFailure)?.category))
         }
     }
 

@@ -20,10 +20,15 @@ public actor Worker {
     private var wake: CheckedContinuation<Void, Never>?
     /// Counts pauses, so that a timer only ends the pause that started it.
     private var pauseGeneration = 0
+    /// Work done beside the runs on every tick (alert delivery), off the actor.
+    private let housekeeping: (@Sendable () -> Void)?
+    private var housekeepingTask: Task<Void, Never>?
 
     public init(store: any StateStore, registry: JobRegistry, options: WorkerOptions, workDirectory: URL,
-                name: String = Worker.defaultName(), report: @escaping @Sendable (String) -> Void = { _ in }) {
+                name: String = Worker.defaultName(), report: @escaping @Sendable (String) -> Void = { _ in },
+                housekeeping: (@Sendable () -> Void)? = nil) {
         self.name = name
+        self.housekeeping = housekeeping
         self.store = store
         self.registry = registry
         self.options = options
@@ -65,12 +70,26 @@ public actor Worker {
             } catch {
                 report("worker error: \(error)")
             }
+            startHousekeeping()
             await pause()
         }
         await drain()
+        await housekeepingTask?.value
+        if let housekeeping { await Task.detached { housekeeping() }.value }
         report("worker \(name) stopped")
         return executed
     }
+
+    /// Starts the housekeeping unless the last round still runs.
+    private func startHousekeeping() {
+        guard let housekeeping, housekeepingTask == nil else { return }
+        housekeepingTask = Task.detached { [weak self] in
+            housekeeping()
+            await self?.housekeepingDone()
+        }
+    }
+
+    private func housekeepingDone() { housekeepingTask = nil }
 
     /// Asks the worker to stop: no new claims; running jobs get the grace period.
     public func stop() {

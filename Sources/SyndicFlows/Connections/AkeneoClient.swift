@@ -34,22 +34,10 @@ final class AkeneoClient: @unchecked Sendable {
         self.now = now
     }
 
-    /// A cached token.
-    struct Token: Sendable {
-        var access: String
-        var refresh: String?
-        var expires: Date
-    }
+    typealias Token = CachedToken
 
     /// Tokens by instance and credential digest (never the credentials themselves).
     private static let cache = TokenCache()
-
-    final class TokenCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var tokens: [String: Token] = [:]
-        func get(_ key: String) -> Token? { lock.withLock { tokens[key] } }
-        func set(_ key: String, _ token: Token?) { lock.withLock { tokens[key] = token } }
-    }
 
     private var cacheKey: String {
         let digest = SHA256.hash(Array("\(credentials.clientId)\u{0}\(credentials.secret)\u{0}\(credentials.username)\u{0}\(credentials.password)".utf8))

@@ -23,11 +23,21 @@ public struct FlowError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The address of the resource whose credentials were refused (`connection.pim`,
     /// `channel.mirakl_fr`), for authentication failures.
     public var credentialsOf: String?
+    /// The HTTP status the remote answered, for remote errors.
+    public var httpStatus: Int?
 
-    public init(_ kind: Kind, _ message: String, credentialsOf: String? = nil) {
+    public init(_ kind: Kind, _ message: String, credentialsOf: String? = nil, httpStatus: Int? = nil) {
         self.kind = kind
         self.message = message
         self.credentialsOf = credentialsOf
+        self.httpStatus = httpStatus
+    }
+
+    /// Whether the remote refused the request itself (a 4xx other than 408 and 429): sending
+    /// it again cannot help.
+    public var isRejection: Bool {
+        guard kind == .remote, let status = httpStatus else { return false }
+        return (400..<500).contains(status) && status != 408 && status != 429
     }
 
     public var description: String { message }
@@ -37,6 +47,7 @@ extension FlowError: JobFailure {
     /// Configuration and credential problems fail the same way until someone fixes them: the
     /// run fails at once. Remote errors, connectivity and storage problems are retried.
     public var isPermanent: Bool { kind == .configuration || kind == .authentication }
+    public var category: String? { kind.rawValue }
 }
 
 extension FlowError {

@@ -49,7 +49,8 @@ struct MiraklClient: Sendable {
         use?.accepted(owner)
         guard (200..<300).contains(response.status) else {
             let message = (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue
-            throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(message.map { ": \($0)" } ?? "")")
+            throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(message.map { ": \($0)" } ?? "")",
+                            httpStatus: response.status)
         }
         return response
     }

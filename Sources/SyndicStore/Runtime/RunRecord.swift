@@ -114,7 +114,8 @@ public enum RunOutcome: Hashable, Sendable {
     case succeeded(counts: [String: Int], report: String)
     /// A failed attempt; retried with backoff while attempts remain, unless not `retryable`
     /// (the same attempt would fail the same way: a configuration or credentials problem).
-    case failed(error: String, counts: [String: Int], report: String?, retryable: Bool = true)
+    /// `category` says what failed (`authentication`, `connectivity`, …) for the alert it raises.
+    case failed(error: String, counts: [String: Int], report: String?, retryable: Bool = true, category: String? = nil)
     case canceled(reason: String)
 }
 

@@ -134,10 +134,10 @@ extension SQLiteStateStore: RunQueue {
                 run.finishedAt = now
                 run.error = "canceled: \(reason)"
                 try Self.log(db, runID: runID, channel: run.channel, at: now, level: "warning", message: run.error!)
-            case .failed(let error, let counts, let report, let retryable):
+            case .failed(let error, let counts, let report, let retryable, let category):
                 run.counts = Self.countsJSON(counts)
                 run.report = report
-                try Self.fail(db, &run, error: error, now: now, retry: retry, retryable: retryable)
+                try Self.fail(db, &run, error: error, now: now, retry: retry, retryable: retryable, category: category)
             }
             try run.update(db)
             return run.info
@@ -304,7 +304,7 @@ extension SQLiteStateStore: RunQueue {
 
     /// Records a failed attempt: queued again after a backoff, or failed for good with an alert.
     static func fail(_ db: Database, _ run: inout RunRecord, error: String, now: Date, retry: RetryPolicy,
-                     immediately: Bool = false, retryable: Bool = true) throws {
+                     immediately: Bool = false, retryable: Bool = true, category: String? = nil) throws {
         run.error = error
         let policy = RetryPolicy(maxAttempts: run.maxAttempts, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
         if !run.cancelRequested, retryable, let backoff = policy.nextAttempt(after: run.attempt, failedAt: now) {
@@ -325,8 +325,8 @@ extension SQLiteStateStore: RunQueue {
             try log(db, runID: run.id!, channel: run.channel, at: now, level: "error",
                     message: "attempt \(run.attempt) failed: \(error); \(retryable ? "no attempt left" : "not retried (it would fail the same way)")")
             try db.execute(sql: """
-                INSERT INTO event (channel, kind, message, run_id, at) VALUES (?, 'run-failed', ?, ?, ?)
-                """, arguments: [run.channel, "\(run.job) failed after \(run.attempt) attempt\(run.attempt == 1 ? "" : "s"): \(error)",
+                INSERT INTO event (channel, kind, message, run_id, at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [run.channel, AlertKind.failedRun(job: JobKind(rawValue: run.job), category: category).rawValue, "\(run.job) failed after \(run.attempt) attempt\(run.attempt == 1 ? "" : "s"): \(error)",
                                  run.id, now])
         }
     }

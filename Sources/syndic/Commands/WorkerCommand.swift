@@ -41,11 +41,17 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try options.openStore()
+        let alerts = AlertDispatcher(store: store)
         let worker = Worker(store: store, registry: .shipped,
                             options: WorkerOptions(concurrency: concurrency, lease: lease, pollInterval: poll,
                                                    grace: grace, once: once),
                             workDirectory: options.workDirectory,
-                            report: { Output.error("\(Timestamp.now()) \($0)") })
+                            report: { Output.error("\(Timestamp.now()) \($0)") },
+                            housekeeping: {
+                                let report = alerts.deliver()
+                                if report.delivered > 0 { Output.error("\(Timestamp.now()) delivered \(report.delivered) alerts") }
+                                for failure in report.failures { Output.error("\(Timestamp.now()) alert delivery: \(failure)") }
+                            })
         let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in Task { await worker.stop() } }
         await worker.run()
         withExtendedLifetime(signals) {}

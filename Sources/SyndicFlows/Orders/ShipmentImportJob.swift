@@ -1,0 +1,143 @@
+import Foundation
+import SyndicCore
+import SyndicEngine
+import SyndicStore
+import SyndicTransfer
+
+/// The shipment import job (seed 001 "Order Shipment Confirmation Job"): every `.csv` file
+/// in `orders.shipmentImport.storage` (other files are left alone), read robustly (UTF-8
+/// BOM, CRLF, quoted fields), each row checked against the template. Per file, in this
+/// order: the valid rows are applied in one transaction; the rejected rows, with a `reason`
+/// column, are uploaded to `rejected/<file>_rejected_<isoDate>.csv` next to it; only then is
+/// the file deleted. A crash between the steps loses nothing: the file is read again and
+/// its applied rows ship nothing twice. A dry run checks the files and changes nothing.
+public struct ShipmentImportJob: Job {
+    public let kind = JobKind.shipmentImport
+
+    public init() {}
+
+    public func run(_ context: JobContext) async throws -> JobResult {
+        try await DedicatedThreads.run { [self] cancellation in
+            let inputs = FlowInputs(context, cancellation: cancellation)
+            return try importFiles(context, inputs)
+        }
+    }
+
+    /// What one file did.
+    struct FileOutcome {
+        var applied = 0
+        var duplicates = 0
+        var rejected = 0
+        var rejectedFile: String?
+    }
+
+    private func importFiles(_ context: JobContext, _ inputs: FlowInputs) throws -> JobResult {
+        let channel = try Marketplaces.channelSpec(context)
+        guard let settings = channel.orders?.shipmentImport else {
+            throw FlowError(.configuration, "the channel has no orders.shipmentImport")
+        }
+        let target = try inputs.storage(settings.storage)
+        let storage = CurlStorage(target.location)
+        let names: [String]
+        do {
+            names = try storage.list(target.folder)
+        } catch {
+            throw FlowError(.connectivity, "cannot list \(target.location.describe(target.folder)): \(error)")
+        }
+        let files = names.filter { $0.lowercased().hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted()
+        var total = FileOutcome()
+        var lines: [String] = []
+        for name in files {
+            try inputs.cancellation.check()
+            let outcome = try importFile(name, storage: storage, folder: target.folder, context: context, inputs: inputs)
+            total.applied += outcome.applied
+            total.duplicates += outcome.duplicates
+            total.rejected += outcome.rejected
+            var line = "\(name): \(outcome.applied) applied, \(outcome.duplicates) already imported, \(outcome.rejected) rejected"
+            if let rejectedFile = outcome.rejectedFile { line += " (see \(rejectedFile))" }
+            lines.append(line)
+        }
+        let head = files.isEmpty
+            ? "no .csv file in \(target.location.describe(target.folder))"
+            : "\(context.run.dryRun ? "dry run: checked" : "imported") \(files.count) file\(files.count == 1 ? "" : "s"): "
+                + "\(total.applied) rows applied, \(total.duplicates) already imported, \(total.rejected) rejected"
+        return JobResult(counts: ["files": files.count, "applied": total.applied, "duplicates": total.duplicates,
+                                  "rejected": total.rejected],
+                         report: ([head] + lines.map { "  " + $0 }).joined(separator: "\n"))
+    }
+
+    private func importFile(_ name: String, storage: CurlStorage, folder: String, context: JobContext,
+                            inputs: FlowInputs) throws -> FileOutcome {
+        let path = StorageLocation.path(folder, name)
+        let text: String
+        do {
+            text = String(decoding: try storage.download(path), as: UTF8.self)
+        } catch {
+            throw FlowError(.connectivity, "cannot read \(storage.location.describe(path)): \(error)")
+        }
+        let rows = CSVReader.read(text)
+        var outcome = FileOutcome()
+        var rejections: [(row: CSVReader.Row, reason: String)] = []
+        var header: [String] = ShipmentTemplate.columns
+        if let first = rows.first {
+            header = first.fields
+            switch ShipmentTemplate.Header.read(first.fields) {
+            case .failure(let problem):
+                rejections = rows.dropFirst().map { ($0, problem.reason) }
+                if rejections.isEmpty { rejections = [(first, problem.reason)] }
+            case .success(let columns):
+                var requests: [ShipmentRequest] = []
+                var requestRows: [CSVReader.Row] = []
+                for row in rows.dropFirst() {
+                    switch ShipmentTemplate.request(row.fields, line: row.line, header: columns) {
+                    case .success(let request):
+                        requests.append(request)
+                        requestRows.append(row)
+                    case .failure(let problem): rejections.append((row, problem.reason))
+                    }
+                }
+                if context.run.dryRun {
+                    outcome.applied = requests.count
+                } else {
+                    let results = try context.store.applyShipments(requests, channel: context.channel.name,
+                                                                   source: "ftp:\(name)", at: context.now())
+                    for (row, result) in zip(requestRows, results) {
+                        switch result {
+                        case .applied: outcome.applied += 1
+                        case .duplicate: outcome.duplicates += 1
+                        case .rejected(let reason): rejections.append((row, reason))
+                        }
+                    }
+                }
+            }
+        }
+        outcome.rejected = rejections.count
+        for rejection in rejections.prefix(20) {
+            context.log.warning("\(name) line \(rejection.row.line): \(rejection.reason)")
+        }
+        if context.run.dryRun { return outcome }
+        if !rejections.isEmpty {
+            var writer = CSVWriter(header: header + ["reason"])
+            for rejection in rejections.sorted(by: { $0.row.line < $1.row.line }) {
+                var fields = rejection.row.fields
+                if fields.count < header.count { fields += Array(repeating: "", count: header.count - fields.count) }
+                writer.writeRow(Array(fields.prefix(header.count)) + ["line \(rejection.row.line): \(rejection.reason)"])
+            }
+            let stem = name.lowercased().hasSuffix(".csv") ? String(name.dropLast(4)) : name
+            let rejectedPath = StorageLocation.path(StorageLocation.path(folder, "rejected"),
+                                                    "\(stem)_rejected_\(ExportFileName.isoDate(context.now())).csv")
+            do {
+                try storage.upload(Data(writer.takeBytes()), to: rejectedPath)
+            } catch {
+                throw FlowError(.connectivity, "cannot write the rejected rows of \(name) to \(storage.location.describe(rejectedPath)): \(error)")
+            }
+            outcome.rejectedFile = storage.location.describe(rejectedPath)
+        }
+        do {
+            try storage.delete(path)
+        } catch {
+            throw FlowError(.connectivity, "imported \(name) but cannot delete it (it will be read again; nothing ships twice): \(error)")
+        }
+        return outcome
+    }
+}

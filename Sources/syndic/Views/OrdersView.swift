@@ -1,0 +1,162 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+
+/// Renders `syndic orders list`: the orders and the count line.
+struct OrdersView {
+    let orders: [OrderSummary]
+    /// How many orders match in all (more than listed with --limit).
+    let total: Int
+
+    static let csvColumns = ["id", "channel", "marketplace", "order_id", "status", "marketplace_status", "fulfilled_by",
+                             "purchase_date", "received_at", "total", "currency", "lines", "errors", "cancellation_requested"]
+
+    func render(_ format: OrdersCommand.Format) -> String {
+        switch format {
+        case .table: return table()
+        case .json: return json()
+        case .csv: return csv()
+        }
+    }
+
+    private func fields(_ order: OrderSummary) -> [String] {
+        [order.id, order.channel, order.marketplace, order.marketplaceID, order.status, order.rawStatus, order.fulfilledBy ?? "",
+         order.purchaseDate.map(ISODate.milliseconds) ?? "", ISODate.milliseconds(order.receivedAt),
+         order.total.map(OrderExportTemplate.number) ?? "", order.currency ?? "", String(order.lines), String(order.errors),
+         order.cancellationRequested ? "yes" : "no"]
+    }
+
+    private func table() -> String {
+        let count = "\(total) order\(total == 1 ? "" : "s")" + (orders.count < total ? " (showing \(orders.count))" : "")
+        if orders.isEmpty { return count }
+        var rows = [["ORDER", "CHANNEL", "STATUS", "PURCHASED", "TOTAL", "LINES", "ERRORS", "ID"]]
+        for order in orders {
+            let status = order.status + (order.cancellationRequested ? " (cancellation requested)" : "")
+            let total = order.total.map { OrderExportTemplate.number($0) + (order.currency.map { " " + $0 } ?? "") } ?? "-"
+            rows.append([order.marketplaceID, order.channel, status,
+                         order.purchaseDate.map { Timestamp.iso($0, zone: "UTC") } ?? "-", total, String(order.lines),
+                         String(order.errors), order.id])
+        }
+        return Table.render(rows) + "\n" + count
+    }
+
+    private func csv() -> String {
+        var writer = CSVWriter(header: Self.csvColumns, lineEnding: .lf)
+        for order in orders { writer.writeRow(fields(order)) }
+        return String(decoding: writer.takeBytes(), as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+
+    private func json() -> String {
+        let items: [Value] = orders.map { order in
+            var object: [String: Value] = [:]
+            for (key, field) in zip(Self.csvColumns, fields(order)) { object[key] = field.isEmpty ? .null : .string(field) }
+            object["lines"] = .int(order.lines)
+            object["errors"] = .int(order.errors)
+            object["total"] = order.total.map(Value.double) ?? .null
+            object["cancellation_requested"] = .bool(order.cancellationRequested)
+            return .object(object)
+        }
+        return CanonicalJSON.string(.object(["count": .int(total), "orders": .list(items)]))
+    }
+}
+
+/// Renders `syndic orders show`.
+struct OrderDetailView {
+    let detail: OrderDetail
+
+    func render(_ format: OrdersCommand.Format) -> String {
+        format == .json ? CanonicalJSON.string(json()) : text()
+    }
+
+    private func date(_ date: Date?) -> String { date.map(ISODate.milliseconds) ?? "-" }
+
+    private func text() -> String {
+        let stored = detail.stored
+        let order = stored.order
+        var out = ["order \(order.marketplaceID) (\(stored.marketplace), channel \(stored.channel))",
+                   "  internal id:   \(stored.id)",
+                   "  status:        \(order.status.rawValue) (marketplace: \(order.rawStatus))",
+                   "  fulfilled by:  \(order.fulfilledBy?.rawValue ?? "-")",
+                   "  purchased:     \(date(order.purchaseDate))",
+                   "  updated:       \(date(order.marketplaceUpdatedAt)) (marketplace), \(date(stored.updatedAt)) (syndic)",
+                   "  received:      \(date(stored.receivedAt))",
+                   "  payment:       \(order.total.map { OrderExportTemplate.number($0) + (order.currency.map { " " + $0 } ?? "") } ?? "-")\(order.payment.map { " (\($0))" } ?? "")",
+                   "buyer",
+                   "  name:          \(order.customer.name ?? "-")",
+                   "  email:         \(order.customer.email ?? "-")",
+                   "  phone:         \(order.customer.phone ?? "-")",
+                   "  shipping:      " + [order.shipping.line1, order.shipping.line2, order.shipping.postalCode, order.shipping.city,
+                                          order.shipping.countryCode].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: ", "),
+                   "lines"]
+        var rows = [["#", "LINE ID", "SKU", "PRODUCT", "ORDERED", "SHIPPED", "CANCELED", "TOTAL"]]
+        for line in order.lines {
+            rows.append([String(line.number), line.lineID, line.sku ?? "-", line.productReference ?? line.gtin ?? "-",
+                         String(line.quantityOrdered), String(line.quantityShipped), String(line.quantityCanceled),
+                         line.lineTotal.map(OrderExportTemplate.number) ?? "-"])
+        }
+        out += Table.render(rows).split(separator: "\n").map { "  " + $0 }
+        out.append("shipments")
+        if detail.shipments.isEmpty { out.append("  none") }
+        for shipment in detail.shipments {
+            let items = shipment.items.map { "#\($0.lineNumber)×\($0.quantity)" }.joined(separator: " ")
+            out.append("  \(shipment.id): package \(shipment.packageID), tracking \(shipment.trackingNumber ?? "-")"
+                       + " (\(shipment.carrierCode ?? "no carrier")), shipped \(date(shipment.shippingDate)), items \(items)")
+            var state = "     \(shipment.status)"
+            if let confirmed = shipment.confirmedAt { state += " at \(date(confirmed))" }
+            state += ", \(shipment.attempts) attempt\(shipment.attempts == 1 ? "" : "s"), from \(shipment.source)"
+            if let error = shipment.lastError { state += "; last error: \(error)" }
+            out.append(state)
+        }
+        out.append("events")
+        if detail.events.isEmpty { out.append("  none") }
+        for event in detail.events { out.append("  \(date(event.at)) \(event.kind): \(event.detail)") }
+        out.append("errors")
+        if detail.errors.isEmpty { out.append("  none") }
+        for error in detail.errors {
+            out.append("  \(date(error.at)) [\(error.stage)\(error.runID.map { ", run \($0)" } ?? "")] \(error.message)")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    private func json() -> Value {
+        let stored = detail.stored
+        let order = stored.order
+        func text(_ value: String?) -> Value { value.map(Value.string) ?? .null }
+        func number(_ value: Double?) -> Value { value.map(Value.double) ?? .null }
+        func moment(_ value: Date?) -> Value { value.map { .string(ISODate.milliseconds($0)) } ?? .null }
+        return .object([
+            "id": .string(stored.id), "channel": .string(stored.channel), "marketplace": .string(stored.marketplace),
+            "order_id": .string(order.marketplaceID), "status": .string(order.status.rawValue),
+            "marketplace_status": .string(order.rawStatus), "fulfilled_by": text(order.fulfilledBy?.rawValue),
+            "purchase_date": moment(order.purchaseDate), "updated_at": moment(order.marketplaceUpdatedAt),
+            "received_at": moment(stored.receivedAt), "total": number(order.total), "currency": text(order.currency),
+            "payment": text(order.payment),
+            "customer": .object(["name": text(order.customer.name), "email": text(order.customer.email),
+                                 "phone": text(order.customer.phone)]),
+            "shipping_address": .object(["line_1": text(order.shipping.line1), "line_2": text(order.shipping.line2),
+                                         "postal_code": text(order.shipping.postalCode), "city": text(order.shipping.city),
+                                         "country_code": text(order.shipping.countryCode)]),
+            "lines": .list(order.lines.map { line in
+                .object(["line_number": .int(line.number), "line_id": .string(line.lineID), "sku": text(line.sku),
+                         "product_reference": text(line.productReference), "gtin": text(line.gtin), "title": text(line.title),
+                         "quantity_ordered": .int(line.quantityOrdered), "quantity_shipped": .int(line.quantityShipped),
+                         "quantity_canceled": .int(line.quantityCanceled), "line_total": number(line.lineTotal)])
+            }),
+            "shipments": .list(detail.shipments.map { shipment in
+                .object(["id": .int(Int(shipment.id)), "package_id": .string(shipment.packageID),
+                         "tracking_number": text(shipment.trackingNumber), "carrier_code": text(shipment.carrierCode),
+                         "shipping_date": moment(shipment.shippingDate), "source": .string(shipment.source),
+                         "status": .string(shipment.status), "attempts": .int(shipment.attempts),
+                         "last_error": text(shipment.lastError), "confirmed_at": moment(shipment.confirmedAt),
+                         "items": .list(shipment.items.map { .object(["line_number": .int($0.lineNumber), "quantity": .int($0.quantity)]) })])
+            }),
+            "events": .list(detail.events.map {
+                .object(["kind": .string($0.kind), "reference": .string($0.reference), "detail": .string($0.detail), "at": moment($0.at)])
+            }),
+            "errors": .list(detail.errors.map {
+                .object(["stage": .string($0.stage), "message": .string($0.message),
+                         "run": $0.runID.map { .int(Int($0)) } ?? .null, "at": moment($0.at)])
+            }),
+        ])
+    }
+}
