@@ -1,7 +1,8 @@
 """A Mirakl Seller API simulator on 127.0.0.1, following the design's API-NOTES.md.
 
     python3 mirakl_sim.py --api-key KEY [--shop-id ID] [--attributes FILE.json]
-        [--orders FILE.json] [--polls-until-complete N] [--port N]
+        [--orders FILE.json] [--generate N [--seed S] [--skus K]]
+        [--polls-until-complete N] [--port N]
 
 Binds port 0 unless told otherwise and prints `port N` once listening. Every `/api/` call
 needs the header `Authorization: <KEY>` (a missing or wrong key gets 401 `{"message":
@@ -38,18 +39,32 @@ errors). Routes:
   SHIPPED) → 204, OR29 `PUT /api/orders/{id}/cancel` (before shipment) → 204. A wrong state
   gets 400 with `"code": "ORDER_INVALID_STATE"`; an unknown order 404.
 
+`--generate N --seed S`: N synthetic orders in the shape of mirakl_orders.json (ids
+`G0000001-A`…, 1–3 lines of offer_sku `SKU-000001`…`SKU-<K>` with K = `--skus`, 1000 by
+default; mostly SHIPPING, WAITING_ACCEPTANCE, SHIPPED and CLOSED, a few CANCELED and
+REFUSED; shipping to FRA, ESP, DEU, ITA, BEL; last_updated_date over the 30 days before
+2025-06-30T00:00:00Z), the same for the same N and seed. They are indexed at start-up and
+built on demand; `--orders` orders are added on top. OR11 keeps the orders sorted by
+created and by updated date, narrows a date range by bisection and keeps the last few
+results, so paging through 100,000 orders costs a slice per page.
+
 Control routes (sim_common.py): `/_sim/fail`, `/_sim/die-after`, `/_sim/hang`,
 `/_sim/requests`, `/_sim/reset` (also forgets imports and offers and restores the orders
 file), plus `GET /_sim/imports` (every import with its parsed rows), `GET /_sim/offers`
 (offers by sku after the imports), `GET /_sim/orders` and `POST /_sim/orders` (a list of
 orders, or `{"orders": [...]}`, added or replacing those with the same `order_id`).
 """
+import bisect
+import collections
 import copy
 import csv
 import io
+import itertools
 import json
 import os
+import random
 import re
+import socket
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -65,6 +80,11 @@ DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 SAFETY_MARGIN = timedelta(minutes=5)
 MAX_PAGE = 100
 CANCELABLE = {"STAGING", "WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING"}
+GENERATION_END = int(datetime(2025, 6, 30, tzinfo=timezone.utc).timestamp())
+GENERATION_SPAN = 30 * 86400
+NO_DATE = float("-inf")      # where orders without a date sort (first, as before)
+AFTER_ANY_ID = "\U0010ffff"  # sorts after every order id
+LISTINGS_KEPT = 16           # OR11 results kept for the next pages
 
 
 class MiraklError(Exception):
@@ -93,6 +113,15 @@ def order_date(order, key):
         return parse_date(order.get(key) or "", key)
     except MiraklError:
         return None
+
+
+def order_epoch(order, key):
+    moment = order_date(order, key)
+    return moment.timestamp() if moment is not None else None
+
+
+def iso(epoch):
+    return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # MARK: - Offer imports
@@ -266,6 +295,130 @@ def multipart_parts(content_type, body):
     return parts
 
 
+# MARK: - Synthetic orders
+
+COUNTRIES = (  # ISO 3166-1 alpha-3, weight, first names, last names, (city, zip code), streets, phone format
+    ("FRA", 50, ("Élodie", "Jérôme", "Camille", "Théo", "Manon", "Lucas", "Chloé", "Hugo", "Léa", "Anaïs"),
+     ("Marchand", "N'Diaye", "Lefèvre", "Dubois", "Moreau", "Girard", "Roux", "Fournier", "Bonnet", "Mercier"),
+     (("Paris", "75005"), ("Lyon", "69003"), ("Marseille", "13008"), ("Toulouse", "31000"), ("Nantes", "44000"),
+      ("Lille", "59000"), ("Bordeaux", "33000"), ("Strasbourg", "67000")),
+     ("rue des Écoles", "avenue Jean Jaurès", "boulevard Voltaire", "allée des Tilleuls", "rue de la République"),
+     "+33 6 %02d %02d %02d %02d"),
+    ("ESP", 15, ("Lucía", "Javier", "María José", "Álvaro", "Sofía", "Martín"),
+     ("García", "Fernández", "López", "Martínez", "Núñez", "Peña"),
+     (("Madrid", "28013"), ("Barcelona", "08001"), ("Valencia", "46002"), ("Sevilla", "41001")),
+     ("Calle Mayor", "Avenida de la Constitución", "Calle de Alcalá", "Carrer de Mallorca"),
+     "+34 6%02d %02d %02d %02d"),
+    ("DEU", 15, ("Jürgen", "Lena", "Maximilian", "Sophie", "Jonas", "Mia"),
+     ("Müller", "Schäfer", "Weiß", "Becker", "Groß", "Köhler"),
+     (("Berlin", "10115"), ("München", "80331"), ("Hamburg", "20095"), ("Köln", "50667")),
+     ("Hauptstraße", "Schloßallee", "Bahnhofstraße", "Goethestraße"),
+     "+49 151 %02d%02d%02d%02d"),
+    ("ITA", 12, ("Giulia", "Niccolò", "Francesca", "Lorenzo", "Chiara"),
+     ("Rossi", "Bianchi", "D'Amico", "Esposito", "Ricci"),
+     (("Roma", "00184"), ("Milano", "20121"), ("Napoli", "80133"), ("Torino", "10121")),
+     ("Via Roma", "Corso Vittorio Emanuele II", "Via Garibaldi", "Piazza del Duomo"),
+     "+39 3%02d %02d %02d %02d"),
+    ("BEL", 8, ("Lotte", "Maxime", "Noé", "Émilie", "Wout"),
+     ("Peeters", "Janssens", "Dupont", "Van den Broeck", "Lambert"),
+     (("Bruxelles", "1000"), ("Antwerpen", "2000"), ("Liège", "4000"), ("Gent", "9000")),
+     ("Rue Neuve", "Meir", "Boulevard d'Avroy", "Veldstraat"),
+     "+32 4%02d %02d %02d %02d"),
+)
+COUNTRY_WEIGHTS = list(itertools.accumulate(country[1] for country in COUNTRIES))
+CARRIERS = (  # shipping_carrier_code, shipping_company, tracking URL pattern, tracking number pattern
+    ("colissimo", "Colissimo", "https://www.laposte.fr/outils/suivre-vos-envois?code=%s", "6A%011d"),
+    ("chronopost", "Chronopost", "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT=%s", "XW%09dFR"),
+    ("dhl", "DHL", "https://www.dhl.com/fr-fr/home/suivi.html?tracking-id=%s", "%010d"),
+)
+CANCEL_REASONS = ("NO_STOCK", "CUSTOMER_REQUEST", "SHOP_CANCEL")
+
+
+class OrderGenerator:
+    """`--generate`: N orders drawn from a seed. Their index (id, dates, state) is built at
+    start-up from one random stream; each order's details come from its own generator seeded
+    by (seed, position), so that any order is built alone, on demand."""
+
+    def __init__(self, count, seed, skus):
+        self.count, self.seed, self.skus = count, seed, max(1, skus)
+        rng = random.Random(seed)
+        self.rows = []  # (created, updated, state) by position
+        self.meta = {}  # id -> (created, updated, state)
+        for position in range(count):
+            pick = rng.random()
+            state = ("SHIPPING" if pick < 0.40 else "WAITING_ACCEPTANCE" if pick < 0.60 else "SHIPPED" if pick < 0.80
+                     else "CLOSED" if pick < 0.94 else "CANCELED" if pick < 0.97 else "REFUSED")
+            updated = float(GENERATION_END - 1 - rng.randrange(GENERATION_SPAN))
+            created = updated - rng.randrange(3600 if state == "WAITING_ACCEPTANCE" else 3 * 86400)
+            row = (created, updated, state)
+            self.rows.append(row)
+            self.meta["G%07d-A" % (position + 1)] = row
+        self.by_created = sorted((row[0], order_id) for order_id, row in self.meta.items())
+        self.by_updated = sorted((row[1], order_id) for order_id, row in self.meta.items())
+
+    def position(self, order_id):
+        if not isinstance(order_id, str) or len(order_id) != 10 or order_id[0] != "G" or not order_id.endswith("-A"):
+            return None
+        digits = order_id[1:8]
+        position = int(digits) - 1 if digits.isdigit() else -1
+        return position if 0 <= position < self.count else None
+
+    def order(self, order_id):
+        """The whole order, or None when `order_id` is not a generated one."""
+        position = self.position(order_id)
+        if position is None:
+            return None
+        created, updated, state = self.rows[position]
+        rng = random.Random(self.seed * 1000003 + position)
+        country, _, firsts, lasts, cities, streets, phone = rng.choices(COUNTRIES, cum_weights=COUNTRY_WEIGHTS)[0]
+        city, zip_code = rng.choice(cities)
+        commercial_id = order_id[:-2]
+        updated_text = iso(updated)
+        count = rng.choices((1, 2, 3), (60, 30, 10))[0]
+        numbers = rng.sample(range(1, self.skus + 1), min(count, self.skus))
+        partial = state == "SHIPPING" and len(numbers) > 1 and rng.random() < 0.2
+        all_canceled = state == "CANCELED" or (state == "CLOSED" and rng.random() < 0.15)
+        lines, total = [], 0.0
+        for index, number in enumerate(numbers, 1):
+            price = round((number * 37) % 240 + 9.9, 2)
+            quantity = rng.choices((1, 2, 3), (80, 15, 5))[0]
+            line_total = round(price * quantity, 2)
+            if all_canceled:
+                line_state = "CANCELED"
+            elif state == "SHIPPING":
+                line_state = "SHIPPED" if partial and index == 1 else "SHIPPING"
+            else:
+                line_state = state
+            cancelations = []
+            if line_state == "CANCELED":
+                cancelations.append({"id": "C-%s-%d" % (commercial_id, index), "quantity": quantity, "amount": line_total,
+                                     "reason_code": rng.choice(CANCEL_REASONS), "created_date": updated_text})
+            lines.append({"order_line_id": "%s-%d" % (order_id, index), "order_line_index": index,
+                          "order_line_state": line_state, "offer_sku": "SKU-%06d" % number,
+                          "product_sku": "MP%06d" % number, "quantity": quantity, "price": price,
+                          "total_price": line_total,
+                          "shipped_date": updated_text if line_state in ("SHIPPED", "CLOSED") else None,
+                          "cancelations": cancelations})
+            total += line_total
+        tracking = carrier = company = url = None
+        if any(line["shipped_date"] for line in lines):
+            carrier, company, url_pattern, number_pattern = rng.choice(CARRIERS)
+            tracking = number_pattern % rng.randrange(10 ** 9)
+            url = url_pattern % tracking
+        digits = rng.randrange(10 ** 8)
+        return {
+            "order_id": order_id, "commercial_id": commercial_id, "order_state": state,
+            "created_date": iso(created), "last_updated_date": updated_text, "currency_iso_code": "EUR",
+            "customer": {"firstname": rng.choice(firsts), "lastname": rng.choice(lasts), "shipping_address": {
+                "street_1": "%d %s" % (rng.randint(1, 120), rng.choice(streets)),
+                "street_2": rng.choice(("Bâtiment B", "3e étage", "Apt. 12")) if rng.random() < 0.25 else None,
+                "zip_code": zip_code, "city": city, "country_iso_code": country,
+                "phone": phone % (digits // 10 ** 6, digits // 10 ** 4 % 100, digits // 100 % 100, digits % 100)}},
+            "shipping_tracking": tracking, "shipping_carrier_code": carrier, "shipping_company": company,
+            "shipping_tracking_url": url, "total_price": round(total, 2), "order_lines": lines,
+        }
+
+
 # MARK: - State
 
 
@@ -278,19 +431,32 @@ class MiraklState(sim_common.SimState):
             document = json.load(file)
         self.attributes = document.get("attributes", []) if isinstance(document, dict) else document
         self.values_lists = document.get("values_lists", []) if isinstance(document, dict) else []
+        self.generator = OrderGenerator(args.generate, args.seed, args.skus) if args.generate else None
         self.initial_orders = []
         if args.orders:
             with open(args.orders, encoding="utf-8") as file:
                 loaded = json.load(file)
             self.initial_orders = loaded.get("orders", []) if isinstance(loaded, dict) else loaded
-        self.orders = {}
+        self.explicit = {}     # order id -> whole order: from the file, the control route, or changed
+        self.meta = {}         # order id -> (created, updated, state) of every order (dates as epochs or None)
+        self.by_created = []   # sorted (created or NO_DATE, order id)
+        self.by_updated = []   # sorted (updated or NO_DATE, order id)
+        self.version = 0       # bumped on every change of the orders: OR11 results are kept per version
+        self.listings = collections.OrderedDict()
         self.imports = {}
         self.offers = {}
         self.next_import = 1
         self.restore()
 
     def restore(self):
-        self.orders = {order["order_id"]: copy.deepcopy(order) for order in self.initial_orders}
+        self.explicit = {}
+        self.meta = dict(self.generator.meta) if self.generator else {}
+        self.by_created = list(self.generator.by_created) if self.generator else []
+        self.by_updated = list(self.generator.by_updated) if self.generator else []
+        for order in self.initial_orders:
+            self.store(copy.deepcopy(order))
+        self.version += 1
+        self.listings.clear()
         self.imports.clear()
         self.offers.clear()
         self.next_import = 1
@@ -313,14 +479,103 @@ class MiraklState(sim_common.SimState):
             raise sim_common.ControlError("expected a list of orders, each with an order_id")
         with self.lock:
             for order in orders:
-                self.orders[order["order_id"]] = copy.deepcopy(order)
+                self.store(copy.deepcopy(order))
         return len(orders)
+
+    # MARK: Orders (callers hold the lock)
+
+    def store(self, order):
+        """Adds or replaces a whole order and keeps both date indexes sorted."""
+        order_id = order["order_id"]
+        old = self.meta.get(order_id)
+        if old is not None:
+            for keys, value in ((self.by_created, old[0]), (self.by_updated, old[1])):
+                key = (NO_DATE if value is None else value, order_id)
+                position = bisect.bisect_left(keys, key)
+                if position < len(keys) and keys[position] == key:
+                    del keys[position]
+        meta = (order_epoch(order, "created_date"), order_epoch(order, "last_updated_date"), order.get("order_state"))
+        self.explicit[order_id] = order
+        self.meta[order_id] = meta
+        bisect.insort(self.by_created, (NO_DATE if meta[0] is None else meta[0], order_id))
+        bisect.insort(self.by_updated, (NO_DATE if meta[1] is None else meta[1], order_id))
+        self.version += 1
+
+    def order(self, order_id):
+        """The order to read (shared or built now; do not change it), or None."""
+        found = self.explicit.get(order_id)
+        if found is None and self.generator and order_id in self.meta:
+            found = self.generator.order(order_id)
+        return found
+
+    def mutable_order(self, order_id):
+        """The order, held whole from now on so that changes stick (call `store` after them)."""
+        found = self.explicit.get(order_id)
+        if found is None and self.generator and order_id in self.meta:
+            found = self.explicit[order_id] = self.generator.order(order_id)
+        return found
+
+    def all_orders(self):
+        return [self.order(order_id) for order_id in self.meta]
+
+    def select(self, states, ids, bounds, sort_field, descending):
+        """Ids of the orders OR11 finds, in its order. `bounds` are (field, epoch, is_start) with
+        field 0 = created_date, 1 = last_updated_date; the result is kept for the next pages."""
+        signature = (self.version, frozenset(states), frozenset(ids), tuple(bounds), sort_field, descending)
+        found = self.listings.get(signature)
+        if found is not None:
+            self.listings.move_to_end(signature)
+            return found
+        if ids:
+            keys, source_field = [(None, order_id) for order_id in ids if order_id in self.meta], None
+        else:
+            # The smaller of the ranges the date bounds leave in either index.
+            choices = []
+            for field, source in ((0, self.by_created), (1, self.by_updated)):
+                low, high = 0, len(source)
+                for bound_field, moment, is_start in bounds:
+                    if bound_field != field:
+                        continue
+                    if is_start:
+                        low = max(low, bisect.bisect_left(source, (moment, "")))
+                    else:
+                        high = min(high, bisect.bisect_right(source, (moment, AFTER_ANY_ID)))
+                choices.append((max(0, high - low), field != sort_field, field, source, low, high))
+            _, _, source_field, source, low, high = min(choices, key=lambda choice: choice[:2])
+            keys = source[low:high]
+        meta = self.meta
+        found = []
+        for _, order_id in keys:
+            created, updated, state = meta[order_id]
+            if states and state not in states:
+                continue
+            for field, moment, is_start in bounds:
+                value = updated if field else created
+                if value is None or (value < moment if is_start else value > moment):
+                    break
+            else:
+                found.append(order_id)
+        if source_field != sort_field:
+            found.sort(key=lambda order_id: (NO_DATE if meta[order_id][sort_field] is None else meta[order_id][sort_field],
+                                             order_id))
+        if descending:
+            found.reverse()
+        self.listings[signature] = found
+        while len(self.listings) > LISTINGS_KEPT:
+            self.listings.popitem(last=False)
+        return found
 
 
 # MARK: - Handler
 
 
 class MiraklHandler(sim_common.SimHandler):
+
+    def setup(self):
+        super().setup()
+        # Headers and body leave in two writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold every small reply for about 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def fault_reply(self, status, retry_after):
         headers = [("Retry-After", str(retry_after))] if status in (429, 503) else []
@@ -417,40 +672,28 @@ class MiraklHandler(sim_common.SimHandler):
     def list_orders(self, params):
         states = {code for code in params.get("order_state_codes", "").split(",") if code}
         ids = {code for code in params.get("order_ids", "").split(",") if code}
-        bounds = []  # (order date key, moment, whether it is a lower bound)
-        for name, key, is_start, margin in (("start_update_date", "last_updated_date", True, SAFETY_MARGIN),
-                                            ("end_update_date", "last_updated_date", False, timedelta(0)),
-                                            ("start_date", "created_date", True, timedelta(0)),
-                                            ("end_date", "created_date", False, timedelta(0))):
+        bounds = []  # (0 created_date | 1 last_updated_date, epoch, whether it is a lower bound)
+        for name, field, is_start, margin in (("start_update_date", 1, True, SAFETY_MARGIN),
+                                              ("end_update_date", 1, False, timedelta(0)),
+                                              ("start_date", 0, True, timedelta(0)),
+                                              ("end_date", 0, False, timedelta(0))):
             if params.get(name):
-                bounds.append((key, parse_date(params[name], name) - margin, is_start))
+                bounds.append((field, (parse_date(params[name], name) - margin).timestamp(), is_start))
         max_items = self.number(params, "max", 10, 1, MAX_PAGE)
         offset = self.number(params, "offset", 0, 0, None)
-        sort_key = {"dateCreated": "created_date", "dateUpdated": "last_updated_date",
-                    "lastUpdatedDate": "last_updated_date"}.get(params.get("sort", "dateCreated"))
-        if sort_key is None:
+        sort_field = {"dateCreated": 0, "dateUpdated": 1, "lastUpdatedDate": 1}.get(params.get("sort", "dateCreated"))
+        if sort_field is None:
             raise MiraklError(400, "Unknown sort '%s' (dateCreated or dateUpdated)." % params["sort"])
         if params.get("order", "asc") not in ("asc", "desc"):
             raise MiraklError(400, "Unknown order '%s' (asc or desc)." % params["order"])
 
-        def matches(order):
-            if states and order.get("order_state") not in states:
-                return False
-            if ids and order.get("order_id") not in ids:
-                return False
-            for key, moment, is_start in bounds:
-                date = order_date(order, key)
-                if date is None or (date < moment if is_start else date > moment):
-                    return False
-            return True
-
-        with self.state.lock:
-            found = [copy.deepcopy(order) for order in self.state.orders.values() if matches(order)]
-        epoch = datetime.min.replace(tzinfo=timezone.utc)
-        found.sort(key=lambda order: (order_date(order, sort_key) or epoch, order.get("order_id", "")),
-                   reverse=params.get("order") == "desc")
-        page = found if params.get("paginate") == "false" else found[offset:offset + max_items]
-        self.send_json(200, {"orders": page, "total_count": len(found)})
+        state = self.state
+        with state.lock:
+            found = state.select(states, ids, bounds, sort_field, params.get("order") == "desc")
+            page = found if params.get("paginate") == "false" else found[offset:offset + max_items]
+            data = json.dumps({"orders": [state.order(order_id) for order_id in page], "total_count": len(found)},
+                              ensure_ascii=False, separators=(",", ":"))
+        self.send_bytes(200, data.encode("utf-8"))
 
     @staticmethod
     def number(params, name, default, low, high):
@@ -472,11 +715,12 @@ class MiraklHandler(sim_common.SimHandler):
         if not isinstance(request, dict):
             raise MiraklError(400, "The request body must be a JSON object.")
         with self.state.lock:
-            order = self.state.orders.get(order_id)
+            order = self.state.mutable_order(order_id)
             if order is None:
                 raise MiraklError(404, "Order %s not found" % order_id)
             {"accept": self.accept, "tracking": self.tracking, "ship": self.ship, "cancel": self.cancel}[action](order, request)
             order["last_updated_date"] = now_text()
+            self.state.store(order)
         self.send_empty(204)
 
     @staticmethod
@@ -538,7 +782,8 @@ class MiraklHandler(sim_common.SimHandler):
                 self.send_json(200, dict(state.offers))
         elif method == "GET" and name == "orders":
             with state.lock:
-                self.send_json(200, list(state.orders.values()))
+                data = json.dumps(state.all_orders(), ensure_ascii=False, separators=(",", ":"))
+            self.send_bytes(200, data.encode("utf-8"))
         elif method == "POST" and name == "orders":
             count = state.put_orders(body.get("orders") if isinstance(body, dict) else body)
             self.send_json(200, {"ok": True, "count": count})
@@ -553,12 +798,18 @@ def main():
     parser.add_argument("--shop-id", help="the shop id; a shop_id parameter naming another shop gets 401")
     parser.add_argument("--attributes", help="PM11 attributes file (default: mirakl_attributes.json beside this script)")
     parser.add_argument("--orders", help="JSON list of orders OR11 serves (default: none)")
+    parser.add_argument("--generate", type=int, default=0, help="N deterministic synthetic orders (default 0)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of --generate (default 1)")
+    parser.add_argument("--skus", type=int, default=1000,
+                        help="--generate draws offer_sku from SKU-000001..SKU-<N> (default 1000)")
     parser.add_argument("--polls-until-complete", type=int, default=2,
                         help="OF02 polls answered WAITING/RUNNING before COMPLETE (default 2)")
     args = parser.parse_args()
     for flag, path in (("--attributes", args.attributes), ("--orders", args.orders)):
         if path and not os.path.isfile(path):
             parser.error("%s %s: no such file" % (flag, path))
+    if args.generate < 0 or args.skus < 1:
+        parser.error("--generate must be >= 0 and --skus >= 1")
     sim_common.serve(MiraklHandler, lambda: MiraklState(args), args.port)
 
 

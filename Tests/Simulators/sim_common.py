@@ -153,6 +153,12 @@ class SimHandler(BaseHTTPRequestHandler):
     server_version = "syndic-sim"
     sys_version = ""
 
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm
+        # holds the body back until the client's delayed ACK (about 40 ms per reply).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, *args):
         pass
 

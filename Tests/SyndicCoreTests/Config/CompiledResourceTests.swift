@@ -61,7 +61,7 @@ struct CompiledResourceTests {
         #expect(Address.of(kind, name) == address)
     }
 
-    @Test(arguments: ["mirakl_fr", "notification.x", "Channel.x", ""])
+    @Test(arguments: ["mirakl_fr", "webhook.x", "Channel.x", ""])
     func rejectsMalformedAddresses(_ address: String) {
         #expect(Address.parse(address) == nil)
     }

@@ -87,7 +87,7 @@ struct DocumentCompilerTests {
         Case("unknown spec key with did-you-mean", mirakl("  stauts: active\n"),
              [at(9, 3, #"error: unknown key "stauts" (did you mean "status"?)"#)]),
         Case("unknown spec key without a close candidate", mirakl("  colour: red\n"),
-             [at(9, 3, #"error: unknown key "colour" (known keys: type, status, timezone, endpoint, shopId, credentials, source, products, orders, logs)"#)]),
+             [at(9, 3, #"error: unknown key "colour" (known keys: type, status, timezone, endpoint, shopId, marketplaceId, tokenEndpoint, credentials, source, products, orders, logs)"#)]),
         Case("unknown nested key names its parent", mirakl("""
               products:
                 export:
@@ -131,7 +131,7 @@ struct DocumentCompilerTests {
             spec:
               type: mirakl
             """, [at(1, 13, #"error: apiVersion: "syndic/v2" is not one of syndic/v1 (did you mean "syndic/v1"?)"#),
-                  at(2, 7, #"error: kind: "Chanel" is not one of Connection, Channel (did you mean "Channel"?)"#)]),
+                  at(2, 7, #"error: kind: "Chanel" is not one of Connection, Channel, Notification (did you mean "Channel"?)"#)]),
         Case("upper-case name", channel("flat-file", name: "Mirakl_FR"),
              [at(4, 9, #"error: metadata.name: "Mirakl_FR" does not match ^[a-z0-9_]+$"#),
               at(6, 9, "error: a flat-file channel needs products.export.storage (where the CSV goes)")]),

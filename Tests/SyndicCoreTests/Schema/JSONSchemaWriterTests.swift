@@ -33,7 +33,7 @@ struct JSONSchemaWriterTests {
         let apiVersion = try Self.object(properties["apiVersion"], "apiVersion")
         #expect(apiVersion["enum"] as? [String] == ["syndic/v1"])
         let kind = try Self.object(properties["kind"], "kind")
-        #expect(kind["enum"] as? [String] == ["Connection", "Channel"])
+        #expect(kind["enum"] as? [String] == ["Connection", "Channel", "Notification"])
         let metadata = try Self.object(properties["metadata"], "metadata")
         #expect(metadata["additionalProperties"] as? Bool == false)
         #expect(metadata["required"] as? [String] == ["name"])
@@ -41,23 +41,23 @@ struct JSONSchemaWriterTests {
         #expect(name["pattern"] as? String == "^[a-z0-9_]+$")
     }
 
-    @Test func definesChannelAndConnectionSpecsSelectedByKind() throws {
+    @Test func definesEachKindsSpecSelectedByKind() throws {
         let schema = try Self.schema()
         let defs = try Self.object(schema["$defs"], "$defs")
-        #expect(Set(defs.keys) == ["ChannelSpec", "ConnectionSpec"])
+        #expect(Set(defs.keys) == ["ChannelSpec", "ConnectionSpec", "NotificationSpec"])
         let allOf = try #require(schema["allOf"] as? [[String: Any]])
-        #expect(allOf.count == 2)
+        #expect(allOf.count == 3)
         let refs = try allOf.map { rule -> String in
             let then = try Self.object(rule["then"], "then")
             let spec = try Self.object(try Self.object(then["properties"], "then.properties")["spec"], "spec")
             return try #require(spec["$ref"] as? String)
         }
-        #expect(refs == ["#/$defs/ConnectionSpec", "#/$defs/ChannelSpec"])
+        #expect(refs == ["#/$defs/ConnectionSpec", "#/$defs/ChannelSpec", "#/$defs/NotificationSpec"])
         let consts = try allOf.map { rule -> String in
             let condition = try Self.object(try Self.object(rule["if"], "if")["properties"], "if.properties")
             return try #require(try Self.object(condition["kind"], "kind")["const"] as? String)
         }
-        #expect(consts == ["Connection", "Channel"])
+        #expect(consts == ["Connection", "Channel", "Notification"])
     }
 
     @Test func channelSpecIsClosedWithTheTypeEnumRequired() throws {
@@ -67,8 +67,8 @@ struct JSONSchemaWriterTests {
         #expect(channel["additionalProperties"] as? Bool == false)
         #expect(channel["required"] as? [String] == ["type"])
         let properties = try Self.object(channel["properties"], "ChannelSpec.properties")
-        #expect(Set(properties.keys) == ["type", "status", "timezone", "endpoint", "shopId", "credentials", "source", "products",
-                                         "orders", "logs"])
+        #expect(Set(properties.keys) == ["type", "status", "timezone", "endpoint", "shopId", "marketplaceId", "tokenEndpoint",
+                                         "credentials", "source", "products", "orders", "logs"])
         let type = try Self.object(properties["type"], "type")
         #expect(type["enum"] as? [String] == ["mirakl", "amazon-seller", "flat-file", "akeneo-api"])
         let status = try Self.object(properties["status"], "status")
