@@ -51,6 +51,12 @@ public struct ShipmentRequest: Hashable, Sendable {
         }
         let millis = Int64((shippingDate.timeIntervalSince1970 * 1000).rounded())
         return [order, packageID, trackingNumber ?? "", carrierCode ?? "", String(millis), item,
-                quantity.map(String.init) ?? "*"].map { $0.replacingOccurrences(of: "|", with: "||") }.joined(separator: "|")
+                quantity.map(String.init) ?? "*"].map(Self.escaped).joined(separator: "|")
+    }
+
+    /// A field of the identity with `\` and `|` escaped by a backslash, so that no field
+    /// can end in, or start with, something that reads as a separator.
+    private static func escaped(_ field: String) -> String {
+        field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
     }
 }

@@ -11,22 +11,37 @@ struct MiraklOrders: MarketplaceOrders {
     var pageSize = 100
     let marketplace = "mirakl"
 
+    /// Pages are read one ahead: the next page is fetched and read on another thread while
+    /// `page` stores the current one.
     func orders(updatedSince since: Date, page: ([Result<Order, OrderReadError>]) throws -> Void) throws {
+        var current = try fetch(since: since, offset: 0)
         var offset = 0
         while true {
-            let url = client.url("/api/orders", query: [
-                "start_update_date=\(ISODate.seconds(since))", "sort=dateUpdated", "order=asc", "paginate=true",
-                "max=\(pageSize)", "offset=\(offset)",
-            ])
-            let value = try MiraklClient.json(try client.send(HTTPRequest(url: url), what: "OR11 orders"), "OR11")
-            guard let orders = value["orders"]?.listValue else {
-                throw FlowError(.remote, "OR11 orders at \(client.baseURL) answered without an orders list")
+            offset += current.orders.count
+            let more = !current.orders.isEmpty && offset < current.total
+            let next = more ? Prefetch { [self, offset] in try fetch(since: since, offset: offset) } : nil
+            do {
+                try page(current.orders)
+            } catch {
+                _ = try? next?.value()
+                throw error
             }
-            try page(orders.map(MiraklOrderReader.order))
-            offset += orders.count
-            let total = value["total_count"]?.intValue ?? 0
-            if orders.isEmpty || offset >= total { return }
+            guard let next else { return }
+            current = try next.value()
         }
+    }
+
+    /// One OR11 page, read.
+    private func fetch(since: Date, offset: Int) throws -> (orders: [Result<Order, OrderReadError>], total: Int) {
+        let url = client.url("/api/orders", query: [
+            "start_update_date=\(ISODate.seconds(since))", "sort=dateUpdated", "order=asc", "paginate=true",
+            "max=\(pageSize)", "offset=\(offset)",
+        ])
+        let value = try MiraklClient.json(try client.send(HTTPRequest(url: url), what: "OR11 orders"), "OR11")
+        guard let orders = value["orders"]?.listValue else {
+            throw FlowError(.remote, "OR11 orders at \(client.baseURL) answered without an orders list")
+        }
+        return (orders.map(MiraklOrderReader.order), value["total_count"]?.intValue ?? 0)
     }
 
     func confirm(_ shipment: PendingShipment) throws {
@@ -34,10 +49,17 @@ struct MiraklOrders: MarketplaceOrders {
         if let tracking = shipment.trackingNumber {
             var body: [String: Value] = ["tracking_number": .string(tracking)]
             if let carrier = shipment.carrierCode { body["carrier_code"] = .string(carrier) }
-            _ = try client.send(HTTPRequest(method: "PUT", url: client.url("/api/orders/\(id)/tracking"),
-                                            headers: [("Content-Type", "application/json")],
-                                            body: Data(CanonicalJSON.string(.object(body)).utf8)),
-                                what: "OR23 tracking of order \(shipment.marketplaceOrderID)", retryUnsafe: true)
+            do {
+                _ = try client.send(HTTPRequest(method: "PUT", url: client.url("/api/orders/\(id)/tracking"),
+                                                headers: [("Content-Type", "application/json")],
+                                                body: Data(CanonicalJSON.string(.object(body)).utf8)),
+                                    what: "OR23 tracking of order \(shipment.marketplaceOrderID)", retryUnsafe: true)
+            } catch let failure as FlowError where failure.isRejection {
+                // Another package of the order completed it first (its OR24 shipped the whole
+                // order) or it was shipped on Mirakl: a shipped order takes no tracking.
+                if try alreadyShipped(shipment.marketplaceOrderID) { return }
+                throw failure
+            }
         }
         guard shipment.completesOrder else { return }
         do {

@@ -14,6 +14,8 @@ public struct OrderRetrievalJob: Job {
     public var http: HTTPClient
     /// Fetched again before the cursor, beyond the marketplace's own margin.
     public var overlap: TimeInterval = 300
+    /// Orders stored per transaction.
+    public var batchSize = 1000
 
     public init(http: HTTPClient = HTTPClient()) {
         self.http = http
@@ -36,9 +38,21 @@ public struct OrderRetrievalJob: Job {
         var total = OrderUpsertSummary()
         var fetched = 0
         var errors = 0
+        // Pages are stored in batches of `batchSize` orders: one transaction each.
+        var orders: [Order] = []
+        func store() throws {
+            guard !context.run.dryRun, !orders.isEmpty else { return orders.removeAll(keepingCapacity: true) }
+            let summary = try context.store.upsertOrders(orders, channel: context.channel.name,
+                                                         marketplace: marketplace.marketplace, runID: context.run.id,
+                                                         at: context.now())
+            total.created += summary.created
+            total.updated += summary.updated
+            total.unchanged += summary.unchanged
+            total.cancellations += summary.cancellations
+            orders.removeAll(keepingCapacity: true)
+        }
         try marketplace.orders(updatedSince: since) { page in
             try inputs.cancellation.check()
-            var orders: [Order] = []
             for result in page {
                 switch result {
                 case .success(let order): orders.append(order)
@@ -53,17 +67,10 @@ public struct OrderRetrievalJob: Job {
                 }
             }
             fetched += page.count
-            if !context.run.dryRun, !orders.isEmpty {
-                let summary = try context.store.upsertOrders(orders, channel: context.channel.name,
-                                                             marketplace: marketplace.marketplace, runID: context.run.id,
-                                                             at: context.now())
-                total.created += summary.created
-                total.updated += summary.updated
-                total.unchanged += summary.unchanged
-                total.cancellations += summary.cancellations
-            }
+            if orders.count >= batchSize { try store() }
             context.progress(fetched, nil)
         }
+        try store()
         if !context.run.dryRun {
             try context.store.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(started))
         }

@@ -10,6 +10,7 @@ struct OrderWriter {
     private let marketplace: String
     private let date: Date
     private var nextSequence: Int64
+    private var identifiers = OrderIdentifier()
 
     init(_ db: Database, channel: String, marketplace: String, at date: Date) throws {
         self.db = db
@@ -34,7 +35,7 @@ struct OrderWriter {
             summary.unchanged += 1
             return
         }
-        let id = (existing?["id"] as String?) ?? UUID().uuidString.lowercased()
+        let id = (existing?["id"] as String?) ?? identifiers.make(at: date)
         let sequence = nextSequence
         nextSequence += 1
         let fields: [(any DatabaseValueConvertible)?] = [

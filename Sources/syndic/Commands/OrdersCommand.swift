@@ -69,7 +69,7 @@ struct OrdersCommand: ParsableCommand {
             filter.statuses = Set(status.compactMap { OrderStatus(rawValue: $0.uppercased()) })
             filter.channels = Set(channel)
             if let date, let range = OrderDateRange(rawValue: date) {
-                let interval = range.interval(now: Date(), zone: .current)
+                let interval = range.interval(now: Clock.now(), zone: .current)
                 filter.receivedFrom = interval.start
                 filter.receivedBefore = interval.end
             }
