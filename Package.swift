@@ -41,7 +41,7 @@ let package = Package(
         // the runtime (nothing shipped pretends to be a flow).
         .executableTarget(name: "syndic-test-worker", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"],
                           path: "Tests/TestWorker"),
-        .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"]),
+        .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"], exclude: ["Golden"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
         .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),

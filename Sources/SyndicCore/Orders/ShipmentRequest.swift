@@ -57,6 +57,7 @@ public struct ShipmentRequest: Hashable, Sendable {
     /// A field of the identity with `\` and `|` escaped by a backslash, so that no field
     /// can end in, or start with, something that reads as a separator.
     private static func escaped(_ field: String) -> String {
-        field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "|") }) else { return field }
+        return field.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
     }
 }

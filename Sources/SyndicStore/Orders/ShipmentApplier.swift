@@ -10,6 +10,8 @@ struct ShipmentApplier {
     private let channel: String
     private let source: String
     private let date: Date
+    /// `date` as stored, converted once (formatting a date per row is costly).
+    private let stamp: DatabaseValue
     private var nextSequence: Int64
 
     init(_ db: Database, channel: String, source: String, at date: Date) throws {
@@ -17,6 +19,7 @@ struct ShipmentApplier {
         self.channel = channel
         self.source = source
         self.date = date
+        stamp = date.databaseValue
         nextSequence = try OrderWriter.nextSequence(db)
     }
 
@@ -98,7 +101,7 @@ struct ShipmentApplier {
         try OrderWriter.refreshStatus(db, orderID: orderID,
                                       marketplace: marketplaceStatus == .shipped ? .partiallyShipped : marketplaceStatus)
         try db.cachedStatement(sql: "UPDATE orders SET local_shipped = 1, updated_at = ?, change_seq = ? WHERE id = ?")
-            .execute(arguments: [date, nextSequence, orderID])
+            .execute(arguments: [stamp, nextSequence, orderID])
         nextSequence += 1
         try db.cachedStatement(sql: "INSERT INTO shipment_request (channel, request_key, shipment_id) VALUES (?, ?, ?)")
             .execute(arguments: [channel, key, shipmentID])
@@ -117,7 +120,7 @@ struct ShipmentApplier {
             INSERT INTO shipment (channel, order_id, package_id, tracking_number, carrier_code, shipping_date, source,
               created_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')
             """).execute(arguments: [channel, orderID, request.packageID, request.trackingNumber, request.carrierCode,
-                                     request.shippingDate, source, date])
+                                     request.shippingDate, source, stamp])
         return db.lastInsertedRowID
     }
 }
