@@ -1,0 +1,227 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+import SyndicTestSupport
+import Testing
+
+/// The confirmation push: shipments reported to syndic go to Mirakl (OR23 + OR24) and to
+/// Amazon (confirmShipment), against the simulators.
+struct ConfirmationPushTests {
+    /// 2025-04-09T08:28:55Z.
+    static let shippingDate = Date(timeIntervalSince1970: 1_744_187_335)
+
+    static func shipment(_ order: String, package: String = "1", tracking: String, carrier: String = "UPS",
+                         item: ShipmentRequest.ItemReference? = nil, quantity: Int? = nil) -> ShipmentRequest {
+        ShipmentRequest(order: .marketplaceID(order), packageID: package, trackingNumber: tracking, carrierCode: carrier,
+                        shippingDate: shippingDate, item: item, quantity: quantity)
+    }
+
+    /// Applies `requests` as the FTP import and the Orders API do; each must be applied.
+    static func apply(_ workspace: FlowWorkspace, _ channel: String, _ requests: [ShipmentRequest]) throws {
+        let outcomes = try workspace.store.applyShipments(requests, channel: channel, source: "test", at: Date())
+        for outcome in outcomes {
+            guard case .applied = outcome else { throw FlowTestFailure("not applied: \(outcome)") }
+        }
+    }
+
+    /// A workspace that retrieved the sample orders from mirakl_sim.py.
+    static func miraklWorkspace(_ server: LocalServer) async throws -> FlowWorkspace {
+        let workspace = try MiraklOrderRetrievalTests.workspace(server)
+        let retrieval = try await workspace.run("mirakl_fr", .orderRetrieval)
+        guard retrieval.status == .succeeded else { throw FlowTestFailure("retrieval: \(retrieval.error ?? "")") }
+        return workspace
+    }
+
+    /// The simulator's order `id` (GET /_sim/orders).
+    static func simulatorOrder(_ server: LocalServer, _ id: String) throws -> Value {
+        guard let order = try server.control.get("orders").listValue?.first(where: { $0["order_id"]?.stringValue == id }) else {
+            throw FlowTestFailure("the simulator has no order \(id)")
+        }
+        return order
+    }
+
+    /// The write calls the simulator served (method, path, status).
+    static func writes(_ server: LocalServer) throws -> [String] {
+        try server.control.requests().filter { $0.method != "GET" }.map { "\($0.method) \($0.path) \($0.status ?? 0)" }
+    }
+
+    @Test func miraklGetsTheTrackingThenTheShipOfACompleteOrder() async throws {
+        let server = try OrderFlows.miraklSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.miraklWorkspace(server)
+
+        // First one item of two: tracking only (OR24 ships the whole order).
+        try Self.apply(workspace, "mirakl_fr", [Self.shipment("FR1002-A", tracking: "TRK-A", item: .lineNumber(1))])
+        let partial = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(partial.status == .succeeded, "\(partial.error ?? "")")
+        #expect(partial.counts == ["confirmed": 1, "retrying": 0, "failed": 0])
+        #expect(try Self.writes(server) == ["PUT /api/orders/FR1002-A/tracking 204"])
+        #expect(try Self.simulatorOrder(server, "FR1002-A")["order_state"]?.stringValue == "SHIPPING")
+
+        // Then the rest, in a second package: tracking, then ship.
+        try Self.apply(workspace, "mirakl_fr", [Self.shipment("FR1002-A", package: "2", tracking: "TRK-B", carrier: "DHL")])
+        let rest = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(rest.status == .succeeded, "\(rest.error ?? "")")
+        #expect(rest.counts == ["confirmed": 1, "retrying": 0, "failed": 0])
+        #expect(try Self.writes(server) == ["PUT /api/orders/FR1002-A/tracking 204", "PUT /api/orders/FR1002-A/tracking 204",
+                                            "PUT /api/orders/FR1002-A/ship 204"])
+        let onMirakl = try Self.simulatorOrder(server, "FR1002-A")
+        #expect(onMirakl["order_state"]?.stringValue == "SHIPPED")
+        #expect(onMirakl["shipping_tracking"]?.stringValue == "TRK-B")
+        #expect(onMirakl["shipping_carrier_code"]?.stringValue == "DHL")
+
+        let shipments = try workspace.order("FR1002-A").shipments
+        #expect(shipments.map(\.status) == ["confirmed", "confirmed"])
+        #expect(shipments.allSatisfy { $0.confirmedAt != nil && $0.attempts == 1 && $0.lastError == nil })
+        #expect(try workspace.storedOrders()["FR1002-A"]?.status == "SHIPPED")
+
+        // Nothing left to confirm: nothing sent.
+        let idle = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(idle.counts == ["confirmed": 0, "retrying": 0, "failed": 0])
+        #expect(try Self.writes(server).count == 3)
+
+        // The next retrieval reads Mirakl's SHIPPED and keeps the order shipped.
+        let retrieval = try await workspace.run("mirakl_fr", .orderRetrieval)
+        #expect(retrieval.counts["updated"] == 1, "\(retrieval.counts)")
+        let stored = try workspace.order("FR1002-A").stored
+        #expect(stored.order.rawStatus == "SHIPPED")
+        #expect(stored.order.status == .shipped)
+    }
+
+    /// Two packages of one order reported together (one row per item, as an ERP writes them)
+    /// and pushed in the same run: both are confirmed, and the order is shipped once.
+    @Test func twoPackagesOfOneOrderPushedTogetherAreBothConfirmed() async throws {
+        let server = try OrderFlows.miraklSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.miraklWorkspace(server)
+        try Self.apply(workspace, "mirakl_fr", [
+            Self.shipment("FR1002-A", package: "1", tracking: "TRK-1", item: .lineNumber(1)),
+            Self.shipment("FR1002-A", package: "2", tracking: "TRK-2", item: .lineNumber(2)),
+        ])
+        let run = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        let messages = try workspace.messages(run.id)
+        #expect(run.counts == ["confirmed": 2, "retrying": 0, "failed": 0], "\(messages)")
+        let detail = try workspace.order("FR1002-A")
+        #expect(detail.shipments.map(\.status) == ["confirmed", "confirmed"])
+        #expect(detail.errors.isEmpty, "\(detail.errors)")
+        #expect(try workspace.store.undeliveredAlerts(limit: 20).filter { $0.kind == "push-failed" }.isEmpty)
+        let writes = try Self.writes(server)
+        #expect(writes.filter { $0.hasPrefix("PUT /api/orders/FR1002-A/ship") } == ["PUT /api/orders/FR1002-A/ship 204"], "\(writes)")
+        #expect(try Self.simulatorOrder(server, "FR1002-A")["order_state"]?.stringValue == "SHIPPED")
+    }
+
+    /// Mirakl refuses the tracking of an order no longer in SHIPPING: the shipment fails for
+    /// good, with an order error and a push-failed alert.
+    @Test func aRefusedConfirmationFailsForGood() async throws {
+        let server = try OrderFlows.miraklSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.miraklWorkspace(server)
+        try Self.apply(workspace, "mirakl_fr", [Self.shipment("DE2001-A", tracking: "TRK-DE")])
+        let back = OrderFlows.changed(try Self.simulatorOrder(server, "DE2001-A"), ["order_state": .string("WAITING_ACCEPTANCE")])
+        try server.control.post("orders", .list([back]))
+
+        let run = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts == ["confirmed": 0, "retrying": 0, "failed": 1])
+        #expect(try Self.writes(server) == ["PUT /api/orders/DE2001-A/tracking 400"])
+        let detail = try workspace.order("DE2001-A")
+        let shipment = try #require(detail.shipments.first)
+        #expect(shipment.status == "failed")
+        #expect(shipment.lastError?.contains("WAITING_ACCEPTANCE") == true, "\(shipment.lastError ?? "")")
+        #expect(detail.errors.map(\.stage) == ["confirmation"])
+        #expect(detail.errors.first?.runID == run.id)
+        #expect(detail.stored.errorCount == 1)
+        let alerts = try workspace.store.undeliveredAlerts(limit: 20).filter { $0.kind == "push-failed" }
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.message.contains("DE2001-A") == true)
+        #expect(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date().addingTimeInterval(86_400), limit: 10).isEmpty)
+
+        // Failed for good: never sent again.
+        let again = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(again.counts == ["confirmed": 0, "retrying": 0, "failed": 0])
+        #expect(try Self.writes(server).count == 1)
+    }
+
+    /// Mirakl answers 500 (each of the client's attempts): the shipment stays pending and is
+    /// tried again later.
+    @Test func aServerErrorIsTriedAgainLater() async throws {
+        let server = try OrderFlows.miraklSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.miraklWorkspace(server)
+        try Self.apply(workspace, "mirakl_fr", [Self.shipment("DE2001-A", tracking: "TRK-DE")])
+        try server.control.fail("/api/orders/DE2001-A/tracking", status: 500, count: OrderFlows.http.maxAttempts)
+
+        let run = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts == ["confirmed": 0, "retrying": 1, "failed": 0])
+        let shipment = try #require(try workspace.order("DE2001-A").shipments.first)
+        #expect(shipment.status == "pending")
+        #expect(shipment.attempts == 1)
+        #expect(shipment.lastError?.contains("500") == true, "\(shipment.lastError ?? "")")
+        #expect(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date(), limit: 10).isEmpty)
+        #expect(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date().addingTimeInterval(120), limit: 10).count == 1)
+        #expect(try workspace.order("DE2001-A").errors.isEmpty)
+
+        // Not due yet: nothing sent.
+        let early = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(early.counts == ["confirmed": 0, "retrying": 0, "failed": 0])
+        // Due two minutes later: confirmed.
+        let later = try await workspace.run("mirakl_fr", .confirmationPush, at: Date().addingTimeInterval(120))
+        #expect(later.status == .succeeded, "\(later.error ?? "")")
+        #expect(later.counts == ["confirmed": 1, "retrying": 0, "failed": 0])
+        #expect(try workspace.order("DE2001-A").shipments.first?.status == "confirmed")
+        #expect(try Self.simulatorOrder(server, "DE2001-A")["order_state"]?.stringValue == "SHIPPED")
+    }
+
+    @Test func amazonGetsTheConfirmShipmentBodyAndAFNOrdersAreNeverConfirmed() async throws {
+        let server = try OrderFlows.amazonSimulator()
+        defer { server.kill() }
+        let workspace = try AmazonOrderRetrievalTests.workspace(server)
+        let retrieval = try await workspace.run("amazon_fr", .orderRetrieval)
+        try #require(retrieval.status == .succeeded, "\(retrieval.error ?? "")")
+
+        // An order fulfilled by Amazon is refused at apply time.
+        let afn = try workspace.store.applyShipments([Self.shipment("402-1000006-2000006", tracking: "TRK-AFN")],
+                                                     channel: "amazon_fr", source: "test", at: Date())
+        guard case .rejected(let reason) = afn.first else {
+            Issue.record("an AFN shipment was not rejected: \(afn)")
+            return
+        }
+        #expect(reason.contains("fulfilled by the marketplace"), "\(reason)")
+        #expect(try workspace.order("402-1000006-2000006").shipments.isEmpty)
+
+        try Self.apply(workspace, "amazon_fr", [Self.shipment("402-1000003-2000003", tracking: "1Z999AA10123456784")])
+        let run = try await workspace.run("amazon_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts == ["confirmed": 1, "retrying": 0, "failed": 0])
+
+        let confirmations = try server.control.get("confirmations").listValue ?? []
+        #expect(confirmations.count == 1)
+        #expect(confirmations.first?["AmazonOrderId"]?.stringValue == "402-1000003-2000003")
+        let body = try #require(confirmations.first?["body"])
+        #expect(body["marketplaceId"]?.stringValue == "A13V1IB3VIYZZH")
+        #expect(body.value(at: "packageDetail.packageReferenceId")?.stringValue == "1")
+        #expect(body.value(at: "packageDetail.carrierCode")?.stringValue == "UPS")
+        #expect(body.value(at: "packageDetail.trackingNumber")?.stringValue == "1Z999AA10123456784")
+        let shipDate = try #require(body.value(at: "packageDetail.shipDate")?.stringValue)
+        #expect(ISODate.parse(shipDate) == Self.shippingDate, "\(shipDate)")
+        let items = body.value(at: "packageDetail.orderItems")?.listValue ?? []
+        #expect(items.map { $0["orderItemId"]?.stringValue ?? "" } == ["10000003000101", "10000003000201"])
+        #expect(items.map { $0["quantity"]?.intValue ?? 0 } == [1, 2])
+        #expect(try workspace.order("402-1000003-2000003").shipments.map(\.status) == ["confirmed"])
+
+        // An order Amazon shipped in part: only what is left goes out.
+        try Self.apply(workspace, "amazon_fr", [Self.shipment("402-1000005-2000005", tracking: "1Z999AA10123456785")])
+        let partial = try await workspace.run("amazon_fr", .confirmationPush)
+        #expect(partial.counts == ["confirmed": 1, "retrying": 0, "failed": 0], "\(partial.error ?? "")")
+        let second = try #require((try server.control.get("confirmations").listValue ?? []).last)
+        #expect(second["AmazonOrderId"]?.stringValue == "402-1000005-2000005")
+        #expect(second.value(at: "body.packageDetail.orderItems")?.listValue?.map { $0["orderItemId"]?.stringValue ?? "" }
+                == ["10000005000201"])
+
+        let onAmazon = try server.control.get("orders/402-1000003-2000003")
+        #expect((onAmazon["OrderStatus"] ?? onAmazon.value(at: "payload.OrderStatus"))?.stringValue == "Shipped")
+        #expect(try server.control.requests().filter { $0.path.hasSuffix("/shipmentConfirmation") }.map(\.status) == [204, 204])
+    }
+}
