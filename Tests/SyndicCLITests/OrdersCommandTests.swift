@@ -40,7 +40,7 @@ import Testing
 
     @Test func listsFiltersAndCounts() throws {
         let (workspace, simulator) = try Self.retrieved()
-        defer { simulator.terminate(); workspace.remove() }
+        defer { kill(simulator.processIdentifier, SIGKILL); simulator.waitUntilExit(); workspace.remove() }
         let syndic = workspace.syndic
         // The retrieval stamped the orders with the real clock: --date reads the same one.
         let utc = ["TZ": "UTC", "SYNDIC_NOW": ISO8601DateFormatter().string(from: Date())]
@@ -78,7 +78,7 @@ import Testing
 
     @Test func showsOneOrderByEitherId() throws {
         let (workspace, simulator) = try Self.retrieved()
-        defer { simulator.terminate(); workspace.remove() }
+        defer { kill(simulator.processIdentifier, SIGKILL); simulator.waitUntilExit(); workspace.remove() }
         let syndic = workspace.syndic
 
         let shown = try syndic.run(["orders", "show", "FR1003-A"])

@@ -172,7 +172,7 @@ struct ReconcilerTests {
         } catch let refused as DeleteNotConfirmed {
             #expect(refused.description == """
                 the plan deletes a channel with all its data; nothing was applied.
-                  channel.feed: credential fingerprints 0, suspensions 1, job schedules 0, runs 0, run log lines 0, events 0, delta snapshots 0, delta snapshot parts 0, export records 0, run files 0, marketplace requirements 0
+                  channel.feed: credential fingerprints 0, suspensions 1, job schedules 0, runs 0, run log lines 0, events 0, delta snapshots 0, delta snapshot parts 0, export records 0, run files 0, marketplace requirements 0, orders 0, order lines 0, shipments 0, shipment items 0, shipment requests 0, order events 0, order errors 0, order cursors 0
                 To confirm, type the name: --confirm-delete feed
                 """)
         }

@@ -453,7 +453,7 @@ struct RunQueueTests {
         #expect(failed.finishedAt == today("12:02"))
         let events = try store.events(channel: "shop", limit: 10)
         #expect(events.count == 1)
-        #expect(events.first?.kind == "run-failed")
+        #expect(events.first?.kind == "ftp-failed")
         #expect(events.first?.runID == run.id)
         #expect(events.first?.at == today("12:02"))
         #expect(events.first?.message
@@ -606,7 +606,7 @@ struct RunQueueTests {
             "attempt 4 of 4 started by w1", "attempt 4 failed: boom 4; no attempt left",
         ])
         let events = try store.events(channel: "shop", limit: 10)
-        #expect(events.map(\.kind) == ["run-failed"])
+        #expect(events.map(\.kind) == ["export-failed"])
         #expect(events.first?.message == "product-export failed after 4 attempts: boom 4")
         #expect(events.first?.runID == queued.id)
         #expect(events.first?.channel == "shop")
@@ -853,7 +853,7 @@ struct RunQueueTests {
         #expect(try store.events(channel: nil, limit: 1).map(\.runID) == [a2.id])
         #expect(try store.events(channel: "nope", limit: 10).isEmpty)
         let event = try #require(try store.events(channel: "b", limit: 10).first)
-        #expect(event.kind == "run-failed")
+        #expect(event.kind == "ftp-failed")
         #expect(event.message == "order-export failed after 1 attempt: down")
         #expect(event.at == today("12:01"))
     }
