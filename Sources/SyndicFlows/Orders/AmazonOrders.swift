@@ -55,7 +55,7 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
         if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) { return token.access }
         let form = [("grant_type", "refresh_token"), ("refresh_token", credentials.refreshToken),
                     ("client_id", credentials.clientId), ("client_secret", credentials.clientSecret)]
-            .map { "\($0.0)=\(Self.formValue($0.1))" }.joined(separator: "&")
+            .map { "\($0.0)=\(URLText.component($0.1))" }.joined(separator: "&")
         let response: HTTPResponse
         do {
             response = try http.send(HTTPRequest(method: "POST", url: tokenURL,
@@ -123,11 +123,11 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     func orders(updatedSince since: Date, page: ([Result<Order, OrderReadError>]) throws -> Void) throws {
         var next: String?
         repeat {
-            var query = ["MarketplaceIds=\(Self.formValue(marketplaceID))"]
+            var query = ["MarketplaceIds=\(URLText.component(marketplaceID))"]
             if let next {
-                query.append("NextToken=\(Self.formValue(next))")
+                query.append("NextToken=\(URLText.component(next))")
             } else {
-                query += ["LastUpdatedAfter=\(Self.formValue(ISODate.seconds(since)))", "MaxResultsPerPage=\(pageSize)"]
+                query += ["LastUpdatedAfter=\(URLText.component(ISODate.seconds(since)))", "MaxResultsPerPage=\(pageSize)"]
             }
             let value = try json(try send(HTTPRequest(url: baseURL + "/orders/v0/orders?" + query.joined(separator: "&")),
                                           what: "getOrders"), "getOrders")
@@ -156,8 +156,8 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
         var items: [Value] = []
         var next: String?
         repeat {
-            var url = baseURL + "/orders/v0/orders/\(MiraklOrders.pathSegment(orderID))/orderItems"
-            if let next { url += "?NextToken=\(Self.formValue(next))" }
+            var url = baseURL + "/orders/v0/orders/\(URLText.component(orderID))/orderItems"
+            if let next { url += "?NextToken=\(URLText.component(next))" }
             let value = try json(try send(HTTPRequest(url: url), what: "getOrderItems of \(orderID)"), "getOrderItems")
             items += value.value(at: "payload.OrderItems")?.listValue ?? []
             next = value.value(at: "payload.NextToken")?.stringValue
@@ -175,12 +175,9 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
         if let tracking = shipment.trackingNumber { package["trackingNumber"] = .string(tracking) }
         let body = Value.object(["marketplaceId": .string(marketplaceID), "packageDetail": .object(package)])
         _ = try send(HTTPRequest(method: "POST",
-                                 url: baseURL + "/orders/v0/orders/\(MiraklOrders.pathSegment(shipment.marketplaceOrderID))/shipmentConfirmation",
+                                 url: baseURL + "/orders/v0/orders/\(URLText.component(shipment.marketplaceOrderID))/shipmentConfirmation",
                                  headers: [("Content-Type", "application/json")], body: Data(CanonicalJSON.string(body).utf8)),
                      what: "confirmShipment of order \(shipment.marketplaceOrderID)")
     }
 
-    static func formValue(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
 }

@@ -14,11 +14,9 @@ import SyndicTransfer
 public struct ConfirmationPushJob: Job {
     public let kind = JobKind.confirmationPush
     public var http: HTTPClient
-    /// Attempts per shipment before it fails for good.
-    public var maxAttempts = 8
-    /// The delay before the second attempt; it doubles after each, up to `maxDelay`.
-    public var baseDelay: TimeInterval = 60
-    public var maxDelay: TimeInterval = 6 * 3600
+    /// Attempts per shipment before it fails for good, and the delays between them (1 min,
+    /// doubling, at most 6 h).
+    public var retry = RetryPolicy(maxAttempts: 8, baseDelay: 60, maxDelay: 6 * 3600)
 
     public init(http: HTTPClient = HTTPClient()) {
         self.http = http
@@ -29,11 +27,6 @@ public struct ConfirmationPushJob: Job {
             let inputs = FlowInputs(context, cancellation: cancellation)
             return try FlowError.markingCredentials(context, inputs.credentialUse) { try push(context, inputs) }
         }
-    }
-
-    /// The delay after `attempts` failed attempts.
-    func delay(after attempts: Int) -> TimeInterval {
-        min(maxDelay, baseDelay * pow(2, Double(max(0, attempts - 1))))
     }
 
     private func push(_ context: JobContext, _ inputs: FlowInputs) throws -> JobResult {
@@ -65,8 +58,7 @@ public struct ConfirmationPushJob: Job {
                     context.log.error("order \(shipment.marketplaceOrderID) package \(shipment.packageID): \(failure.message)")
                     failed += 1
                 } catch {
-                    let attempts = shipment.attempts + 1
-                    let retryAt = attempts < maxAttempts ? context.now().addingTimeInterval(delay(after: attempts)) : nil
+                    let retryAt = retry.nextAttempt(after: shipment.attempts + 1, failedAt: context.now())
                     try context.store.markShipmentAttemptFailed(id: shipment.id, error: "\(error)", retryAt: retryAt,
                                                                 runID: context.run.id, at: context.now())
                     if retryAt == nil { failed += 1 } else { retrying += 1 }

@@ -45,7 +45,7 @@ struct MiraklOrders: MarketplaceOrders {
     }
 
     func confirm(_ shipment: PendingShipment) throws {
-        let id = Self.pathSegment(shipment.marketplaceOrderID)
+        let id = URLText.component(shipment.marketplaceOrderID)
         if let tracking = shipment.trackingNumber {
             var body: [String: Value] = ["tracking_number": .string(tracking)]
             if let carrier = shipment.carrierCode { body["carrier_code"] = .string(carrier) }
@@ -74,17 +74,11 @@ struct MiraklOrders: MarketplaceOrders {
 
     /// Whether Mirakl has the order in a shipped state (OR11 by id).
     private func alreadyShipped(_ orderID: String) throws -> Bool {
-        let url = client.url("/api/orders", query: ["order_ids=\(Self.queryValue(orderID))"])
+        let url = client.url("/api/orders", query: ["order_ids=\(URLText.component(orderID))"])
         let value = try MiraklClient.json(try client.send(HTTPRequest(url: url), what: "OR11 order \(orderID)"), "OR11")
         let state = value["orders"]?.listValue?.first?["order_state"]?.stringValue ?? ""
         return ["SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED"].contains(state)
     }
 
-    static func pathSegment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
-    }
 
-    static func queryValue(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
 }

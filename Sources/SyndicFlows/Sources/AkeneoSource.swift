@@ -46,9 +46,5 @@ struct AkeneoSource: ProductSource {
     }
 
     /// Percent-encodes a query parameter value.
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func encode(_ text: String) -> String { URLText.component(text) }
 }

@@ -9,8 +9,7 @@ struct ShipmentApplier {
     private let db: Database
     private let channel: String
     private let source: String
-    private let date: Date
-    /// `date` as stored, converted once (formatting a date per row is costly).
+    /// The moment of the import as stored, converted once (formatting a date per row is costly).
     private let stamp: DatabaseValue
     private var nextSequence: Int64
 
@@ -18,7 +17,6 @@ struct ShipmentApplier {
         self.db = db
         self.channel = channel
         self.source = source
-        self.date = date
         stamp = date.databaseValue
         nextSequence = try OrderWriter.nextSequence(db)
     }
