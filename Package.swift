@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The Orders API server; without its default traits (no swift-configuration).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // Pure core: configuration model, validation, schedules, mapping grammar, planner.
@@ -29,9 +31,13 @@ let package = Package(
         .target(name: "SyndicEngine", dependencies: ["SyndicCore", "SyndicStore"]),
         // The data flows: product sources and destinations, the jobs the worker runs.
         .target(name: "SyndicFlows", dependencies: ["SyndicCore", "SyndicStore", "SyndicEngine", "SyndicTransfer"]),
+        // The Orders API (Hummingbird) over the state store.
+        .target(name: "SyndicServer", dependencies: [
+            "SyndicCore", "SyndicStore", .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [.copy("openapi.yaml")]),
         // The thin command-line executable.
         .executableTarget(name: "syndic", dependencies: [
-            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows",
+            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "SyndicBenchmarks", dependencies: [

@@ -182,6 +182,9 @@ enum StateMigrations {
         migrator.registerMigration("v5-orders") { db in
             try OrderTables.create(db)
         }
+        migrator.registerMigration("v6-api") { db in
+            try APITables.create(db)
+        }
         return migrator
     }
 }

@@ -3,7 +3,7 @@ import SyndicCore
 
 /// The state behind intention-named operations. SQLite today; the interface is narrow
 /// enough for a PostgreSQL store later.
-public protocol StateStore: RunQueue, ExportStore, OrderStore, Sendable {
+public protocol StateStore: RunQueue, ExportStore, OrderStore, APIStore, Sendable {
     /// The directory the last apply ran in (relative file names in resources start there).
     func applyDirectory() throws -> String?
     /// Marks a resource's credentials invalid after the remote refused them (PRODUCT.md §4);

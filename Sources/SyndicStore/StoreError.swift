@@ -10,6 +10,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notSuspended(String)
     /// The database could not be opened or migrated.
     case unavailable(path: String, reason: String)
+    /// An access token not revoked already has the name.
+    case tokenNameTaken(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "channel \"\(name)\" is not suspended"
         case .unavailable(let path, let reason):
             return "cannot open the state \(path): \(reason)"
+        case .tokenNameTaken(let name):
+            return "an access token named \"\(name)\" exists; revoke it first or choose another --name"
         }
     }
 }

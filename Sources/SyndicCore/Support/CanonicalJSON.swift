@@ -16,6 +16,12 @@ public enum CanonicalJSON {
         return try parser.parseDocument()
     }
 
+    /// Parses JSON bytes (UTF-8) into a `Value`; the error names the byte where parsing stopped.
+    public static func parse(bytes: [UInt8]) throws -> Value {
+        var parser = JSONTextParser(bytes)
+        return try parser.parseDocument()
+    }
+
     /// Appends the canonical text of `value` to `out`.
     public static func write(_ value: Value, into out: inout String) {
         switch value {

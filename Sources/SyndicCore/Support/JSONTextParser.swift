@@ -2,6 +2,11 @@
 struct JSONTextParser {
     private let bytes: [UInt8]
     private var index = 0
+    /// How deep objects and lists are nested at `index`.
+    private var depth = 0
+    /// The deepest nesting read: deeper text is refused rather than exhausting the stack
+    /// (the Orders API parses bodies from the network).
+    static let maximumDepth = 256
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -27,8 +32,13 @@ struct JSONTextParser {
         skipWhitespace()
         guard index < bytes.count else { throw Failure(offset: index, message: "unexpected end") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseList()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else {
+                throw Failure(offset: index, message: "nested deeper than \(Self.maximumDepth) levels")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return bytes[index] == UInt8(ascii: "{") ? try parseObject() : try parseList()
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expect("true"); return .bool(true)
         case UInt8(ascii: "f"): try expect("false"); return .bool(false)

@@ -17,7 +17,7 @@ enum OrderRows {
                                     city: row["ship_city"], countryCode: row["ship_country"]))
         return StoredOrder(id: row["id"], channel: row["channel"], marketplace: row["marketplace"], order: order,
                            receivedAt: row["received_at"], updatedAt: row["updated_at"], changeSequence: row["change_seq"],
-                           errorCount: row["error_count"])
+                           errorCount: row["error_count"], cancellationRequested: (row["cancel_requested"] as Int? ?? 0) != 0)
     }
 
     /// The line of a row holding `order_line` columns; nil when there is none (an order

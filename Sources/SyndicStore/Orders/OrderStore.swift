@@ -71,9 +71,11 @@ public struct StoredOrder: Hashable, Sendable {
     public var updatedAt: Date
     public var changeSequence: Int64
     public var errorCount: Int
+    /// Whether the marketplace or the buyer asked to cancel some of it.
+    public var cancellationRequested: Bool
 
     public init(id: String, channel: String, marketplace: String, order: Order, receivedAt: Date, updatedAt: Date,
-                changeSequence: Int64, errorCount: Int) {
+                changeSequence: Int64, errorCount: Int, cancellationRequested: Bool = false) {
         self.id = id
         self.channel = channel
         self.marketplace = marketplace
@@ -82,11 +84,12 @@ public struct StoredOrder: Hashable, Sendable {
         self.updatedAt = updatedAt
         self.changeSequence = changeSequence
         self.errorCount = errorCount
+        self.cancellationRequested = cancellationRequested
     }
 }
 
 /// What became of one reported shipment.
-public enum ShipmentOutcome: Hashable, Sendable {
+public enum ShipmentOutcome: Hashable, Sendable, Codable {
     /// Applied: the shipment that holds it.
     case applied(shipmentID: Int64)
     /// Reported before: nothing shipped again.

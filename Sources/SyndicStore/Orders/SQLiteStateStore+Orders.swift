@@ -79,8 +79,8 @@ extension SQLiteStateStore: OrderStore {
     public func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date) throws
         -> [ShipmentOutcome] {
         try pool.write { db in
-            var applier = try ShipmentApplier(db, channel: channel, source: source, at: date)
-            return try requests.map { try applier.apply($0) }
+            var applier = try ShipmentApplier(db, source: source, at: date)
+            return try requests.map { try applier.apply($0, channel: channel) }
         }
     }
 

@@ -5,23 +5,25 @@ import SyndicCore
 /// Applies reported shipments inside one transaction (the FTP import and the Orders API
 /// share it): each request is checked against its order, moves quantities shipped and the
 /// status, and joins the confirmation queue; a request seen before ships nothing again.
+///
+/// One applier serves every channel of its transaction, so that the change sequences it
+/// hands out stay unique.
 struct ShipmentApplier {
     private let db: Database
-    private let channel: String
     private let source: String
     /// The moment of the import as stored, converted once (formatting a date per row is costly).
     private let stamp: DatabaseValue
     private var nextSequence: Int64
 
-    init(_ db: Database, channel: String, source: String, at date: Date) throws {
+    init(_ db: Database, source: String, at date: Date) throws {
         self.db = db
-        self.channel = channel
         self.source = source
         stamp = date.databaseValue
         nextSequence = try OrderWriter.nextSequence(db)
     }
 
-    mutating func apply(_ request: ShipmentRequest) throws -> ShipmentOutcome {
+    /// Applies `request` to its order in `channel`.
+    mutating func apply(_ request: ShipmentRequest, channel: String) throws -> ShipmentOutcome {
         let key = request.identity
         if try Bool.fetchOne(try db.cachedStatement(sql: """
             SELECT 1 FROM shipment_request WHERE channel = ? AND request_key = ?
@@ -84,7 +86,7 @@ struct ShipmentApplier {
             for line in lines where remaining(line) > 0 { items.append((line["line_number"], remaining(line))) }
             guard !items.isEmpty else { return .rejected(reason: "order \(marketplaceID) has nothing left to ship") }
         }
-        let shipmentID = try shipment(orderID: orderID, request: request)
+        let shipmentID = try shipment(orderID: orderID, channel: channel, request: request)
         for item in items {
             try db.cachedStatement(sql: """
                 INSERT INTO shipment_item (shipment_id, channel, line_number, quantity) VALUES (?, ?, ?, ?)
@@ -107,7 +109,7 @@ struct ShipmentApplier {
     }
 
     /// The pending shipment of the same package of the order, or a new one.
-    private func shipment(orderID: String, request: ShipmentRequest) throws -> Int64 {
+    private func shipment(orderID: String, channel: String, request: ShipmentRequest) throws -> Int64 {
         if let id = try Int64.fetchOne(try db.cachedStatement(sql: """
             SELECT id FROM shipment WHERE order_id = ? AND status = 'pending' AND package_id = ?
               AND tracking_number IS ? AND carrier_code IS ? AND shipping_date = ?

@@ -65,7 +65,7 @@ struct OrderDetailView {
     let detail: OrderDetail
 
     func render(_ format: OrdersCommand.Format) -> String {
-        format == .json ? CanonicalJSON.string(json()) : text()
+        format == .json ? json() : text()
     }
 
     private func date(_ date: Date?) -> String { date.map(ISODate.milliseconds) ?? "-" }
@@ -118,45 +118,9 @@ struct OrderDetailView {
         return out.joined(separator: "\n")
     }
 
-    private func json() -> Value {
-        let stored = detail.stored
-        let order = stored.order
-        func text(_ value: String?) -> Value { value.map(Value.string) ?? .null }
-        func number(_ value: Double?) -> Value { value.map(Value.double) ?? .null }
-        func moment(_ value: Date?) -> Value { value.map { .string(ISODate.milliseconds($0)) } ?? .null }
-        return .object([
-            "id": .string(stored.id), "channel": .string(stored.channel), "marketplace": .string(stored.marketplace),
-            "order_id": .string(order.marketplaceID), "status": .string(order.status.rawValue),
-            "marketplace_status": .string(order.rawStatus), "fulfilled_by": text(order.fulfilledBy?.rawValue),
-            "purchase_date": moment(order.purchaseDate), "updated_at": moment(order.marketplaceUpdatedAt),
-            "received_at": moment(stored.receivedAt), "total": number(order.total), "currency": text(order.currency),
-            "payment": text(order.payment),
-            "customer": .object(["name": text(order.customer.name), "email": text(order.customer.email),
-                                 "phone": text(order.customer.phone)]),
-            "shipping_address": .object(["line_1": text(order.shipping.line1), "line_2": text(order.shipping.line2),
-                                         "postal_code": text(order.shipping.postalCode), "city": text(order.shipping.city),
-                                         "country_code": text(order.shipping.countryCode)]),
-            "lines": .list(order.lines.map { line in
-                .object(["line_number": .int(line.number), "line_id": .string(line.lineID), "sku": text(line.sku),
-                         "product_reference": text(line.productReference), "gtin": text(line.gtin), "title": text(line.title),
-                         "quantity_ordered": .int(line.quantityOrdered), "quantity_shipped": .int(line.quantityShipped),
-                         "quantity_canceled": .int(line.quantityCanceled), "line_total": number(line.lineTotal)])
-            }),
-            "shipments": .list(detail.shipments.map { shipment in
-                .object(["id": .int(Int(shipment.id)), "package_id": .string(shipment.packageID),
-                         "tracking_number": text(shipment.trackingNumber), "carrier_code": text(shipment.carrierCode),
-                         "shipping_date": moment(shipment.shippingDate), "source": .string(shipment.source),
-                         "status": .string(shipment.status), "attempts": .int(shipment.attempts),
-                         "last_error": text(shipment.lastError), "confirmed_at": moment(shipment.confirmedAt),
-                         "items": .list(shipment.items.map { .object(["line_number": .int($0.lineNumber), "quantity": .int($0.quantity)]) })])
-            }),
-            "events": .list(detail.events.map {
-                .object(["kind": .string($0.kind), "reference": .string($0.reference), "detail": .string($0.detail), "at": moment($0.at)])
-            }),
-            "errors": .list(detail.errors.map {
-                .object(["stage": .string($0.stage), "message": .string($0.message),
-                         "run": $0.runID.map { .int(Int($0)) } ?? .null, "at": moment($0.at)])
-            }),
-        ])
+    private func json() -> String {
+        var writer = JSONWriter()
+        OrderDocument.write(detail, into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Writes JSON text straight into bytes, members in the order they are written: the Orders
+/// API renders thousands of orders a second, so no tree is built and nothing is sorted.
+///
+/// The writer places commas itself: a value after another value of the same object or
+/// list is preceded by one.
+public struct JSONWriter: Sendable {
+    /// The text written so far (UTF-8).
+    public private(set) var bytes: [UInt8] = []
+    /// Whether the next value of the current object or list is its first.
+    private var first = true
+
+    public init(capacity: Int = 4096) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    // MARK: - Structure
+
+    /// Opens an object (as a value, or the value of the key just written).
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        first = true
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        first = false
+    }
+
+    /// Opens a list.
+    public mutating func beginList() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        first = true
+    }
+
+    public mutating func endList() {
+        bytes.append(UInt8(ascii: "]"))
+        first = false
+    }
+
+    /// Writes a member's key; its value follows.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        first = true
+    }
+
+    // MARK: - Values
+
+    public mutating func string(_ text: String?) {
+        guard let text else { return null() }
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        var copy = text
+        copy.withUTF8 { utf8 in
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
+                start = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func int<Number: BinaryInteger>(_ number: Number?) {
+        guard let number else { return null() }
+        separate()
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    /// A number; a value that is not finite is written as null.
+    public mutating func double(_ number: Double?) {
+        guard let number, number.isFinite else { return null() }
+        separate()
+        if number == number.rounded(), abs(number) < 1e15 {
+            bytes.append(contentsOf: String(Int64(number)).utf8)
+        } else {
+            bytes.append(contentsOf: String(number).utf8)
+        }
+    }
+
+    public mutating func bool(_ flag: Bool) {
+        separate()
+        bytes.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    /// An instant as ISO 8601 in UTC with milliseconds, or null.
+    public mutating func date(_ date: Date?) {
+        string(date.map(ISODate.milliseconds))
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+    }
+
+    /// A comma before every value but the first of its object or list (a key's value
+    /// follows its colon).
+    private mutating func separate() {
+        if first {
+            first = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
+    }
+}

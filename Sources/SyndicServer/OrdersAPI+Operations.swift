@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import SyndicCore
+import SyndicStore
+
+extension OrdersAPI {
+    /// `GET /healthz`: 200 when the state answers, else 503.
+    @Sendable func health(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let store = self.store
+        var json = JSONWriter(capacity: 64)
+        json.beginObject()
+        do {
+            try await Blocking.run { try store.ping() }
+            json.key("status"); json.string("ok")
+            json.endObject()
+            return APIResponse.json(json)
+        } catch {
+            json.key("status"); json.string("unavailable")
+            json.key("error"); json.string("\(error)")
+            json.endObject()
+            return APIResponse.json(json, status: .serviceUnavailable)
+        }
+    }
+
+    /// `GET /metrics`: Prometheus text.
+    @Sendable func prometheus(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let store = self.store
+        let counts = try await Blocking.run { try store.operationalCounts() }
+        return APIResponse.text(PrometheusText.render(metrics, counts: counts), contentType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+
+    /// `GET /openapi.yaml`: the document kept in the repository (Sources/SyndicServer/openapi.yaml).
+    @Sendable func openAPIDocument(_ request: Request, context: APIRequestContext) async throws -> Response {
+        APIResponse.text(Self.openAPIText, contentType: "application/yaml")
+    }
+
+    /// The OpenAPI document, read once from the module's resources.
+    static let openAPIText: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            return "# the OpenAPI document is missing from this build\n"
+        }
+        return text
+    }()
+}

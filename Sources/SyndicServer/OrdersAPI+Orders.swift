@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import SyndicCore
+import SyndicStore
+
+extension OrdersAPI {
+    /// `GET /api/v1/orders`: a page of orders with their lines, oldest change first, and the
+    /// link to the next page.
+    @Sendable func listOrders(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let pairs = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let query = try OrderListQuery.parse(pairs, options: options)
+        let store = self.store
+        let page = try await Blocking.run { try store.orderPage(query) }
+        var json = JSONWriter(capacity: 1024 + page.orders.count * 1536)
+        json.beginObject()
+        json.key("orders"); json.beginList()
+        for order in page.orders { OrderDocument.write(order, into: &json) }
+        json.endList()
+        json.key("cursor"); json.string(String(page.cursor))
+        let next = page.hasMore ? Self.nextLink(pairs, cursor: page.cursor) : nil
+        json.key("next"); json.string(next)
+        json.endObject()
+        var response = APIResponse.json(json)
+        if let next { response.headers[named: "Link"] = "<\(next)>; rel=\"next\"" }
+        return response
+    }
+
+    /// The same query from `cursor` on.
+    static func nextLink(_ pairs: [(name: String, value: String)], cursor: Int64) -> String {
+        let kept = pairs.filter { $0.name != "cursor" }.map { "\(Self.encoded($0.name))=\(Self.encoded($0.value))" }
+        return "/api/v1/orders?" + (kept + ["cursor=\(cursor)"]).joined(separator: "&")
+    }
+
+    private static func encoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:,")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// `GET /api/v1/orders/{id}`: one order by internal or marketplace id, with lines,
+    /// shipments, events and errors. `channel` picks among orders of several channels
+    /// sharing a marketplace id.
+    @Sendable func showOrder(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let reference = try context.parameters.require("id")
+        var channel: String?
+        for (name, value) in request.uri.queryParameters {
+            guard name == "channel" else { throw APIError.badRequest(field: String(name), "unknown parameter; expected channel") }
+            channel = String(value)
+        }
+        let store = self.store
+        var details = try await Blocking.run { try store.orderDetail(reference) }
+        if let channel { details = details.filter { $0.stored.channel == channel } }
+        guard let detail = details.first else {
+            throw APIError(.notFound, code: "not_found", message: "no order \(reference)" + (channel.map { " in channel \($0)" } ?? ""))
+        }
+        guard details.count == 1 else {
+            let candidates = details.map { (id: $0.stored.id, channel: $0.stored.channel) }
+            throw APIError(.conflict, code: "ambiguous",
+                           message: "orders \(reference) exist in several channels: add ?channel= or use the internal id",
+                           field: "id") { json in
+                json.key("candidates"); json.beginList()
+                for candidate in candidates {
+                    json.beginObject()
+                    json.key("id"); json.string(candidate.id)
+                    json.key("channel"); json.string(candidate.channel)
+                    json.endObject()
+                }
+                json.endList()
+            }
+        }
+        var json = JSONWriter(capacity: 4096)
+        OrderDocument.write(detail, into: &json)
+        return APIResponse.json(json)
+    }
+}

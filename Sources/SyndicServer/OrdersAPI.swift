@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import SyndicStore
+
+/// The Orders API (`syndic serve`): ERPs pull orders and report shipments over HTTP,
+/// with access tokens, over the same state the worker uses.
+public struct OrdersAPI: Sendable {
+    let store: any APIStore
+    let options: APIServerOptions
+    let log: AccessLog
+    let metrics = RequestMetrics()
+    let usage = TokenUsage()
+
+    public init(store: any APIStore, options: APIServerOptions = APIServerOptions(), log: AccessLog = .standardError) {
+        self.store = store
+        self.options = options
+        self.log = log
+    }
+
+    /// Serves until SIGTERM/SIGINT (or the task is cancelled); `onListening` gets the port
+    /// taken once the server listens.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        let (router, _) = makeRouter()
+        var app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "syndic"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) })
+        // The access log says what happened; the framework's own notices only when they matter.
+        app.logger.logLevel = .warning
+        try await app.runService()
+    }
+
+    /// The router with every route, and the routes registered (method, OpenAPI path).
+    func makeRouter() -> (Router<APIRequestContext>, [APIRoute]) {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ObservationMiddleware(metrics: metrics, log: log))
+        var routes = APIRouteTable(router: router)
+        routes.on(.get, "/healthz", health)
+        routes.on(.get, "/metrics", prometheus)
+        routes.on(.get, "/openapi.yaml", openAPIDocument)
+        router.add(middleware: TokenMiddleware(store: store, usage: usage))
+        routes.on(.get, "/api/v1/orders", listOrders)
+        routes.on(.get, "/api/v1/orders/{id}", showOrder)
+        routes.on(.post, "/api/v1/shipments", reportShipments)
+        return (router, routes.registered)
+    }
+}
+
+/// A route as the OpenAPI document names it.
+struct APIRoute: Hashable, Sendable {
+    var method: String
+    var path: String
+}
+
+/// Registers routes by their OpenAPI paths (`{id}`) and remembers them, so that the tests
+/// compare the routes served with the document.
+struct APIRouteTable {
+    let router: Router<APIRequestContext>
+    private(set) var registered: [APIRoute] = []
+
+    init(router: Router<APIRequestContext>) {
+        self.router = router
+    }
+
+    mutating func on(_ method: HTTPRequest.Method, _ path: String,
+                     _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response) {
+        registered.append(APIRoute(method: method.rawValue, path: path))
+        let hummingbirdPath = path.split(separator: "/").map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : part
+        }.joined(separator: "/")
+        router.on(RouterPath("/" + hummingbirdPath), method: method, use: handler)
+    }
+}
