@@ -55,7 +55,9 @@ let package = Package(
         .target(name: "SyndicTestSupport", dependencies: ["SyndicCore", "SyndicTransfer"], path: "Tests/SyndicTestSupport"),
         .testTarget(name: "SyndicFlowsTests", dependencies: ["SyndicFlows", "SyndicEngine", "SyndicStore", "SyndicCore",
                                                               "SyndicTransfer", "SyndicTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "SyndicServerTests", dependencies: ["SyndicServer", "SyndicStore", "SyndicCore", "SyndicTransfer",
+                                                               .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker", "SyndicTransfer"], exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,7 @@ struct ObservationMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = error.response
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
             response = Self.answer(error)
         } catch {
             response = APIError(.internalServerError, code: "internal", message: "the request failed: \(error)").response
@@ -33,12 +33,12 @@ struct ObservationMiddleware: RouterMiddleware {
     }
 
     /// Hummingbird's own errors (no route, a body too large) as JSON.
-    private static func answer(_ error: HTTPError) -> Response {
+    private static func answer(_ error: any HTTPResponseError) -> Response {
         switch error.status {
         case .notFound: return APIError(.notFound, code: "not_found", message: "no such route").response
         case .contentTooLarge: return APIError(.contentTooLarge, code: "too_large", message: "the request body is too large",
                                                field: "body").response
-        default: return APIError(error.status, code: "error", message: error.body ?? error.status.reasonPhrase).response
+        default: return APIError(error.status, code: "error", message: (error as? HTTPError)?.body ?? error.status.reasonPhrase).response
         }
     }
 }

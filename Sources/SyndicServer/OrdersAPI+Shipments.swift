@@ -16,7 +16,7 @@ extension OrdersAPI {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: options.maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit: options.maxBodyBytes)
         }
         let body = Array(buffer.readableBytesView)

@@ -17,6 +17,21 @@ final class CurlEasy {
     init() {
         _ = CurlEasy.initialised
         handle = curl_easy_init()
+        configureDefaults()
+    }
+
+    /// Forgets every option for the next transfer, keeping the handle's open connections
+    /// (a keep-alive client reuses them).
+    func reset() {
+        curl_easy_reset(handle)
+        for list in lists { curl_slist_free_all(list) }
+        for string in strings { free(string) }
+        lists.removeAll()
+        strings.removeAll()
+        configureDefaults()
+    }
+
+    private func configureDefaults() {
         set(CURLOPT_NOSIGNAL, 1)
         errorBuffer.withUnsafeMutableBufferPointer { buffer in
             _ = syndic_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)

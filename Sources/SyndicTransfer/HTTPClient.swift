@@ -58,7 +58,11 @@ public struct HTTPClient: Sendable {
 
     /// One attempt.
     private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
-        let easy = CurlEasy()
+        try Self.perform(request, on: CurlEasy())
+    }
+
+    /// One attempt on `easy` (a fresh handle, or a reset one that keeps its connections).
+    static func perform(_ request: HTTPRequest, on easy: CurlEasy) throws -> HTTPResponse {
         easy.set(CURLOPT_URL, request.url)
         easy.set(CURLOPT_CONNECTTIMEOUT, min(30, request.timeout))
         easy.set(CURLOPT_TIMEOUT, request.timeout)

@@ -4,8 +4,9 @@ import Testing
 /// `syndic orders list|show` through the shipped binary, on orders a real retrieval stored
 /// from the Mirakl simulator (Tests/Simulators/mirakl_orders.json: seven orders).
 @Suite struct OrdersCommandTests {
-    /// A workspace whose `shop` channel retrieved the sample orders.
-    static func retrieved() throws -> (Workspace, Process) {
+    /// A workspace whose `shop` channel retrieved the sample orders (and confirms shipments
+    /// when `confirmations`).
+    static func retrieved(confirmations: Bool = false) throws -> (Workspace, Process) {
         let simulator = Process()
         simulator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let scripts = Workspace.testsDirectory.deletingLastPathComponent().appendingPathComponent("Simulators")
@@ -26,7 +27,7 @@ import Testing
               status: active
               endpoint: http://127.0.0.1:\(port)
               credentials: {apiKey: {env: SHOP_KEY}}
-              orders: {retrieval: true, lookbackDays: 3650}
+              orders: {retrieval: true, lookbackDays: 3650, confirmations: \(confirmations)}
 
             """)
         let syndic = workspace.syndic

@@ -1,0 +1,114 @@
+import Foundation
+import SyndicCore
+import SyndicStore
+import Testing
+import Yams
+@testable import SyndicServer
+
+/// `/healthz`, `/metrics`, the access log, and the OpenAPI document against the routes.
+@Suite struct OperationsAPITests {
+    typealias F = APIFixtures
+
+    @Test func healthSaysTheStateAnswers() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        let response = try await api.send("/healthz", token: .some(nil))
+        #expect(response.status == 200)
+        #expect(response.text == "{\"status\":\"ok\"}")
+    }
+
+    @Test func metricsCountRequestsAndReadTheState() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        try F.upsert(api.store, [F.order("A"), F.order("B")], channel: "fr")
+        for _ in 0..<3 { _ = try await api.send("/api/v1/orders") }
+        _ = try await api.send("/api/v1/orders", token: .some(nil))
+        _ = try await api.send("/api/v1/orders/A")
+        let response = try await api.send("/metrics", token: .some(nil))
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+        let lines = Set(response.text.split(separator: "\n").map(String.init))
+        #expect(lines.contains("syndic_http_requests_total{route=\"/api/v1/orders\",method=\"GET\",status=\"200\"} 3"))
+        #expect(lines.contains("syndic_http_requests_total{route=\"/api/v1/orders\",method=\"GET\",status=\"401\"} 1"))
+        #expect(lines.contains("syndic_http_requests_total{route=\"/api/v1/orders/{id}\",method=\"GET\",status=\"200\"} 1"))
+        #expect(lines.contains("syndic_http_request_duration_seconds_count{route=\"/api/v1/orders\",method=\"GET\"} 4"))
+        #expect(lines.contains("syndic_http_request_duration_seconds_bucket{route=\"/api/v1/orders\",method=\"GET\",le=\"+Inf\"} 4"))
+        #expect(lines.contains("syndic_orders_ingested{channel=\"fr\"} 2"))
+        #expect(lines.contains("# TYPE syndic_http_request_duration_seconds histogram"))
+    }
+
+    @Test func jobGaugesComeFromTheRunsKept() {
+        let counts = OperationalCounts(
+            runs: [.init(job: "order-retrieval", status: "succeeded"): 4, .init(job: "order-retrieval", status: "failed"): 1,
+                   .init(job: "order-retrieval", status: "queued"): 1, .init(job: "confirmation-push", status: "succeeded"): 2],
+            orders: ["fr": 7], shipments: ["pending": 2, "confirmed": 5])
+        let text = PrometheusText.render(RequestMetrics(), counts: counts)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains("syndic_jobs_run{job=\"order-retrieval\"} 5"), "finished runs only")
+        #expect(lines.contains("syndic_jobs_failed{job=\"order-retrieval\"} 1"))
+        #expect(lines.contains("syndic_jobs_run{job=\"confirmation-push\"} 2"))
+        #expect(lines.contains("syndic_jobs_failed{job=\"confirmation-push\"} 0"))
+        #expect(lines.contains("syndic_shipments{status=\"confirmed\"} 5"))
+        #expect(PrometheusText.escaped("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
+    }
+
+    @Test func accessLogsAreJSONLinesWithoutTokens() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        _ = try await api.send("/api/v1/orders?limit=3&access_token=leak")
+        _ = try await api.send("/api/v1/orders", token: .some("syn_wrong"))
+        let entries = try api.accessLog.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(entries.count == 2)
+        #expect(entries[0]["method"] as? String == "GET")
+        #expect(entries[0]["route"] as? String == "/api/v1/orders")
+        #expect(entries[0]["status"] as? Int == 400, "access_token is not a parameter of the API")
+        #expect(entries[0]["query"] as? String == "limit=3&access_token=[redacted]")
+        #expect(entries[0]["token"] as? String == "erp")
+        #expect(entries[0]["duration_ms"] is Double || entries[0]["duration_ms"] is Int)
+        #expect(entries[1]["status"] as? Int == 401)
+        #expect(entries[1]["token"] is NSNull)
+        let all = api.accessLog.joined(separator: "\n")
+        #expect(!all.contains(api.token) && !all.contains("syn_wrong") && !all.contains("leak"))
+    }
+
+    /// The routes the server registers are the document's, and each documented route answers.
+    @Test func theOpenAPIDocumentMatchesTheRoutesBothWays() async throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/SyndicServer/openapi.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.0.3")
+        let paths = try #require(document["paths"] as? [String: Any])
+        var documented: Set<APIRoute> = []
+        for (path, item) in paths {
+            for method in (item as? [String: Any] ?? [:]).keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                documented.insert(APIRoute(method: method.uppercased(), path: path))
+            }
+        }
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        let registered = OrdersAPI(store: api.store).makeRouter().1
+        #expect(Set(registered) == documented)
+        #expect(registered.count == documented.count)
+
+        try F.upsert(api.store, [F.order("A")])
+        for route in documented {
+            let path = route.path.replacingOccurrences(of: "{id}", with: "A")
+            let body = route.method == "POST" ? Data("{\"shipments\": [{\"order_id\": \"A\", \"shipping_date\": 1}]}".utf8) : nil
+            let response = try await api.send(route.method, path, body: body)
+            #expect(response.status == 200, "\(route.method) \(route.path): \(response.status)")
+        }
+        let served = try await api.send("/openapi.yaml", token: .some(nil))
+        #expect(served.text == text, "the server serves the document kept in the repository")
+        #expect(served.header("Content-Type") == "application/yaml")
+    }
+
+    @Test func unknownRoutesAreJSON404sBehindTheToken() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        let response = try await api.send("/api/v2/orders")
+        #expect(response.status == 404)
+        #expect(response.errorCode == "not_found")
+        #expect(try await api.send("/api/v2/orders", token: .some(nil)).status == 401)
+    }
+}

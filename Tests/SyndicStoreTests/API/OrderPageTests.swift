@@ -1,0 +1,84 @@
+import Foundation
+import SyndicCore
+import Testing
+@testable import SyndicStore
+
+/// Pages of the Orders API: filters, order of changes, and paging that skips nothing while
+/// orders change.
+@Suite struct OrderPageTests {
+    typealias F = OrderFixtures
+
+    static func query(after: Int64 = 0, limit: Int = 50, _ configure: (inout OrderPageQuery) -> Void = { _ in }) -> OrderPageQuery {
+        var query = OrderPageQuery()
+        query.after = after
+        query.limit = limit
+        configure(&query)
+        return query
+    }
+
+    @Test func pagesFollowTheOrderOfChangesWithLines() throws {
+        let workspace = try F.Workspace()
+        let store = workspace.store
+        try F.upsert(store, (1...5).map { F.order("A\($0)") })
+        let first = try store.orderPage(Self.query(limit: 2))
+        #expect(first.orders.map(\.order.marketplaceID) == ["A1", "A2"])
+        #expect(first.hasMore)
+        #expect(first.orders.allSatisfy { $0.order.lines.map(\.number) == [1, 2] })
+        let second = try store.orderPage(Self.query(after: first.cursor, limit: 2))
+        #expect(second.orders.map(\.order.marketplaceID) == ["A3", "A4"])
+        let last = try store.orderPage(Self.query(after: second.cursor, limit: 2))
+        #expect(last.orders.map(\.order.marketplaceID) == ["A5"])
+        #expect(!last.hasMore)
+        let empty = try store.orderPage(Self.query(after: last.cursor, limit: 2))
+        #expect(empty.orders.isEmpty)
+        #expect(empty.cursor == last.cursor, "an empty page keeps the cursor")
+    }
+
+    @Test func anOrderChangedWhilePagingComesAgainAndNoneIsSkipped() throws {
+        let workspace = try F.Workspace()
+        let store = workspace.store
+        try F.upsert(store, (1...6).map { F.order("A\($0)") })
+        let first = try store.orderPage(Self.query(limit: 3))
+        #expect(first.orders.map(\.order.marketplaceID) == ["A1", "A2", "A3"])
+        // A2 (seen) and A5 (not yet) change between two pages.
+        _ = try store.applyShipments([F.shipment("A2"), F.shipment("A5")], channel: "shop", source: "api", at: F.at(10))
+        var seen: [String] = []
+        var cursor = first.cursor
+        while true {
+            let page = try store.orderPage(Self.query(after: cursor, limit: 3))
+            seen += page.orders.map(\.order.marketplaceID)
+            cursor = page.cursor
+            if !page.hasMore { break }
+        }
+        #expect(seen == ["A4", "A6", "A2", "A5"])
+    }
+
+    @Test func filtersCombine() throws {
+        let workspace = try F.Workspace()
+        let store = workspace.store
+        try F.upsert(store, [F.order("OLD", purchasedDaysAgo: 30), F.order("NEW", purchasedDaysAgo: 1),
+                             F.order("GONE", status: .canceled, purchasedDaysAgo: 1)])
+        try F.upsert(store, [F.order("OTHER", purchasedDaysAgo: 1)], channel: "other", at: F.at(30))
+        try store.recordOrderError(channel: "shop", marketplaceID: "NEW", runID: nil, stage: "retrieval", message: "bad", at: F.t0)
+        func ids(_ configure: (inout OrderPageQuery) -> Void) throws -> [String] {
+            try store.orderPage(Self.query(configure)).orders.map(\.order.marketplaceID).sorted()
+        }
+        #expect(try ids { $0.statuses = [.canceled] } == ["GONE"])
+        #expect(try ids { $0.statuses = [.canceled, .waitingForShipment]; $0.channels = ["shop"] } == ["GONE", "NEW", "OLD"])
+        #expect(try ids { $0.channels = ["other"] } == ["OTHER"])
+        #expect(try ids { $0.updatedSince = F.at(30) } == ["OTHER"])
+        #expect(try ids { $0.purchasedFrom = F.t0.addingTimeInterval(-2 * 86_400) } == ["GONE", "NEW", "OTHER"])
+        #expect(try ids { $0.purchasedBefore = F.t0.addingTimeInterval(-2 * 86_400) } == ["OLD"])
+        #expect(try ids { $0.hasErrors = true } == ["NEW"])
+        #expect(try ids { $0.hasErrors = false; $0.channels = ["shop"] } == ["GONE", "OLD"])
+    }
+
+    @Test func aPageCarriesCancellationRequests() throws {
+        let workspace = try F.Workspace()
+        let store = workspace.store
+        let cancel = Order.Cancellation(id: "C1", lineID: "A-1", quantity: 1, reason: "buyer", at: F.t0)
+        try F.upsert(store, [F.order("A", cancellations: [cancel]), F.order("B")])
+        let page = try store.orderPage(Self.query())
+        #expect(page.orders.map(\.cancellationRequested) == [true, false])
+    }
+}
