@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "SyndicBenchmarks", dependencies: [
-            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows",
+            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer", "SyndicTransfer",
         ], path: "Benchmarks/SyndicBenchmarks"),
         // A worker binary with probe jobs that live in the tests, for multi-process tests of
         // the runtime (nothing shipped pretends to be a flow).

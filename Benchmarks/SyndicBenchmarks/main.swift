@@ -6,6 +6,7 @@ import Foundation
 ///   syndic-bench export [PRODUCTS]      full and delta product export vs python3 (issue 4; run from
 ///                                       the repository root, after building the syndic product)
 ///   syndic-bench orders [ORDERS]        order retrieval, order export, shipment import (issue 5; same)
+///   syndic-bench api [ORDERS]           Orders API list and detail under load (issue 7)
 
 /// Prints a line at once (standard output is a pipe in CI).
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -27,7 +28,8 @@ case "runtime": try RuntimeBenchmark.run(channels: count)
 case "claimer": try RuntimeBenchmark.claimer(statePath: arguments[1])
 case "export": try ExportBenchmark.run(products: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
 case "orders": try OrdersBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+case "api": try await APIBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
 default:
-    say("usage: syndic-bench reconcile|runtime [CHANNELS] | export [PRODUCTS] | orders [ORDERS]")
+    say("usage: syndic-bench reconcile|runtime [CHANNELS] | export [PRODUCTS] | orders [ORDERS] | api [ORDERS]")
     exit(64)
 }

@@ -58,44 +58,7 @@ extension SQLiteStateStore: APIStore {
     // MARK: - Orders
 
     public func orderPage(_ query: OrderPageQuery) throws -> OrderPage {
-        try pool.read { db in
-            var conditions = ["change_seq > ?"]
-            var arguments: [any DatabaseValueConvertible] = [query.after]
-            if !query.statuses.isEmpty {
-                conditions.append("status IN (\(Array(repeating: "?", count: query.statuses.count).joined(separator: ",")))")
-                arguments += query.statuses.map(\.rawValue).sorted()
-            }
-            if !query.channels.isEmpty {
-                conditions.append("channel IN (\(Array(repeating: "?", count: query.channels.count).joined(separator: ",")))")
-                arguments += query.channels.sorted()
-            }
-            if let since = query.updatedSince { conditions.append("updated_at >= ?"); arguments.append(since) }
-            if let from = query.purchasedFrom { conditions.append("purchase_date >= ?"); arguments.append(from) }
-            if let before = query.purchasedBefore { conditions.append("purchase_date < ?"); arguments.append(before) }
-            if let errors = query.hasErrors { conditions.append(errors ? "error_count > 0" : "error_count = 0") }
-            arguments.append(query.limit + 1)
-            // The change-sequence index gives the page's order: reading stops after `limit + 1`
-            // matches, whichever filters apply.
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM orders INDEXED BY orders_seq WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY change_seq LIMIT ?
-                """), arguments: StatementArguments(arguments))
-            let hasMore = rows.count > query.limit
-            var orders = rows.prefix(query.limit).map(OrderRows.stored)
-            guard !orders.isEmpty else { return OrderPage(orders: [], hasMore: false, cursor: query.after) }
-            var positions: [String: Int] = [:]
-            for (position, order) in orders.enumerated() { positions[order.id] = position }
-            let lines = try Row.fetchCursor(db, sql: """
-                SELECT * FROM order_line WHERE order_id IN (\(Array(repeating: "?", count: orders.count).joined(separator: ",")))
-                ORDER BY order_id, line_number
-                """, arguments: StatementArguments(orders.map(\.id)))
-            while let row = try lines.next() {
-                if let position = positions[row["order_id"]], let line = OrderRows.line(row) {
-                    orders[position].order.lines.append(line)
-                }
-            }
-            return OrderPage(orders: orders, hasMore: hasMore, cursor: orders.last!.changeSequence)
-        }
+        try pool.read { db in try OrderPageReader.read(db, query) }
     }
 
     // MARK: - Shipments

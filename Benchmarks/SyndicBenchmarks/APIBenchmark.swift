@@ -1,0 +1,151 @@
+import Foundation
+import SyndicCore
+import SyndicServer
+import SyndicStore
+import SyndicTransfer
+
+/// The Orders API under load (issue 7): a state of N orders, the server on 127.0.0.1, and
+/// keep-alive libcurl clients on threads calling the list and the detail endpoints. Prints
+/// requests per second and p50/p90/p99 latency for each.
+enum APIBenchmark {
+    /// Clients sending at the same time, and how long each endpoint is measured.
+    static let clients = 4
+    static let seconds = 10.0
+
+    static func run(orders: Int) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-bench-api-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteStateStore(path: directory + "/state.sqlite")
+        say("Orders API: \(orders) orders in the state, \(clients) keep-alive clients, \(Int(seconds)) s per endpoint")
+        try time("store \(orders) orders") { try seed(store, orders: orders) }
+        let (token, prefix, hash) = APIToken.generate()
+        _ = try store.createAccessToken(name: "bench", hash: hash, prefix: prefix, at: Date())
+
+        var options = APIServerOptions()
+        options.port = 0
+        let devNull = FileHandle(forWritingAtPath: "/dev/null")!
+        // The access log is formatted and written as in production, to /dev/null.
+        let api = OrdersAPI(store: store, options: options, log: AccessLog { devNull.write(Data(($0 + "\n").utf8)) })
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task { try await api.run { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw BenchmarkError("the server did not start") }
+        let base = "http://127.0.0.1:\(port)"
+        let channels = ["fr", "de", "es", "it"]
+
+        let newest = Int64(orders)
+        measure("GET /api/v1/orders?limit=50", token: token) { generator in
+            let cursor = Int64.random(in: 0..<max(1, newest - 50), using: &generator)
+            return base + "/api/v1/orders?limit=50&cursor=\(cursor)"
+        }
+        measure("GET /api/v1/orders?status&channel", token: token) { generator in
+            let cursor = Int64.random(in: 0..<max(1, newest - 2000), using: &generator)
+            return base + "/api/v1/orders?status=WAITING_FOR_SHIPMENT&channel=\(channels.randomElement(using: &generator)!)"
+                + "&limit=50&cursor=\(cursor)"
+        }
+        measure("GET /api/v1/orders/{id}", token: token) { generator in
+            base + "/api/v1/orders/" + orderID(Int.random(in: 0..<orders, using: &generator))
+        }
+        server.cancel()
+        _ = await server.result
+        say("goal: ≥ 2,000 requests/s with p99 < 50 ms (PERFORMANCE.md)")
+    }
+
+    /// The marketplace id of order `index`.
+    static func orderID(_ index: Int) -> String { String(format: "BENCH-%07d", index) }
+
+    /// Stores `orders` orders in four channels, in pages of 1,000 as the retrieval does.
+    static func seed(_ store: SQLiteStateStore, orders: Int) throws {
+        let channels = ["fr", "de", "es", "it"]
+        let statuses: [OrderStatus] = [.waitingForShipment, .waitingForShipment, .shipped, .pending, .canceled]
+        let start = Date(timeIntervalSince1970: 1_767_225_600)
+        var index = 0
+        while index < orders {
+            let count = min(1000, orders - index)
+            let channel = channels[(index / 1000) % channels.count]
+            let page = (index..<index + count).map { number in
+                let id = orderID(number)
+                let status = statuses[number % statuses.count]
+                let lines = (1...(1 + number % 3)).map {
+                    OrderLine(number: $0, lineID: "\(id)-\($0)", sku: "SKU-\(number % 5000)-\($0)", gtin: "400000\(number % 10_000_000)",
+                              title: "Product \(number % 5000) variant \($0)", quantityOrdered: 1 + $0 % 2,
+                              quantityShipped: status == .shipped ? 1 + $0 % 2 : 0, lineTotal: Double(10 + $0))
+                }
+                return Order(marketplaceID: id, rawStatus: status.rawValue, status: status, fulfilledBy: .merchant,
+                             purchaseDate: start.addingTimeInterval(Double(number) * 60), currency: "EUR",
+                             total: lines.compactMap(\.lineTotal).reduce(0, +), payment: "card",
+                             customer: Order.Customer(name: "Customer \(number)", email: "c\(number)@example.com"),
+                             shipping: Order.Address(line1: "\(number) rue de la Paix", postalCode: "75002", city: "Paris",
+                                                     countryCode: "FR"),
+                             lines: lines)
+            }
+            _ = try store.upsertOrders(page, channel: channel, marketplace: "mirakl", runID: nil, at: Date())
+            index += count
+        }
+    }
+
+    /// Runs the clients against the URLs `next` makes for `seconds`, then prints the figures.
+    static func measure(_ label: String, token: String, _ next: @escaping @Sendable (inout SystemRandomNumberGenerator) -> String) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let results = Results()
+        let group = DispatchGroup()
+        for _ in 0..<clients {
+            group.enter()
+            Thread.detachNewThread {
+                let connection = HTTPConnection()
+                var generator = SystemRandomNumberGenerator()
+                var latencies: [UInt64] = []
+                var failures = 0
+                var bytes = 0
+                while DispatchTime.now().uptimeNanoseconds < deadline {
+                    let request = HTTPRequest(url: next(&generator), headers: [("Authorization", "Bearer \(token)")])
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let response = try? connection.send(request)
+                    latencies.append(DispatchTime.now().uptimeNanoseconds - start)
+                    if response?.status != 200 { failures += 1 }
+                    bytes += response?.body.count ?? 0
+                }
+                results.add(latencies, failures: failures, bytes: bytes)
+                group.leave()
+            }
+        }
+        group.wait()
+        let (latencies, failures, bytes) = results.all
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6
+        }
+        let rate = Double(sorted.count) / seconds
+        say(label.padding(toLength: 36, withPad: " ", startingAt: 0)
+            + String(format: "%8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  %6.1f KB/resp  %d failed",
+                     rate, percentile(0.50), percentile(0.90), percentile(0.99), percentile(1.0),
+                     sorted.isEmpty ? 0 : Double(bytes) / Double(sorted.count) / 1024, failures))
+    }
+
+    /// What the client threads measured.
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var latencies: [UInt64] = []
+        private var failures = 0
+        private var bytes = 0
+
+        func add(_ more: [UInt64], failures: Int, bytes: Int) {
+            lock.lock()
+            latencies += more
+            self.failures += failures
+            self.bytes += bytes
+            lock.unlock()
+        }
+
+        var all: ([UInt64], Int, Int) {
+            lock.lock()
+            defer { lock.unlock() }
+            return (latencies, failures, bytes)
+        }
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
