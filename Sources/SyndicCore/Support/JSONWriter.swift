@@ -84,7 +84,11 @@ public struct JSONWriter: Sendable {
     public mutating func int<Number: BinaryInteger>(_ number: Number?) {
         guard let number else { return null() }
         separate()
-        bytes.append(contentsOf: String(number).utf8)
+        if let small = Int64(exactly: number) {
+            appendDigits(small)
+        } else {
+            bytes.append(contentsOf: String(number).utf8)
+        }
     }
 
     /// A number; a value that is not finite is written as null.
@@ -92,7 +96,7 @@ public struct JSONWriter: Sendable {
         guard let number, number.isFinite else { return null() }
         separate()
         if number == number.rounded(), abs(number) < 1e15 {
-            bytes.append(contentsOf: String(Int64(number)).utf8)
+            appendDigits(Int64(number))
         } else {
             bytes.append(contentsOf: String(number).utf8)
         }
@@ -100,17 +104,69 @@ public struct JSONWriter: Sendable {
 
     public mutating func bool(_ flag: Bool) {
         separate()
-        bytes.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
+        append(flag ? "true" : "false")
     }
 
-    /// An instant as ISO 8601 in UTC with milliseconds, or null.
+    /// An instant as ISO 8601 in UTC with milliseconds (`2026-03-01T09:00:00.000Z`, as
+    /// `ISODate.milliseconds` writes it), or null.
     public mutating func date(_ date: Date?) {
-        string(date.map(ISODate.milliseconds))
+        guard let date else { return null() }
+        separate()
+        let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = CivilCalendar.floorDiv(millis, 1000)
+        let days = CivilCalendar.floorDiv(seconds, 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = CivilCalendar.date(days: days)
+        guard (0...9999).contains(year) else { return string(ISODate.milliseconds(date)) }
+        bytes.append(UInt8(ascii: "\""))
+        appendPadded(year, 4); bytes.append(UInt8(ascii: "-"))
+        appendPadded(month, 2); bytes.append(UInt8(ascii: "-"))
+        appendPadded(day, 2); bytes.append(UInt8(ascii: "T"))
+        appendPadded(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 60, 2); bytes.append(UInt8(ascii: "."))
+        appendPadded(millis - seconds * 1000, 3)
+        bytes.append(UInt8(ascii: "Z")); bytes.append(UInt8(ascii: "\""))
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        append("null")
+    }
+
+    // MARK: - Bytes
+
+    private mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// The decimal digits of `number`, without allocating.
+    private mutating func appendDigits(_ number: Int64) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
+    }
+
+    /// `value` (0 or more) in at least `width` digits, zero-padded.
+    private mutating func appendPadded(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 1, value < divisor {
+            bytes.append(UInt8(ascii: "0"))
+            divisor /= 10
+        }
+        appendDigits(Int64(value))
     }
 
     /// A comma before every value but the first of its object or list (a key's value

@@ -192,17 +192,19 @@ extension SQLiteStateStore: OrderStore {
 
     public func orderDetail(_ reference: String) throws -> [OrderDetail] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE id = ? OR marketplace_id = ? ORDER BY channel",
-                                        arguments: [reference.lowercased(), reference])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM orders WHERE id = ? OR marketplace_id = ? ORDER BY channel
+                """), arguments: [reference.lowercased(), reference])
             return try rows.map { row in
                 var stored = OrderRows.stored(row)
-                stored.order.lines = try Row.fetchAll(db, sql: "SELECT * FROM order_line WHERE order_id = ? ORDER BY line_number",
-                                                      arguments: [stored.id]).compactMap(OrderRows.line)
-                let shipments = try Row.fetchAll(db, sql: "SELECT * FROM shipment WHERE order_id = ? ORDER BY id",
+                stored.order.lines = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT * FROM order_line WHERE order_id = ? ORDER BY line_number
+                    """), arguments: [stored.id]).compactMap(OrderRows.line)
+                let shipments = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM shipment WHERE order_id = ? ORDER BY id"),
                                                  arguments: [stored.id]).map { shipment in
-                    let items = try Row.fetchAll(db, sql: """
+                    let items = try Row.fetchAll(db.cachedStatement(sql: """
                         SELECT line_number, quantity FROM shipment_item WHERE shipment_id = ? ORDER BY line_number
-                        """, arguments: [shipment["id"] as Int64]).map {
+                        """), arguments: [shipment["id"] as Int64]).map {
                         OrderDetail.Shipment.Item(lineNumber: $0["line_number"], quantity: $0["quantity"])
                     }
                     return OrderDetail.Shipment(id: shipment["id"], packageID: shipment["package_id"],
@@ -212,11 +214,11 @@ extension SQLiteStateStore: OrderStore {
                                                 lastError: shipment["last_error"], confirmedAt: shipment["confirmed_at"],
                                                 items: items)
                 }
-                let events = try Row.fetchAll(db, sql: "SELECT * FROM order_event WHERE order_id = ? ORDER BY id",
+                let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_event WHERE order_id = ? ORDER BY id"),
                                               arguments: [stored.id]).map {
                     OrderDetail.Event(kind: $0["kind"], reference: $0["reference"], detail: $0["detail"], at: $0["at"])
                 }
-                let errors = try Row.fetchAll(db, sql: "SELECT * FROM order_error WHERE order_id = ? ORDER BY id",
+                let errors = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_error WHERE order_id = ? ORDER BY id"),
                                               arguments: [stored.id]).map {
                     OrderDetail.OrderError(stage: $0["stage"], message: $0["message"], runID: $0["run_id"], at: $0["at"])
                 }
