@@ -10,12 +10,14 @@ extension OrdersAPI {
         let pairs = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let query = try OrderListQuery.parse(pairs, options: options)
         let store = self.store
-        let page = try await Blocking.run { try store.orderPage(query) }
-        var json = JSONWriter(capacity: 1024 + page.orders.count * 1536)
-        json.beginObject()
-        json.key("orders"); json.beginList()
-        for order in page.orders { OrderDocument.write(order, into: &json) }
-        json.endList()
+        let (written, page) = try await Blocking.run {
+            var json = JSONWriter(capacity: 1024 + query.limit * 1536)
+            json.beginObject()
+            json.key("orders")
+            let page = try store.writeOrderPage(query, into: &json)
+            return (json, page)
+        }
+        var json = written
         json.key("cursor"); json.string(String(page.cursor))
         let next = page.hasMore ? Self.nextLink(pairs, cursor: page.cursor) : nil
         json.key("next"); json.string(next)

@@ -21,7 +21,9 @@ enum OrderPageReader {
         """
     private static let line = 25
 
-    static func read(_ db: Database, _ query: OrderPageQuery) throws -> OrderPage {
+    /// The page's statement, arguments set: the page's orders (one more than the page, to
+    /// tell whether another follows) joined with their lines.
+    static func statement(_ db: Database, _ query: OrderPageQuery) throws -> Statement {
         var conditions = ["change_seq > ?"]
         var arguments: [any DatabaseValueConvertible] = [query.after]
         if !query.statuses.isEmpty {
@@ -38,8 +40,7 @@ enum OrderPageReader {
         if let errors = query.hasErrors { conditions.append(errors ? "error_count > 0" : "error_count = 0") }
         arguments.append(query.limit + 1)
         // The change-sequence index gives the page's order: reading stops after `limit + 1`
-        // matches, whichever filters apply. One more order than the page tells whether
-        // another page follows.
+        // matches, whichever filters apply.
         let statement = try db.cachedStatement(sql: """
             SELECT \(orderColumns), \(lineColumns)
             FROM (SELECT * FROM orders INDEXED BY orders_seq WHERE \(conditions.joined(separator: " AND "))
@@ -47,7 +48,12 @@ enum OrderPageReader {
             LEFT JOIN order_line l ON l.order_id = o.id
             ORDER BY o.change_seq, l.line_number
             """)
-        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        try statement.setArguments(StatementArguments(arguments))
+        return statement
+    }
+
+    static func read(_ db: Database, _ query: OrderPageQuery) throws -> OrderPage {
+        let rows = try Row.fetchCursor(try statement(db, query))
         var orders: [StoredOrder] = []
         orders.reserveCapacity(query.limit + 1)
         var currentSequence: Int64 = -1

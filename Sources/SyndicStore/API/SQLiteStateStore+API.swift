@@ -61,6 +61,11 @@ extension SQLiteStateStore: APIStore {
         try pool.read { db in try OrderPageReader.read(db, query) }
     }
 
+    public func writeOrderPage(_ query: OrderPageQuery, into json: inout JSONWriter) throws
+        -> (count: Int, hasMore: Bool, cursor: Int64) {
+        try pool.read { db in try OrderPageWriter.write(db, query, into: &json) }
+    }
+
     // MARK: - Shipments
 
     public func reportShipments(_ shipments: [ReportedShipment], idempotencyKey: String?, requestDigest: String,

@@ -81,4 +81,40 @@ import Testing
         let page = try store.orderPage(Self.query())
         #expect(page.orders.map(\.cancellationRequested) == [true, false])
     }
+
+    /// The API writes pages straight from the rows: byte for byte the documents
+    /// `OrderDocument` writes of the same page's orders.
+    @Test func theJSONWrittenFromRowsIsTheOrderDocument() throws {
+        let workspace = try F.Workspace()
+        let store = workspace.store
+        var odd = F.order("Q\"1\\\n\u{01}é", fulfilledBy: nil, quantities: [])
+        odd.customer = Order.Customer(name: nil, email: "tab\there", phone: nil)
+        odd.total = 12.34
+        odd.marketplaceUpdatedAt = F.at(3).addingTimeInterval(0.5)
+        let cancel = Order.Cancellation(id: "C1", lineID: "B-1", quantity: 1, reason: nil, at: F.t0)
+        try F.upsert(store, [F.order("A", quantities: [3, 1, 2]), odd, F.order("B", cancellations: [cancel]), F.order("C")])
+        try store.recordOrderError(channel: "shop", marketplaceID: "C", runID: nil, stage: "export", message: "x", at: F.t0)
+        _ = try store.applyShipments([F.shipment("A", item: .lineNumber(1), quantity: 2)], channel: "shop", source: "api",
+                                     at: F.at(9))
+        for (after, limit) in [(Int64(0), 50), (0, 2), (2, 2), (4, 1)] {
+            let query = Self.query(after: after, limit: limit)
+            let page = try store.orderPage(query)
+            var expected = JSONWriter()
+            expected.beginList()
+            for order in page.orders { OrderDocument.write(order, into: &expected) }
+            expected.endList()
+            var written = JSONWriter()
+            let summary = try store.writeOrderPage(query, into: &written)
+            #expect(String(decoding: written.bytes, as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self),
+                    "after \(after), limit \(limit)")
+            #expect(summary.count == page.orders.count)
+            #expect(summary.hasMore == page.hasMore)
+            #expect(summary.cursor == page.cursor)
+        }
+        var all = JSONWriter()
+        _ = try store.writeOrderPage(Self.query(), into: &all)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(all.bytes)) as? [[String: Any]])
+        #expect(parsed.count == 4)
+        #expect(parsed.map { ($0["lines"] as? [Any])?.count } == [0, 2, 2, 3], "A changed last (its shipment)")
+    }
 }
