@@ -38,6 +38,10 @@ enum APIBenchmark {
             let cursor = Int64.random(in: 0..<max(1, newest - 50), using: &generator)
             return base + "/api/v1/orders?limit=50&cursor=\(cursor)"
         }
+        measure("GET /api/v1/orders?limit=20", token: token) { generator in
+            let cursor = Int64.random(in: 0..<max(1, newest - 20), using: &generator)
+            return base + "/api/v1/orders?limit=20&cursor=\(cursor)"
+        }
         measure("GET /api/v1/orders?status&channel", token: token) { generator in
             let cursor = Int64.random(in: 0..<max(1, newest - 2000), using: &generator)
             return base + "/api/v1/orders?status=WAITING_FOR_SHIPMENT&channel=\(channels.randomElement(using: &generator)!)"
