@@ -55,9 +55,9 @@ let package = Package(
         .target(name: "SyndicTestSupport", dependencies: ["SyndicCore", "SyndicTransfer"], path: "Tests/SyndicTestSupport"),
         .testTarget(name: "SyndicFlowsTests", dependencies: ["SyndicFlows", "SyndicEngine", "SyndicStore", "SyndicCore",
                                                               "SyndicTransfer", "SyndicTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SyndicServerTests", dependencies: ["SyndicServer", "SyndicStore", "SyndicCore", "SyndicTransfer",
+        .testTarget(name: "SyndicServerTests", dependencies: ["SyndicServer", "SyndicStore", "SyndicCore", "SyndicTransfer", "SyndicTestSupport",
                                                                .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker", "SyndicTransfer"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker", "SyndicTransfer", "SyndicTestSupport"], exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

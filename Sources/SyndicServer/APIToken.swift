@@ -8,7 +8,7 @@ public enum APIToken {
     public static func generate() -> (token: String, prefix: String, hash: String) {
         var generator = SystemRandomNumberGenerator()
         let random = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let token = "syn_" + random.map { String($0, radix: 16).leftPadded(2) }.joined()
+        let token = "syn_" + random.hexString
         return (token, prefix(of: token), hash(token))
     }
 
@@ -29,11 +29,5 @@ public enum APIToken {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
-    }
-}
-
-private extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -33,10 +33,15 @@ extension OrdersAPI {
         return "/api/v1/orders?" + (kept + ["cursor=\(cursor)"]).joined(separator: "&")
     }
 
-    private static func encoded(_ text: String) -> String {
+    /// What a query value may hold unescaped (commas keep lists readable).
+    private static let queryCharacters: CharacterSet = {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~:,")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        return allowed
+    }()
+
+    private static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: queryCharacters) ?? text
     }
 
     /// `GET /api/v1/orders/{id}`: one order by internal or marketplace id, with lines,

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicTestSupport
 import SyndicTransfer
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
         guard let line = text.split(separator: "\n").first, line.hasPrefix("listening on http://127.0.0.1:"),
               let port = Int(line.split(separator: ":").last ?? "") else {
             process.terminate()
-            throw TestFailure("syndic serve did not start: \(text)")
+            throw TestSupportError("syndic serve did not start: \(text)")
         }
         return (process, port, log)
     }
@@ -90,9 +91,4 @@ import Testing
         #expect(logged.contains("\"token\":\"erp\""))
         #expect(!logged.contains(token))
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

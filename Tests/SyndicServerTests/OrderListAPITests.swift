@@ -1,6 +1,7 @@
 import Foundation
 import SyndicCore
 import SyndicStore
+import SyndicTestSupport
 import Testing
 
 /// `GET /api/v1/orders`: filters, strict parameters, and pages that stay correct while
@@ -11,7 +12,7 @@ import Testing
     /// The marketplace ids of a page, and its `next`.
     static func page(_ api: APIHarness, _ path: String) async throws -> (ids: [String], next: String?, cursor: String) {
         let response = try await api.send(path)
-        guard response.status == 200 else { throw HarnessError("\(path): \(response.status) \(response.text)") }
+        guard response.status == 200 else { throw TestSupportError("\(path): \(response.status) \(response.text)") }
         let object = try response.object
         let orders = try #require(object["orders"] as? [[String: Any]])
         return (orders.compactMap { $0["order_id"] as? String }, object["next"] as? String, try #require(object["cursor"] as? String))

@@ -13,12 +13,9 @@ public protocol APIStore: OrderStore, Sendable {
     func accessToken(hash: String) throws -> AccessToken?
     /// Notes when a token was last used.
     func markAccessTokenUsed(id: Int64, at date: Date) throws
-    /// A page of orders with their lines.
-    func orderPage(_ query: OrderPageQuery) throws -> OrderPage
-    /// The same page written as a JSON list of order documents (`OrderDocument`), straight
-    /// from the rows: how many orders, whether more follow, and the page's cursor.
-    func writeOrderPage(_ query: OrderPageQuery, into json: inout JSONWriter) throws
-        -> (count: Int, hasMore: Bool, cursor: Int64)
+    /// Writes a page of orders, oldest change first, as a JSON list of order documents
+    /// (`OrderDocument`, lines included) straight from the rows.
+    func writeOrderPage(_ query: OrderPageQuery, into json: inout JSONWriter) throws -> OrderPage
     /// Applies the shipments of one API request in one transaction, under its idempotency
     /// key when it has one (keys are kept 24 hours).
     func reportShipments(_ shipments: [ReportedShipment], idempotencyKey: String?, requestDigest: String,

@@ -24,17 +24,17 @@ public struct OrderPageQuery: Hashable, Sendable {
     public init() {}
 }
 
-/// One page of orders, oldest change first, with their lines.
+/// What a page held: how many orders, whether more follow, and where it ended.
 public struct OrderPage: Hashable, Sendable {
-    public var orders: [StoredOrder]
+    public var count: Int
     /// Whether more orders follow (the next page starts after `cursor`).
     public var hasMore: Bool
     /// The change sequence of the page's last order (the query's own when the page is
     /// empty): a client keeps it to resume later.
     public var cursor: Int64
 
-    public init(orders: [StoredOrder], hasMore: Bool, cursor: Int64) {
-        self.orders = orders
+    public init(count: Int, hasMore: Bool, cursor: Int64) {
+        self.count = count
         self.hasMore = hasMore
         self.cursor = cursor
     }

@@ -57,12 +57,7 @@ extension SQLiteStateStore: APIStore {
 
     // MARK: - Orders
 
-    public func orderPage(_ query: OrderPageQuery) throws -> OrderPage {
-        try pool.read { db in try OrderPageReader.read(db, query) }
-    }
-
-    public func writeOrderPage(_ query: OrderPageQuery, into json: inout JSONWriter) throws
-        -> (count: Int, hasMore: Bool, cursor: Int64) {
+    public func writeOrderPage(_ query: OrderPageQuery, into json: inout JSONWriter) throws -> OrderPage {
         try pool.read { db in try OrderPageWriter.write(db, query, into: &json) }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import SyndicCore
 import SyndicServer
 import SyndicStore
+import SyndicTestSupport
 import SyndicTransfer
 
 /// An Orders API server on a free 127.0.0.1 port over a scratch state, called over real
@@ -26,7 +27,7 @@ final class APIHarness: @unchecked Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         task = Task { try await api.run { continuation.yield($0) } }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw HarnessError("the server did not start") }
+        guard let port = await iterator.next(), port > 0 else { throw TestSupportError("the server did not start") }
         self.port = port
         token = try createToken(name: "erp")
     }
@@ -103,17 +104,12 @@ final class LogBox: @unchecked Sendable {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 extension HTTPResponse {
     /// The body as a JSON object.
     var object: [String: Any] {
         get throws {
             guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-                throw HarnessError("not a JSON object: \(text)")
+                throw TestSupportError("not a JSON object: \(text)")
             }
             return object
         }
