@@ -1,10 +1,11 @@
-"""An Akeneo PIM REST API simulator on 127.0.0.1, following the design's API-NOTES.md.
+"""An Akeneo PIM REST API simulator on 127.0.0.1.
 
     python3 akeneo_sim.py --catalog FILE.jsonl [--client-id ID --secret S --username U
-        --password P] [--token-ttl SECONDS] [--attributes a,b,c] [--rate-limit N]
-        [--max-concurrent N] [--port N]
+        --password P] [--token-ttl SECONDS] [--attributes a,b,c] [--attribute-types FILE.json]
+        [--version N | --legacy] [--rate-limit N] [--max-concurrent N] [--port N]
 
-Binds port 0 unless told otherwise and prints `port N` once listening. Serves:
+Binds port 0 unless told otherwise and prints `port N` once listening. Defaults: client
+`syndic_client` / `syndic_secret`, user `syndic` / `syndic_password`. Serves:
 
 - `POST /api/oauth/v1/token`: `Authorization: Basic base64(clientId:secret)`, JSON body
   `grant_type` password (`username`, `password`) or refresh_token (`refresh_token`) →
@@ -16,13 +17,47 @@ Binds port 0 unless told otherwise and prints `port N` once listening. Serves:
   `with_completenesses`, `limit` (10 by default, at most 100) and both pagination types:
   `pagination_type=page` (the default; `page`, capped at 10,000 items) and
   `pagination_type=search_after` (an opaque `search_after` token in `_links.next.href`).
-  Links are absolute; `next` is absent on the last page.
-- `GET /api/rest/v1/products-uuid/{uuid}`, `GET /api/rest/v1/channels`,
-  `GET /api/rest/v1/categories` (derived from the catalog).
+  Links are absolute; `next` is absent on the last page. `GET /api/rest/v1/products-uuid/{uuid}`.
+- `GET /api/rest/v1/products`: the same parameters and answers, ordered by identifier
+  (products without one are left out); items are `{_links: {self: …/products/{identifier}},
+  uuid, identifier, …}`; the `search_after` token holds an identifier.
+  `GET /api/rest/v1/products/{identifier}` (404 `Product "x" does not exist or you do not
+  have permission to access it.`).
+- `GET /api/rest/v1/attributes` (`search` on `code` and `type` with `IN`, `updated` with `>`
+  and an ISO 8601 date-time; `page`, `limit`, `with_count`; ordered by code, page links) and
+  `GET /api/rest/v1/attributes/{code}` (404 `Attribute "x" does not exist.`). A bad `search`
+  gets 400 with the message of Akeneo's attribute repository.
+- `GET /api/rest/v1/channels`, `GET /api/rest/v1/categories` (derived from the catalog).
 - `PATCH /api/rest/v1/products` (`application/vnd.akeneo.collection+json`, at most 100
-  lines keyed by `identifier`): one response line per product, 201 created, 204 updated,
-  422 invalid (unknown attribute, wrong locale/scope use, unknown property), 400 not JSON.
-  Received products are merged (values by attribute, locale and scope) and kept in memory.
+  lines keyed by `identifier`): 200 with one response line per product: 201 created, 204
+  updated, 400 not JSON, 422 refused. A refusal by the product updater (unknown property,
+  unknown attribute, data of the wrong type for the attribute, `enabled` not a boolean) is
+  `{line, identifier, status_code: 422, message: "<…> Check the expected format on the API
+  documentation.", _links: {documentation: {href}}}`; a refusal by validation (locale or scope
+  given to an attribute that does not take it or missing where needed, a number that is not
+  one, a decimal where decimals are not allowed, a value under 0 where negatives are not
+  allowed, below `number_min` or above `number_max`) is `{…, message: "Validation failed.",
+  errors: [{property: "values", message, attribute, locale, scope}]}`. Each line stands
+  alone. Accepted products are merged (values by attribute, locale and scope) and kept in
+  memory.
+
+Attributes: those of the catalog's values, typed from their data (prices → price collection,
+`{amount, unit}` → metric, booleans → boolean, arrays of strings → multiselect, JSON numbers
+or decimal strings such as "12.5000" → number, YYYY-MM-DD dates → date, arrays of objects →
+table, other text → text, or textarea when a value has a line break or more than 255
+characters), the `--attributes` codes (text), then `--attribute-types` FILE.json, `{"code":
+"pim_catalog_…"}` or `{"code": {"type": …, "localizable", "scopable", "decimals_allowed",
+"negative_allowed", "metric_family", "default_metric_unit", "number_min", "number_max",
+"labels", "group", …}}`, over both; plus the identifier attribute `sku` unless one is typed
+`pim_catalog_identifier`. Localizable and scopable are learned from the catalog's values (or
+set by the file); they are not enforced for `--attributes` codes the catalog and the file do
+not describe.
+
+`--version N` (default 7) is the PIM's major version; `--legacy` is `--version 6`. Before 7
+there is no `/products-uuid` route (`GET /api/rest/v1/products-uuid` → 404 `{"code":404,
+"message":"No route found for \\"GET http://host:port/api/rest/v1/products-uuid\\""}`, before
+authentication, as for any unknown route), `/products` items have no `uuid`, a `uuid` search
+filter is refused (422) and a PATCHed `uuid` property is unknown.
 
 Calls to `/api/rest/` need `Authorization: Bearer <access token>`; a missing, unknown or
 expired token gets 401. With `--rate-limit N` more than N API requests in one second get 429
@@ -41,12 +76,15 @@ import collections
 import hashlib
 import hmac
 import json
+import math
 import os
+import re
 import secrets
 import sys
 import time
 import uuid as uuidlib
-from urllib.parse import quote, urlencode
+from datetime import datetime
+from urllib.parse import quote, unquote, urlencode
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources when importing the shared modules
 
@@ -59,6 +97,344 @@ MAX_PATCH_LINES = 100
 PAGE_PAGINATION_CAP = 10000
 PRODUCT_PROPERTIES = {"identifier", "uuid", "enabled", "family", "categories", "groups", "parent", "values",
                       "associations", "quantified_associations", "created", "updated", "metadata"}
+PATCH_DOCUMENTATION = "http://api.akeneo.com/api-reference.html#patch_products__code_"
+CHECK_FORMAT = " Check the expected format on the API documentation."
+
+# MARK: - Attribute types
+
+IDENTIFIER = "pim_catalog_identifier"
+TEXT = "pim_catalog_text"
+TEXTAREA = "pim_catalog_textarea"
+NUMBER = "pim_catalog_number"
+BOOLEAN = "pim_catalog_boolean"
+SIMPLESELECT = "pim_catalog_simpleselect"
+MULTISELECT = "pim_catalog_multiselect"
+PRICE = "pim_catalog_price_collection"
+METRIC = "pim_catalog_metric"
+DATE = "pim_catalog_date"
+FILE = "pim_catalog_file"
+IMAGE = "pim_catalog_image"
+REFERENCE_SIMPLESELECT = "pim_reference_data_simpleselect"
+REFERENCE_MULTISELECT = "pim_reference_data_multiselect"
+ASSET_COLLECTION = "pim_catalog_asset_collection"
+REFERENCE_ENTITY = "akeneo_reference_entity"
+REFERENCE_ENTITY_COLLECTION = "akeneo_reference_entity_collection"
+TABLE = "pim_catalog_table"
+PRODUCT_LINK = "pim_catalog_product_link"
+
+STRING_TYPES = {IDENTIFIER, TEXT, TEXTAREA, SIMPLESELECT, REFERENCE_SIMPLESELECT, REFERENCE_ENTITY, FILE, IMAGE}
+CODE_LIST_TYPES = {MULTISELECT, REFERENCE_MULTISELECT, ASSET_COLLECTION, REFERENCE_ENTITY_COLLECTION}
+ATTRIBUTE_TYPES = STRING_TYPES | CODE_LIST_TYPES | {NUMBER, BOOLEAN, PRICE, METRIC, DATE, TABLE, PRODUCT_LINK}
+# The attribute reference of the API documentation spells the reference data types this way.
+TYPE_ALIASES = {"pim_catalog_reference_data_simple_select": REFERENCE_SIMPLESELECT,
+                "pim_catalog_reference_data_multi_select": REFERENCE_MULTISELECT}
+SPEC_KEYS = {"type", "localizable", "scopable", "decimals_allowed", "negative_allowed", "metric_family",
+             "default_metric_unit", "number_min", "number_max", "labels", "group", "group_labels", "unique",
+             "available_locales", "reference_data_name", "allowed_extensions", "max_characters", "sort_order",
+             "useable_as_grid_filter", "wysiwyg_enabled", "default_value"}
+
+# Measurement families of Akeneo's standard configuration, by unit code (to guess a metric's family).
+METRIC_FAMILIES = {
+    "Weight": "MILLIGRAM GRAM KILOGRAM TON GRAIN DENIER ONCE MARC LIVRE OUNCE POUND",
+    "Length": "MILLIMETER CENTIMETER DECIMETER METER DEKAMETER HECTOMETER KILOMETER MIL INCH FEET YARD CHAIN "
+              "FURLONG MILE",
+    "Area": "SQUARE_MILLIMETER SQUARE_CENTIMETER SQUARE_DECIMETER SQUARE_METER CENTIARE SQUARE_DEKAMETER ARE "
+            "SQUARE_HECTOMETER HECTARE SQUARE_KILOMETER SQUARE_MIL SQUARE_INCH SQUARE_FOOT SQUARE_YARD ARPENT ACRE "
+            "SQUARE_FURLONG SQUARE_MILE",
+    "Volume": "CUBIC_MILLIMETER CUBIC_CENTIMETER MILLILITER CENTILITER DECILITER CUBIC_DECIMETER LITER CUBIC_METER "
+              "PINT BARREL GALLON CUBIC_FOOT CUBIC_INCH CUBIC_YARD",
+    "Temperature": "CELSIUS FAHRENHEIT KELVIN RANKINE REAUMUR",
+    "Power": "WATT KILOWATT MEGAWATT KILOVOLTAMPERE HORSEPOWER",
+    "Duration": "MILLISECOND SECOND MINUTE HOUR DAY WEEK MONTH YEAR",
+    "Frequency": "HERTZ KILOHERTZ MEGAHERTZ GIGAHERTZ TERAHERTZ",
+    "Energy": "JOULE CALORIE KILOCALORIE KILOJOULE WATT_HOUR KILOWATT_HOUR",
+    "Voltage": "MILLIVOLT CENTIVOLT DECIVOLT VOLT DEKAVOLT HECTOVOLT KILOVOLT",
+    "Intensity": "MILLIAMPERE CENTIAMPERE DECIAMPERE AMPERE DEKAMPERE HECTOAMPERE KILOAMPERE",
+    "Speed": "METER_PER_SECOND METER_PER_MINUTE METER_PER_HOUR KILOMETER_PER_HOUR FOOT_PER_SECOND FOOT_PER_HOUR "
+             "YARD_PER_HOUR MILE_PER_HOUR",
+}
+UNIT_FAMILIES = {}
+for _family, _units in METRIC_FAMILIES.items():
+    for _unit in _units.split():
+        UNIT_FAMILIES.setdefault(_unit, _family)
+
+# PHP's is_numeric (leading and trailing white space allowed).
+NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*\Z")
+# A date Akeneo takes: YYYY-MM-DD, optionally followed by a time and an offset.
+DATE_VALUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\Z")
+# How Akeneo renders a decimal number or amount ("12.5000", "129.90").
+DECIMAL_TEXT = re.compile(r"-?\d+\.\d+\Z")
+# The `updated` filter of the attribute list: DateTime::ATOM.
+ATOM = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)\Z")
+
+
+def php_type(value):
+    """PHP's gettype() of a decoded JSON value (objects decode to arrays)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    return "array"
+
+
+def php_string(value):
+    """A scalar as PHP prints it in a message."""
+    if value is True:
+        return "1"
+    if value is False or value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def is_numeric(value):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and NUMERIC.match(value) is not None
+
+
+def is_date(text):
+    match = DATE_VALUE.match(text)
+    if not match:
+        return False
+    try:
+        datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return False
+    return True
+
+
+def is_empty_data(data):
+    """Data that clears the value instead of setting it (null, blank text, empty array)."""
+    return data is None or data == [] or data == {} or (isinstance(data, str) and not data.strip())
+
+
+class Observation:
+    """What the catalog's data tells about one attribute's type."""
+
+    __slots__ = ("kinds", "textual", "multiline", "decimals", "negative", "units")
+
+    def __init__(self):
+        self.kinds = set()
+        self.textual = False      # a free text was seen: the type is text or textarea
+        self.multiline = False    # a text with a line break or over 255 characters
+        self.decimals = False     # a number or amount with a decimal part (or rendered with decimals)
+        self.negative = False
+        self.units = collections.Counter()
+
+    def see(self, data):
+        kind = type(data)
+        if kind is str:
+            if not data:
+                return
+            if "\n" in data or len(data) > 255:
+                self.multiline = True
+                self.textual = True
+                self.kinds.add("text")
+            elif self.textual:
+                return
+            elif is_date(data):
+                self.kinds.add("date")
+            elif DECIMAL_TEXT.match(data):
+                self.kinds.add("decimal")
+                self.decimals = True
+                self.negative = self.negative or data.startswith("-")
+            else:
+                self.textual = True
+                self.kinds.add("text")
+        elif kind is bool:
+            self.kinds.add("bool")
+        elif kind is int:
+            self.kinds.add("int")
+            self.negative = self.negative or data < 0
+        elif kind is float:
+            self.kinds.add("float")
+            self.decimals = True
+            self.negative = self.negative or data < 0
+        elif kind is list:
+            if not data:
+                return
+            if all(type(item) is str for item in data):
+                self.kinds.add("codes")
+            elif all(type(item) is dict and "currency" in item for item in data):
+                self.kinds.add("price")
+                for item in data:
+                    self.amount(item.get("amount"))
+            elif all(type(item) is dict for item in data):
+                self.kinds.add("table")
+            else:
+                self.kinds.add("other")
+        elif kind is dict:
+            if "amount" in data and "unit" in data:
+                self.kinds.add("metric")
+                self.amount(data.get("amount"))
+                if isinstance(data.get("unit"), str):
+                    self.units[data["unit"]] += 1
+            else:
+                self.kinds.add("other")
+
+    def amount(self, amount):
+        if isinstance(amount, float) or (isinstance(amount, str) and "." in amount):
+            self.decimals = True
+        if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+            self.negative = self.negative or amount < 0
+        elif isinstance(amount, str):
+            self.negative = self.negative or amount.strip().startswith("-")
+
+    def spec(self):
+        """The attribute type (and its number settings) this data suggests."""
+        kinds = self.kinds
+        if kinds == {"price"}:
+            return {"type": PRICE, "decimals_allowed": self.decimals}
+        if kinds == {"metric"}:
+            unit = self.units.most_common(1)[0][0] if self.units else None
+            family = next((UNIT_FAMILIES[unit] for unit, _ in self.units.most_common() if unit in UNIT_FAMILIES), None)
+            return {"type": METRIC, "decimals_allowed": self.decimals, "negative_allowed": True,
+                    "metric_family": family, "default_metric_unit": unit}
+        if kinds == {"bool"}:
+            return {"type": BOOLEAN}
+        if kinds == {"codes"}:
+            return {"type": MULTISELECT}
+        if kinds == {"table"}:
+            return {"type": TABLE}
+        if kinds and kinds <= {"int", "float", "decimal"}:
+            return {"type": NUMBER, "decimals_allowed": self.decimals, "negative_allowed": True}
+        if kinds == {"date"}:
+            return {"type": DATE}
+        return {"type": TEXTAREA if self.multiline else TEXT}
+
+
+def load_attribute_types(path):
+    """The `--attribute-types` file: {code: type or {type, …settings}}, or exits with a message."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            raw = json.load(file)
+    except (OSError, ValueError) as error:
+        sys.exit("--attribute-types %s: %s" % (path, error))
+    if not isinstance(raw, dict):
+        sys.exit("--attribute-types %s: expected a JSON object {code: type or {type, …}}" % path)
+    specs = {}
+    for code, value in raw.items():
+        spec = {"type": value} if isinstance(value, str) else dict(value) if isinstance(value, dict) else None
+        if spec is None or not isinstance(spec.get("type"), str):
+            sys.exit("--attribute-types %s: %s: expected a type or an object with a \"type\"" % (path, code))
+        spec["type"] = TYPE_ALIASES.get(spec["type"], spec["type"])
+        if spec["type"] not in ATTRIBUTE_TYPES:
+            sys.exit("--attribute-types %s: %s: unknown type %s (known: %s)"
+                     % (path, code, spec["type"], ", ".join(sorted(ATTRIBUTE_TYPES))))
+        unknown = sorted(set(spec) - SPEC_KEYS)
+        if unknown:
+            sys.exit("--attribute-types %s: %s: unknown settings %s" % (path, code, ", ".join(unknown)))
+        for key in ("localizable", "scopable", "decimals_allowed", "negative_allowed", "unique"):
+            if key in spec and not isinstance(spec[key], bool):
+                sys.exit("--attribute-types %s: %s: %s must be true or false" % (path, code, key))
+        for key in ("number_min", "number_max"):
+            if spec.get(key) is not None and not is_numeric(spec[key]):
+                sys.exit("--attribute-types %s: %s: %s must be a number" % (path, code, key))
+        specs[code] = spec
+    return specs
+
+
+def data_errors(code, spec, data):
+    """The errors Akeneo answers for one value's `data` given the attribute: (the property error
+    that stops the product's update, or None; the validation messages)."""
+    kind = spec["type"]
+    if is_empty_data(data):
+        return None, []
+    given = php_type(data)
+    if kind in STRING_TYPES:
+        if not isinstance(data, str):
+            return "The %s attribute requires a string, a %s was detected." % (code, given), []
+        return None, []
+    if kind in CODE_LIST_TYPES:
+        if not isinstance(data, (list, dict)):
+            return 'Property "%s" expects an array as data, "%s" given.' % (code, given), []
+        for item in data.values() if isinstance(data, dict) else data:
+            if not isinstance(item, str):
+                return ('Property "%s" expects an array with valid data, one of the options is not a string, "%s" '
+                        'given.' % (code, php_type(item))), []
+        return None, []
+    if kind == BOOLEAN:
+        if not isinstance(data, bool):
+            return 'Property "%s" expects a boolean as data, "%s" given.' % (code, given), []
+        return None, []
+    if kind == NUMBER:
+        if isinstance(data, (list, dict)):
+            return 'Property "%s" expects a numeric as data, "%s" given.' % (code, given), []
+        return None, number_violations(code, spec, data)
+    if kind == PRICE:
+        if not isinstance(data, (list, dict)):
+            return 'Property "%s" expects an array as data, "%s" given.' % (code, given), []
+        prices = list(data.values()) if isinstance(data, dict) else data
+        prices = [price for price in prices
+                  if not (isinstance(price, dict) and price.get("amount") in (None, ""))]  # empty prices are dropped
+        violations = []
+        for price in prices:
+            if not isinstance(price, (list, dict)):
+                return 'Property "%s" expects an array of arrays as data.' % code, []
+            if not isinstance(price, dict) or price.get("amount") is None:
+                return 'Property "%s" expects an array with the key "amount".' % code, []
+            if price.get("currency") is None:
+                return 'Property "%s" expects an array with the key "currency".' % code, []
+        for price in prices:
+            violations += number_violations(code, spec, price["amount"], with_negative=False)
+        return None, violations
+    if kind == METRIC:
+        if not isinstance(data, (list, dict)):
+            return 'Property "%s" expects an array as data, "%s" given.' % (code, given), []
+        if isinstance(data, dict) and data.get("amount") is None and "amount" in data:
+            return None, []  # an empty measurement clears the value
+        if not isinstance(data, dict) or "amount" not in data:
+            return 'Property "%s" expects an array with the key "amount".' % code, []
+        if "unit" not in data:
+            return 'Property "%s" expects an array with the key "unit".' % code, []
+        if not is_numeric(data["amount"]):
+            return ('Property "%s" expects an array with valid data, key "amount" has to be a numeric, "%s" given.'
+                    % (code, php_type(data["amount"]))), []
+        if not isinstance(data["unit"], str):
+            return ('Property "%s" expects an array with valid data, key "unit" has to be a string, "%s" given.'
+                    % (code, php_type(data["unit"]))), []
+        return None, number_violations(code, spec, data["amount"])
+    if kind == DATE:
+        if not isinstance(data, str):
+            return "The %s attribute requires a string, a %s was detected." % (code, given), []
+        if not is_date(data):
+            return "The %s attribute requires a valid date. Please use the following format yyyy-mm-dd for dates." \
+                % code, []
+        return None, []
+    if kind == TABLE:
+        if not isinstance(data, list):
+            return 'Property "%s" expects an array as data, "%s" given.' % (code, given), []
+    return None, []
+
+
+def number_violations(code, spec, value, with_negative=True):
+    """Akeneo's validation of a number (a number value, a price amount, a metric amount)."""
+    if not is_numeric(value):
+        return ["The %s attribute requires a number, and the submitted %s value is not." % (code, php_string(value))]
+    number = float(value)
+    violations = []
+    if spec.get("decimals_allowed") is False and math.isfinite(number) and number != math.floor(number):
+        violations.append("The %s attribute requires a non-decimal value, and %s is not a valid value."
+                          % (code, php_string(value)))
+    low = spec.get("number_min")
+    if with_negative and spec.get("negative_allowed") is False and (low is None or float(low) < 0):
+        low = 0
+    if low is not None and number < float(low):
+        violations.append("The %s attribute requires an equal or greater than %s value." % (code, php_string(low)))
+    high = spec.get("number_max")
+    if high is not None and number > float(high):
+        violations.append("The %s attribute requires an equal or lesser than %s value." % (code, php_string(high)))
+    return violations
 
 
 # MARK: - Catalog
@@ -66,13 +442,14 @@ PRODUCT_PROPERTIES = {"identifier", "uuid", "enabled", "family", "categories", "
 
 class Catalog:
     """The catalog file's products, kept as JSON text ordered by uuid (parsed on demand, so
-    that large catalogs fit in memory), and what they tell about attributes, channels,
-    locales, currencies, families and categories."""
+    that large catalogs fit in memory) with an index by identifier, and what they tell about
+    attributes (localizable, scopable, the type their data suggests), channels, locales,
+    currencies, families and categories."""
 
     def __init__(self, path):
         rows = []
-        self.identifiers = set()
         self.attributes = {}  # code -> {"localizable": bool, "scopable": bool}
+        self.observed = {}    # code -> Observation of its data
         self.scopes, self.locales, self.currencies = set(), set(), set()
         self.families, self.categories = set(), set()
         if path:
@@ -88,16 +465,24 @@ class Catalog:
                         # A catalog keyed by identifier only: a uuid derived from it.
                         product["uuid"] = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "syndic:%s" % product.get("identifier")))
                         line = json.dumps(product, ensure_ascii=False, separators=(",", ":"))
-                    rows.append((product["uuid"], line.rstrip("\n")))
+                    identifier = product.get("identifier")
+                    rows.append((product["uuid"], line.rstrip("\n"), identifier if isinstance(identifier, str) else None))
                     self.learn(product)
-        rows.sort()
+        rows.sort(key=lambda row: row[0])
         self.uuids = [row[0] for row in rows]
         self.lines = [row[1] for row in rows]
         self.index = {uuid: position for position, uuid in enumerate(self.uuids)}
+        self.identifiers = {}  # identifier -> position
+        by_identifier = []
+        for position, row in enumerate(rows):
+            if row[2] is not None:
+                self.identifiers[row[2]] = position
+                by_identifier.append((row[2], position))
+        by_identifier.sort()
+        self.identifier_keys = [row[0] for row in by_identifier]
+        self.identifier_positions = [row[1] for row in by_identifier]
 
     def learn(self, product):
-        if isinstance(product.get("identifier"), str):
-            self.identifiers.add(product["identifier"])
         if isinstance(product.get("family"), str):
             self.families.add(product["family"])
         self.categories.update(code for code in product.get("categories") or () if isinstance(code, str))
@@ -105,8 +490,13 @@ class Catalog:
             if isinstance(entry, dict):
                 self.scopes.add(entry.get("scope"))
                 self.locales.add(entry.get("locale"))
-        for code, entries in (product.get("values") or {}).items():
-            info = self.attributes.setdefault(code, {"localizable": False, "scopable": False})
+        values = product.get("values")
+        for code, entries in (values.items() if isinstance(values, dict) else ()):
+            info = self.attributes.get(code)
+            if info is None:
+                info = self.attributes[code] = {"localizable": False, "scopable": False}
+                self.observed[code] = Observation()
+            observation = self.observed[code]
             for entry in entries if isinstance(entries, list) else ():
                 if not isinstance(entry, dict):
                     continue
@@ -116,9 +506,12 @@ class Catalog:
                 if entry.get("scope") is not None:
                     info["scopable"] = True
                     self.scopes.add(entry["scope"])
-                if isinstance(entry.get("data"), list):
-                    self.currencies.update(item["currency"] for item in entry["data"]
-                                           if isinstance(item, dict) and isinstance(item.get("currency"), str))
+                data = entry.get("data")
+                if data is not None:
+                    observation.see(data)
+                    if isinstance(data, list):
+                        self.currencies.update(item["currency"] for item in data
+                                               if isinstance(item, dict) and isinstance(item.get("currency"), str))
         self.scopes.discard(None)
         self.locales.discard(None)
 
@@ -133,10 +526,13 @@ class Catalog:
 
 
 class AkeneoState(sim_common.SimState):
-    def __init__(self, args):
+    def __init__(self, args, attribute_types):
         super().__init__()
+        self.version = args.pim_version
         self.catalog = Catalog(args.catalog)
         self.extra_attributes = {code.strip() for code in (args.attributes or "").split(",") if code.strip()}
+        self.attribute_specs = self.build_attributes(attribute_types)
+        self.attributes_updated = time.time()
         self.client_id, self.secret = args.client_id, args.secret
         self.username, self.password = args.username, args.password
         self.ttl = args.token_ttl
@@ -155,6 +551,140 @@ class AkeneoState(sim_common.SimState):
         with self.lock:
             self.received.clear()
             self.created_identifiers.clear()
+
+    # MARK: Attributes
+
+    def build_attributes(self, attribute_types):
+        """Every attribute the PIM knows, code -> settings with "type": the catalog's (typed from
+        their data), `--attributes` codes (text), then `--attribute-types` over both; plus the
+        identifier attribute `sku` when none is typed pim_catalog_identifier."""
+        catalog = self.catalog
+        specs = {code: observation.spec() for code, observation in catalog.observed.items()}
+        for code in self.extra_attributes:
+            specs.setdefault(code, {"type": TEXT})
+        for code, given in attribute_types.items():
+            spec = specs.get(code, {})
+            specs[code] = dict(spec, **given) if spec.get("type") == given["type"] else dict(given)
+            if "localizable" in given or "scopable" in given or code not in catalog.attributes:
+                info = catalog.attributes.setdefault(code, {"localizable": False, "scopable": False})
+                for key in ("localizable", "scopable"):
+                    if key in given:
+                        info[key] = given[key]
+        if not any(spec["type"] == IDENTIFIER for spec in specs.values()):
+            if "sku" in specs and "sku" not in attribute_types:
+                specs["sku"]["type"] = IDENTIFIER
+            else:
+                specs.setdefault("sku", {"type": IDENTIFIER})
+        for spec in specs.values():
+            if spec["type"] in (NUMBER, PRICE, METRIC):
+                spec.setdefault("decimals_allowed", True)
+            if spec["type"] in (NUMBER, METRIC):
+                spec.setdefault("negative_allowed", True)
+        return specs
+
+    def known_attribute(self, code):
+        return code in self.attribute_specs
+
+    def attribute(self, code, position):
+        """The attribute `code` as the API shows it."""
+        spec = self.attribute_specs[code]
+        kind = spec["type"]
+        info = self.catalog.attributes.get(code) or {}
+
+        def number(key):
+            return None if spec.get(key) is None else str(spec[key])
+
+        return {
+            "code": code,
+            "type": kind,
+            "group": spec.get("group", "other"),
+            "unique": spec.get("unique", kind == IDENTIFIER),
+            "useable_as_grid_filter": spec.get("useable_as_grid_filter", kind == IDENTIFIER),
+            "allowed_extensions": spec.get("allowed_extensions", []),
+            "metric_family": spec.get("metric_family") if kind == METRIC else None,
+            "default_metric_unit": spec.get("default_metric_unit") if kind == METRIC else None,
+            "reference_data_name": spec.get("reference_data_name"),
+            "available_locales": spec.get("available_locales", []),
+            "max_characters": spec.get("max_characters"),
+            "validation_rule": None,
+            "validation_regexp": None,
+            "wysiwyg_enabled": spec.get("wysiwyg_enabled", False) if kind == TEXTAREA else None,
+            "number_min": number("number_min"),
+            "number_max": number("number_max"),
+            "decimals_allowed": spec.get("decimals_allowed") if kind in (NUMBER, PRICE, METRIC) else None,
+            "negative_allowed": spec.get("negative_allowed") if kind in (NUMBER, METRIC) else None,
+            "date_min": None,
+            "date_max": None,
+            "max_file_size": None,
+            "minimum_input_length": None,
+            "sort_order": spec.get("sort_order", position),
+            "localizable": info.get("localizable", False),
+            "scopable": info.get("scopable", False),
+            "labels": spec.get("labels", {}),
+            "default_value": spec.get("default_value"),
+            "group_labels": spec.get("group_labels", {}),
+        }
+
+    def search_attributes(self, text):
+        """The codes of the attributes `search` selects, in code order (400 for a bad filter,
+        with the messages of Akeneo's attribute repository)."""
+        codes = sorted(self.attribute_specs)
+        if text is None or text == "":
+            return codes
+        try:
+            query = json.loads(text)
+        except ValueError:
+            query = None
+        if query == []:
+            return codes
+        if not isinstance(query, dict):
+            raise ApiError(400, "The search query parameter must be a valid JSON.")
+        messages, checks = [], []
+        for prop, criteria in query.items():
+            if prop not in ("code", "updated", "type"):
+                raise ApiError(400, 'Available search filters are "code, updated, type" and you tried to search on '
+                                    'unavailable filter "%s"' % prop)
+            if isinstance(criteria, dict):
+                criteria = list(criteria.values())
+            if not isinstance(criteria, list):
+                messages.append("This value should be of type iterable.")
+                continue
+            for criterion in criteria:
+                if not isinstance(criterion, dict):
+                    messages.append("This value should be of type array|(Traversable&ArrayAccess).")
+                    continue
+                messages += ["This field is missing." for key in ("operator", "value") if key not in criterion]
+                messages += ["This field was not expected." for key in criterion if key not in ("operator", "value")]
+                operator, value = criterion.get("operator"), criterion.get("value")
+                if prop == "updated":
+                    if "operator" in criterion and operator != ">":
+                        messages.append('Searching on the "updated" property require the ">" (greater than) operator, '
+                                        '">" given.')
+                    if "value" in criterion and not isinstance(value, str):
+                        messages.append("This value should be of type string.")
+                    elif "value" in criterion and not ATOM.match(value):
+                        messages.append("This value is not a valid datetime.")
+                    elif "value" in criterion:
+                        since = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+                        checks.append(lambda code, since=since: self.attributes_updated > since)
+                    continue
+                what = "attribute codes" if prop == "code" else "attribute types"
+                if "operator" in criterion and operator != "IN":
+                    messages.append('In order to search on %s you must use "IN" operator, "IN" given.' % what)
+                if "value" in criterion and not isinstance(value, (list, dict)):
+                    messages.append("In order to search on %s you must send an array of %s as value, array given."
+                                    % (what, what))
+                elif "value" in criterion:
+                    wanted = list(value.values()) if isinstance(value, dict) else value
+                    messages += ["This value should be of type string." for item in wanted if not isinstance(item, str)]
+                    wanted = set(wanted)
+                    if prop == "code":
+                        checks.append(lambda code, wanted=wanted: code in wanted)
+                    else:
+                        checks.append(lambda code, wanted=wanted: self.attribute_specs[code]["type"] in wanted)
+        if messages:
+            raise ApiError(400, " ".join(messages))
+        return [code for code in codes if all(check(code) for check in checks)]
 
     # MARK: Tokens
 
@@ -211,26 +741,24 @@ class AkeneoState(sim_common.SimState):
 
     # MARK: Cursors
 
-    def cursor(self, uuid):
-        """The opaque `search_after` token after `uuid`."""
-        raw = uuid.encode()
-        mac = hmac.new(self.cursor_key, raw, hashlib.sha256).digest()[:8]
+    def cursor(self, key, kind):
+        """The opaque `search_after` token after `key` (a uuid or an identifier, as `kind` says)."""
+        raw = key.encode()
+        mac = hmac.new(self.cursor_key, kind.encode() + b"\0" + raw, hashlib.sha256).digest()[:8]
         return base64.urlsafe_b64encode(mac + raw).decode().rstrip("=")
 
-    def cursor_uuid(self, token):
+    def cursor_key_of(self, token, kind):
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (ValueError, TypeError):
             raw = b""
-        mac, uuid = raw[:8], raw[8:]
-        if len(raw) <= 8 or not hmac.compare_digest(mac, hmac.new(self.cursor_key, uuid, hashlib.sha256).digest()[:8]):
+        mac, key = raw[:8], raw[8:]
+        if len(raw) <= 8 or not hmac.compare_digest(
+                mac, hmac.new(self.cursor_key, kind.encode() + b"\0" + key, hashlib.sha256).digest()[:8]):
             raise unprocessable('Parameter "search_after" is not valid: follow the "next" link of the previous page.')
-        return uuid.decode()
+        return key.decode()
 
     # MARK: Writing
-
-    def known_attribute(self, code):
-        return code in self.catalog.attributes or code in self.extra_attributes
 
     def upsert(self, line, text):
         """The response line of one PATCH line."""
@@ -244,12 +772,13 @@ class AkeneoState(sim_common.SimState):
         if not isinstance(identifier, str) or not identifier.strip():
             return {"line": line, "status_code": 422, "message": "Identifier is missing."}
         reply = {"line": line, "identifier": identifier}
+        properties = PRODUCT_PROPERTIES if self.version >= 7 else PRODUCT_PROPERTIES - {"uuid"}
         for key in product:
-            if key not in PRODUCT_PROPERTIES:
-                return dict(reply, status_code=422, message='Property "%s" does not exist. Check the expected '
-                            'format on the API documentation.' % key,
-                            _links={"documentation": {"href": "http://api.akeneo.com/api-reference.html#patch_products"}})
-        errors = self.validate(product)
+            if key not in properties:
+                return self.property_error(reply, 'Property "%s" does not exist.' % key)
+        failure, errors = self.validate(product)
+        if failure:
+            return self.property_error(reply, failure)
         if errors:
             return dict(reply, status_code=422, message="Validation failed.", errors=errors)
         with self.lock:
@@ -271,15 +800,22 @@ class AkeneoState(sim_common.SimState):
             self.received[identifier] = merged
         return dict(reply, status_code=204 if known else 201)
 
+    @staticmethod
+    def property_error(reply, message):
+        """A line refused by the product updater: one message, a link to the documentation."""
+        return dict(reply, status_code=422, message=message + CHECK_FORMAT,
+                    _links={"documentation": {"href": PATCH_DOCUMENTATION}})
+
     def validate(self, product):
-        """The validation errors of a PATCHed product (Akeneo's `errors` list)."""
+        """What Akeneo says of a PATCHed product: (the property error that stops its update, or
+        None; the validation errors, Akeneo's `errors` list)."""
         errors = []
 
         def error(prop, message, **extra):
             errors.append(dict({"property": prop, "message": message}, **extra))
 
         if "enabled" in product and not isinstance(product["enabled"], bool):
-            error("enabled", 'Property "enabled" expects a boolean as data, "%s" given.' % json.dumps(product["enabled"]))
+            return 'Property "enabled" expects a boolean as data, "%s" given.' % php_type(product["enabled"]), []
         if "family" in product and product["family"] is not None and not isinstance(product["family"], str):
             error("family", 'Property "family" expects a string as data.')
         for key in ("categories", "groups"):
@@ -288,32 +824,34 @@ class AkeneoState(sim_common.SimState):
         values = product.get("values", {})
         if not isinstance(values, dict):
             error("values", 'Property "values" expects an array as data.')
-            return errors
+            return None, errors
         for code, entries in values.items():
             if not isinstance(entries, list) or not all(isinstance(e, dict) and "data" in e for e in entries):
                 error("values", 'Property "values" expects, for "%s", an array of {locale, scope, data}.' % code,
-                      attribute_code=code)
+                      attribute=code)
                 continue
-            if not self.known_attribute(code):
-                for entry in entries:
-                    error("values", 'The "%s" attribute does not exist in your PIM.' % code, attribute_code=code,
-                          locale=entry.get("locale"), scope=entry.get("scope"))
-                continue
-            info = self.catalog.attributes.get(code)
-            if info is None:
-                continue  # known through --attributes only: its shape is not known
+            spec = self.attribute_specs.get(code)
+            if spec is None:
+                return "The %s attribute does not exist in your PIM." % code, []
+            info = self.catalog.attributes.get(code)  # None: known through --attributes only, shape unknown
             for entry in entries:
                 locale, scope = entry.get("locale"), entry.get("scope")
-                where = {"attribute_code": code, "locale": locale, "scope": scope}
-                if info["localizable"] and locale is None:
-                    error("values", 'Attribute "%s" expects a locale, none given.' % code, **where)
-                elif not info["localizable"] and locale is not None:
-                    error("values", 'Attribute "%s" does not expect a locale, "%s" given.' % (code, locale), **where)
-                if info["scopable"] and scope is None:
-                    error("values", 'Attribute "%s" expects a scope, none given.' % code, **where)
-                elif not info["scopable"] and scope is not None:
-                    error("values", 'Attribute "%s" does not expect a scope, "%s" given.' % (code, scope), **where)
-        return errors
+                where = {"attribute": code, "locale": locale, "scope": scope}
+                if info is not None:
+                    if info["localizable"] and locale is None:
+                        error("values", 'Attribute "%s" expects a locale, none given.' % code, **where)
+                    elif not info["localizable"] and locale is not None:
+                        error("values", 'Attribute "%s" does not expect a locale, "%s" given.' % (code, locale), **where)
+                    if info["scopable"] and scope is None:
+                        error("values", 'Attribute "%s" expects a scope, none given.' % code, **where)
+                    elif not info["scopable"] and scope is not None:
+                        error("values", 'Attribute "%s" does not expect a scope, "%s" given.' % (code, scope), **where)
+                failure, violations = data_errors(code, spec, entry.get("data"))
+                if failure:
+                    return failure, []
+                for message in violations:
+                    error("values", message, **where)
+        return None, errors
 
 
 # MARK: - Handler
@@ -345,24 +883,35 @@ class AkeneoHandler(sim_common.SimHandler):
         except ApiError as error:
             self.api_error(error)
 
-    def dispatch(self, method, path, params, body):
-        path = path.rstrip("/") or "/"
+    def dispatch(self, method, raw_path, params, body):
+        path = raw_path.rstrip("/") or "/"
+        modern = self.state.version >= 7
         routes = {
             "/api/oauth/v1/token": {"POST": lambda: self.token(body)},
-            "/api/rest/v1/products-uuid": {"GET": lambda: self.list_products(params)},
-            "/api/rest/v1/products": {"PATCH": lambda: self.patch_products(body)},
+            "/api/rest/v1/products": {"GET": lambda: self.list_products(params, by_identifier=True),
+                                      "PATCH": lambda: self.patch_products(body)},
+            "/api/rest/v1/attributes": {"GET": lambda: self.list_attributes(params)},
             "/api/rest/v1/channels": {"GET": lambda: self.list_simple(params, self.channels())},
             "/api/rest/v1/categories": {"GET": lambda: self.list_simple(params, self.categories())},
         }
-        prefix = "/api/rest/v1/products-uuid/"
-        if path.startswith(prefix) and "/" not in path[len(prefix):]:
-            routes[path] = {"GET": lambda: self.get_product(path[len(prefix):], params)}
+        if modern:
+            routes["/api/rest/v1/products-uuid"] = {"GET": lambda: self.list_products(params)}
+        items = [("/api/rest/v1/products/", lambda key: self.get_product(key, params, by_identifier=True)),
+                 ("/api/rest/v1/attributes/", self.get_attribute)]
+        if modern:
+            items.append(("/api/rest/v1/products-uuid/", lambda key: self.get_product(key, params)))
+        for prefix, handler in items:
+            key = path[len(prefix):]
+            if path.startswith(prefix) and key and "/" not in key:
+                routes[path] = {"GET": lambda handler=handler, key=unquote(key): handler(key)}
         methods = routes.get(path)
+        # Symfony's router answers before authentication; since Symfony 5.3 (Akeneo 6 and 7) with the full URI.
+        shown = self.base_url() + raw_path if self.state.version >= 6 else raw_path
         if methods is None:
-            raise ApiError(404, 'No route found for "%s %s"' % (method, path))
+            raise ApiError(404, 'No route found for "%s %s"' % (method, shown))
         if method not in methods:
             raise ApiError(405, 'No route found for "%s %s": Method Not Allowed (Allow: %s)'
-                           % (method, path, ", ".join(sorted(methods))))
+                           % (method, shown, ", ".join(sorted(methods))))
         if path.startswith("/api/rest/"):
             self.state.check_access(self.headers.get("Authorization") or "")
         methods[method]()
@@ -401,15 +950,21 @@ class AkeneoHandler(sim_common.SimHandler):
 
     # MARK: Products
 
-    def list_products(self, params):
-        catalog = self.state.catalog
+    def list_products(self, params, by_identifier=False):
+        """`/products-uuid` (ordered by uuid) or `/products` (ordered by identifier)."""
+        state, catalog = self.state, self.state.catalog
         limit = self.limit(params)
         pagination = params.get("pagination_type", "page")
         if pagination not in ("page", "search_after"):
             raise unprocessable('Pagination type does not exist.')
+        if by_identifier and state.version < 7:
+            self.refuse_uuid_filter(params.get("search"))
         search = Search(params.get("search"), catalog, params.get("search_locale"), params.get("search_scope"))
         view = self.view(params)
-        base = self.base_url() + "/api/rest/v1/products-uuid"
+        kind = "identifier" if by_identifier else "uuid"
+        keys = catalog.identifier_keys if by_identifier else catalog.uuids
+        order = catalog.identifier_positions if by_identifier else None
+        base = self.base_url() + ("/api/rest/v1/products" if by_identifier else "/api/rest/v1/products-uuid")
         kept = {key: value for key, value in params.items() if key not in ("search_after", "page")}
 
         def href(**extra):
@@ -418,19 +973,19 @@ class AkeneoHandler(sim_common.SimHandler):
         if pagination == "search_after":
             start = 0
             if params.get("search_after"):
-                start = bisect.bisect_right(catalog.uuids, self.state.cursor_uuid(params["search_after"]))
-            items, more = self.scan(search, start, 0, limit)
+                start = bisect.bisect_right(keys, state.cursor_key_of(params["search_after"], kind))
+            items, more = self.scan(search, start, 0, limit, order)
             links = {"self": {"href": href(**({"search_after": params["search_after"]} if "search_after" in params else {}))},
                      "first": {"href": href()}}
             if more and items:
-                links["next"] = {"href": href(search_after=self.state.cursor(items[-1]["uuid"]))}
+                links["next"] = {"href": href(search_after=state.cursor(items[-1][kind], kind))}
             envelope = {"_links": links}
         else:
             page = self.positive(params, "page", 1)
             if (page - 1) * limit >= PAGE_PAGINATION_CAP:
                 raise unprocessable('You have reached the maximum number of pages you can retrieve with the "page" '
                                     'pagination type. Please use the search after pagination type instead')
-            items, more = self.scan(search, 0, (page - 1) * limit, limit)
+            items, more = self.scan(search, 0, (page - 1) * limit, limit, order)
             links = {"self": {"href": href(page=page)}, "first": {"href": href(page=1)}}
             if page > 1:
                 links["previous"] = {"href": href(page=page - 1)}
@@ -438,17 +993,29 @@ class AkeneoHandler(sim_common.SimHandler):
                 links["next"] = {"href": href(page=page + 1)}
             envelope = {"_links": links, "current_page": page}
         if params.get("with_count") == "true":
-            envelope["items_count"] = self.count(search, params.get("search"))
-        envelope["_embedded"] = {"items": [self.render(item, view) for item in items]}
+            envelope["items_count"] = self.count(search, params.get("search"), order, kind)
+        envelope["_embedded"] = {"items": [self.render(item, view, by_identifier) for item in items]}
         self.send_json(200, envelope)
 
-    def scan(self, search, start, skip, limit):
-        """Up to `limit` matching products from position `start` after skipping `skip` matches,
-        and whether another match follows."""
+    @staticmethod
+    def refuse_uuid_filter(text):
+        """A PIM before 7 has no `uuid` filter."""
+        try:
+            query = json.loads(text) if text else None
+        except ValueError:
+            return
+        if isinstance(query, dict) and "uuid" in query:
+            conditions = query["uuid"] if isinstance(query["uuid"], list) else []
+            operator = next((item.get("operator") for item in conditions if isinstance(item, dict)), "")
+            raise unprocessable('Filter on property "uuid" is not supported or does not support operator "%s"' % operator)
+
+    def scan(self, search, start, skip, limit, order=None):
+        """Up to `limit` matching products from index `start` (in uuid order, or in `order`, a
+        list of positions) after skipping `skip` matches, and whether another match follows."""
         catalog = self.state.catalog
         items = []
-        for position in range(start, len(catalog)):
-            product = catalog.product(position)
+        for index in range(start, len(catalog) if order is None else len(order)):
+            product = catalog.product(index if order is None else order[index])
             if not search(product):
                 continue
             if skip:
@@ -459,23 +1026,25 @@ class AkeneoHandler(sim_common.SimHandler):
                 items.append(product)
         return items, False
 
-    def count(self, search, text):
-        key = text or ""
+    def count(self, search, text, order, kind):
+        key = (kind, text or "")
         with self.state.lock:
             if key in self.state.count_cache:
                 return self.state.count_cache[key]
         catalog = self.state.catalog
-        total = sum(1 for position in range(len(catalog)) if search(catalog.product(position)))
-        if "SINCE LAST" not in key:
+        positions = range(len(catalog)) if order is None else order
+        total = sum(1 for position in positions if search(catalog.product(position)))
+        if "SINCE LAST" not in key[1]:
             with self.state.lock:
                 self.state.count_cache[key] = total
         return total
 
-    def get_product(self, uuid, params):
-        position = self.state.catalog.index.get(uuid)
+    def get_product(self, key, params, by_identifier=False):
+        catalog = self.state.catalog
+        position = (catalog.identifiers if by_identifier else catalog.index).get(key)
         if position is None:
-            raise ApiError(404, 'Product "%s" does not exist or you do not have permission to access it.' % uuid)
-        self.send_json(200, self.render(self.state.catalog.product(position), self.view(params)))
+            raise ApiError(404, 'Product "%s" does not exist or you do not have permission to access it.' % key)
+        self.send_json(200, self.render(catalog.product(position), self.view(params), by_identifier))
 
     def limit(self, params):
         limit = self.positive(params, "limit", 10)
@@ -510,10 +1079,22 @@ class AkeneoHandler(sim_common.SimHandler):
             raise unprocessable('Attributes "%s" do not exist.' % ",".join(unknown))
         return scope, locales, attributes, params.get("with_completenesses") == "true"
 
-    def render(self, product, view):
+    def render(self, product, view, by_identifier=False):
+        """A product as the API shows it: keyed by uuid (`/products-uuid`), or by identifier
+        (`/products`: `uuid` then `identifier` first, no `uuid` before PIM 7)."""
         scope, locales, attributes, with_completenesses = view
-        out = {"_links": {"self": {"href": self.base_url() + "/api/rest/v1/products-uuid/" + product["uuid"]}}}
+        if by_identifier:
+            identifier = product.get("identifier")
+            out = {"_links": {"self": {"href": self.base_url() + "/api/rest/v1/products/"
+                                       + quote(identifier if isinstance(identifier, str) else "", safe="")}}}
+            if self.state.version >= 7:
+                out["uuid"] = product.get("uuid")
+            out["identifier"] = identifier
+        else:
+            out = {"_links": {"self": {"href": self.base_url() + "/api/rest/v1/products-uuid/" + product["uuid"]}}}
         for key, value in product.items():
+            if by_identifier and key in ("uuid", "identifier"):
+                continue
             if key in ("completenesses", "completeness"):
                 if not with_completenesses:
                     continue
@@ -542,6 +1123,24 @@ class AkeneoHandler(sim_common.SimHandler):
         data = "\n".join(json.dumps(reply, ensure_ascii=False, separators=(",", ":")) for reply in replies)
         self.send_bytes(200, data.encode("utf-8"), COLLECTION)
 
+    # MARK: Attributes
+
+    def list_attributes(self, params):
+        state = self.state
+        self.limit(params)
+        self.positive(params, "page", 1)
+        codes = state.search_attributes(params.get("search"))
+        base = self.base_url() + "/api/rest/v1/attributes/"
+        positions = {code: position for position, code in enumerate(sorted(state.attribute_specs))}
+        self.list_simple(params, codes, lambda code: dict({"_links": {"self": {"href": base + quote(code, safe="")}}},
+                                                          **state.attribute(code, positions[code])))
+
+    def get_attribute(self, code):
+        state = self.state
+        if code not in state.attribute_specs:
+            raise ApiError(404, 'Attribute "%s" does not exist.' % code)
+        self.send_json(200, state.attribute(code, sorted(state.attribute_specs).index(code)))
+
     # MARK: Channels and categories
 
     def channels(self):
@@ -554,8 +1153,8 @@ class AkeneoHandler(sim_common.SimHandler):
         return [{"code": "master", "parent": None, "labels": {}}] + \
             [{"code": code, "parent": "master", "labels": {}} for code in codes]
 
-    def list_simple(self, params, entities):
-        """A page-paginated list of small entities."""
+    def list_simple(self, params, entities, item=lambda entity: entity):
+        """A page-paginated list of small entities (`item` makes the shown ones)."""
         limit = self.limit(params)
         page = self.positive(params, "page", 1)
         base = self.base_url() + self.path.split("?")[0]
@@ -564,7 +1163,7 @@ class AkeneoHandler(sim_common.SimHandler):
         def href(number):
             return base + "?" + urlencode(dict(kept, page=number), quote_via=quote)
 
-        items = entities[(page - 1) * limit: page * limit]
+        items = [item(entity) for entity in entities[(page - 1) * limit: page * limit]]
         links = {"self": {"href": href(page)}, "first": {"href": href(1)}}
         if page > 1:
             links["previous"] = {"href": href(page - 1)}
@@ -599,12 +1198,24 @@ def main():
     parser.add_argument("--password", default="syndic_password", help="API user's password (default syndic_password)")
     parser.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime in seconds (default 3600)")
     parser.add_argument("--attributes", help="more attribute codes PATCH accepts, comma-separated")
+    parser.add_argument("--attribute-types", metavar="FILE.json",
+                        help='attribute types: {"code": "pim_catalog_…" or {"type": …, settings}}')
+    parser.add_argument("--version", dest="pim_version", type=int, metavar="N",
+                        help="the PIM's major version (default 7; before 7: no /products-uuid)")
+    parser.add_argument("--legacy", action="store_true", help="a PIM before version 7 (same as --version 6)")
     parser.add_argument("--rate-limit", type=int, default=0, help="API requests per second before 429 (default: no limit)")
     parser.add_argument("--max-concurrent", type=int, default=0, help="API requests in flight before 429 (default: no limit)")
     args = parser.parse_args()
     if args.catalog and not os.path.isfile(args.catalog):
         parser.error("--catalog %s: no such file" % args.catalog)
-    sim_common.serve(AkeneoHandler, lambda: AkeneoState(args), args.port)
+    if args.legacy and args.pim_version is not None and args.pim_version >= 7:
+        parser.error("--legacy means a PIM before version 7, --version %d is not" % args.pim_version)
+    if args.pim_version is None:
+        args.pim_version = 6 if args.legacy else 7
+    if args.pim_version < 1:
+        parser.error("--version must be a major version such as 6 or 7")
+    attribute_types = load_attribute_types(args.attribute_types) if args.attribute_types else {}
+    sim_common.serve(AkeneoHandler, lambda: AkeneoState(args, attribute_types), args.port)
 
 
 if __name__ == "__main__":

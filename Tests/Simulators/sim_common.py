@@ -10,8 +10,10 @@ state object (a `SimState` subclass) attached to the server. This module gives t
 - JSON, bytes and empty (204) replies on keep-alive HTTP/1.1 connections;
 - a log of every API request (`GET /_sim/requests`), without the `Authorization` header;
 - injected faults, matched by path prefix, applied before authentication and routing:
-  `POST /_sim/fail` {"path_prefix", "status", "count", "retry_after"} fails the next
-  `count` matching requests with `status` (a 429 or 503 carries `Retry-After`);
+  `POST /_sim/fail` {"path_prefix", "status", "count", "retry_after", "query_contains"?}
+  fails the next `count` matching requests with `status` (a 429 or 503 carries
+  `Retry-After` unless the simulator's vendor does not send one); with `query_contains`,
+  only requests whose query string contains that text match;
   `POST /_sim/die-after` {"path_prefix", "count"} closes the connection without any
   response (TCP reset) on the `count`-th matching request, once;
   `POST /_sim/hang` {"path_prefix", "seconds", "count"?} delays matching requests by
@@ -57,9 +59,12 @@ class SimState:
             raise ControlError("status must be an HTTP error status (400-599)")
         count = _int(body, "count", 1)
         retry_after = _int(body, "retry_after", 1)
+        query = body.get("query_contains")
+        if query is not None and not isinstance(query, str):
+            raise ControlError("query_contains must be a string")
         with self.lock:
             self.fail_rules.append({"prefix": prefix, "status": status, "remaining": count,
-                                    "retry_after": retry_after})
+                                    "retry_after": retry_after, "query": query})
 
     def add_die(self, body):
         prefix = _prefix(body)
@@ -78,7 +83,7 @@ class SimState:
         with self.lock:
             self.hang_rules.append({"prefix": prefix, "seconds": float(seconds), "remaining": count})
 
-    def faults_for(self, path):
+    def faults_for(self, path, query=""):
         """Consumes the faults that apply to one request to `path`.
 
         Returns (hang seconds, die now, (status, retry_after) or None).
@@ -99,7 +104,8 @@ class SimState:
                         die = True
             if not die:
                 for rule in self.fail_rules:
-                    if path.startswith(rule["prefix"]) and rule["remaining"] > 0:
+                    if (path.startswith(rule["prefix"]) and rule["remaining"] > 0
+                            and (rule.get("query") is None or rule["query"] in query)):
                         rule["remaining"] -= 1
                         fail = (rule["status"], rule["retry_after"])
                         break
@@ -266,7 +272,7 @@ class SimHandler(BaseHTTPRequestHandler):
             if not self.admit():
                 return
             try:
-                hang, die, fail = self.state.faults_for(path)
+                hang, die, fail = self.state.faults_for(path, url.query)
                 if hang:
                     time.sleep(hang)
                 if die:
