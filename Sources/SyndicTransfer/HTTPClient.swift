@@ -12,6 +12,9 @@ public struct HTTPClient: Sendable {
     public var maxDelay: Double
     /// How the client waits between attempts (tests count instead of sleeping).
     public var sleep: @Sendable (Double) -> Void
+    /// Whether a 429 is retried here; off for APIs whose callers pace themselves from usage
+    /// plans and handle a 429 with what they know of the quota.
+    public var retriesRateLimits = true
 
     public init(maxAttempts: Int = 4, baseDelay: Double = 1, maxDelay: Double = 60,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
@@ -30,7 +33,7 @@ public struct HTTPClient: Sendable {
         while true {
             do {
                 let response = try perform(request)
-                let retryable = response.status == 429 || (response.status >= 500 && idempotent)
+                let retryable = (response.status == 429 && retriesRateLimits) || (response.status >= 500 && idempotent)
                 guard retryable, attempt < maxAttempts else { return response }
                 sleep(delay(after: attempt, retryAfter: response.header("Retry-After")))
             } catch let failure as TransferError {

@@ -21,6 +21,8 @@ public struct SimulatorControl: Sendable {
         /// The status answered; nil for a connection reset on purpose.
         public var status: Int?
         public var bodySize: Int
+        /// The request's headers (lower-case names), without `Authorization`.
+        public var headers: [String: String] = [:]
 
         public var description: String { "\(method) \(path) \(params) -> \(status.map(String.init) ?? "reset")" }
     }
@@ -39,10 +41,14 @@ public struct SimulatorControl: Sendable {
                              body: Data(CanonicalJSON.string(body).utf8), timeout: 30))
     }
 
-    /// Fails the next `count` requests whose path starts with `pathPrefix` with `status`.
-    public func fail(_ pathPrefix: String, status: Int, count: Int = 1, retryAfter: Int = 1) throws {
-        try post("fail", .object(["path_prefix": .string(pathPrefix), "status": .int(status), "count": .int(count),
-                                  "retry_after": .int(retryAfter)]))
+    /// Fails the next `count` requests whose path starts with `pathPrefix` (and whose query
+    /// contains `queryContains`, when given) with `status`.
+    public func fail(_ pathPrefix: String, status: Int, count: Int = 1, retryAfter: Int = 1,
+                     queryContains: String? = nil) throws {
+        var body: [String: Value] = ["path_prefix": .string(pathPrefix), "status": .int(status), "count": .int(count),
+                                     "retry_after": .int(retryAfter)]
+        if let queryContains { body["query_contains"] = .string(queryContains) }
+        try post("fail", .object(body))
     }
 
     /// The API requests served so far, in order.
@@ -53,7 +59,8 @@ public struct SimulatorControl: Sendable {
                           path: entry["path"]?.stringValue ?? "",
                           params: (entry["params"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
                           status: entry["status"]?.intValue,
-                          bodySize: entry["body_size"]?.intValue ?? 0)
+                          bodySize: entry["body_size"]?.intValue ?? 0,
+                          headers: (entry["headers"]?.objectValue ?? [:]).compactMapValues(\.stringValue))
         }
     }
 

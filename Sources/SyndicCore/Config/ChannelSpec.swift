@@ -77,6 +77,10 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
         public var shipmentImport: ShipmentImport?
         /// How many days back the first order retrieval looks (30 by default).
         public var lookbackDays: Int?
+        /// mirakl: accept orders waiting for acceptance (OR21), every line (off by default).
+        public var accept: Bool?
+        /// The carrier codes the ERP reports, mapped to the marketplace's.
+        public var carriers: [String: CarrierMapping]?
 
         /// The FTP order-export job.
         public struct Export: Hashable, Sendable, Codable {

@@ -242,6 +242,22 @@ enum ResourceRules {
             if type == "amazon-seller", talksToMarketplace, spec["endpoint"] == nil {
                 error("order retrieval and confirmations call the SP-API: add endpoint (https://sellingpartnerapi-eu.amazon.com)", at: "orders")
             }
+            if type == "amazon-seller", spec.value(at: "orders.accept")?.boolValue == true {
+                error("accept applies to mirakl channels: Amazon orders need no acceptance", at: "orders.accept")
+            }
+            for (code, mapping) in (spec.value(at: "orders.carriers")?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let object = mapping.objectValue else { continue }
+                let hasCode = object["code"]?.stringValue.map { !$0.isEmpty } ?? false
+                let hasName = object["name"]?.stringValue.map { !$0.isEmpty } ?? false
+                if hasCode == hasName {
+                    error("carrier \(code) takes either code (the marketplace's carrier code) or name (a carrier it does not know)",
+                          at: "orders.carriers.\(code)")
+                }
+                if let url = object["url"]?.stringValue {
+                    if hasCode { error("url goes with name: a known carrier's tracking page is the marketplace's", at: "orders.carriers.\(code).url") }
+                    checkURL(url, at: "orders.carriers.\(code).url")
+                }
+            }
         }
 
         mutating func checkURL(_ text: String, at path: String) {

@@ -14,6 +14,9 @@ public enum AlertKind: String, CaseIterable, Codable, Hashable, Sendable {
     case connectivityFailed = "connectivity-failed"
     /// A product export or requirements sync failed.
     case exportFailed = "export-failed"
+    /// The marketplace withholds buyer data (name, street, phone, email) because the
+    /// application lacks a restricted role; orders are stored without them.
+    case restrictedRoleMissing = "restricted-role-missing"
 
     /// The alert a run of `job` raises when it fails for good, from what failed
     /// (`category`: a flow error kind such as `authentication` or `connectivity`).

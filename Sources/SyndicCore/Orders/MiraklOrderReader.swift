@@ -1,7 +1,9 @@
 import Foundation
 
 /// Reads a Mirakl OR11 order (API-NOTES.md) into an `Order`: the status from the table of
-/// API-NOTES.md, lines with their cancellations, alpha-2 country codes.
+/// API-NOTES.md, lines with their cancellations, alpha-2 country codes, the buyer's email
+/// from `customer_notification_email` (Mirakl shows it, like the address, once the order is
+/// accepted).
 public enum MiraklOrderReader {
     /// The order `value`, or a reason it cannot be read.
     public static func order(_ value: Value) -> Result<Order, OrderReadError> {
@@ -48,7 +50,8 @@ public enum MiraklOrderReader {
             marketplaceUpdatedAt: value["last_updated_date"]?.stringValue.flatMap(ISODate.parse),
             currency: value["currency_iso_code"]?.stringValue, total: value["total_price"]?.numberValue,
             payment: value["payment_type"]?.stringValue ?? value["payment_workflow"]?.stringValue,
-            customer: Order.Customer(name: name.isEmpty ? nil : name, email: customer?["email"]?.stringValue,
+            customer: Order.Customer(name: name.isEmpty ? nil : name,
+                                     email: value["customer_notification_email"]?.stringValue ?? customer?["email"]?.stringValue,
                                      phone: address?["phone"]?.stringValue),
             shipping: Order.Address(line1: address?["street_1"]?.stringValue, line2: address?["street_2"]?.stringValue,
                                     postalCode: address?["zip_code"]?.stringValue, city: address?["city"]?.stringValue,

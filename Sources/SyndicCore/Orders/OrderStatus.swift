@@ -57,14 +57,16 @@ public enum OrderStatusMapping {
 
     /// An Amazon `OrderStatus`: Pending, PendingAvailability → PENDING; Unshipped →
     /// WAITING_FOR_SHIPMENT; PartiallyShipped → PARTIALLY_SHIPPED; Shipped, InvoiceUnconfirmed →
-    /// SHIPPED; Canceled, Unfulfillable → CANCELED; anything else → UNKNOWN.
+    /// SHIPPED; Canceled → CANCELED; anything else → UNKNOWN. Unfulfillable is UNKNOWN: Amazon
+    /// uses it for multi-channel fulfilment orders that its network cannot fulfil, which is
+    /// neither a cancellation by the buyer nor a state the merchant ships from.
     public static func amazon(_ status: String) -> OrderStatus {
         switch status {
         case "Pending", "PendingAvailability": .pending
         case "Unshipped": .waitingForShipment
         case "PartiallyShipped": .partiallyShipped
         case "Shipped", "InvoiceUnconfirmed": .shipped
-        case "Canceled", "Unfulfillable": .canceled
+        case "Canceled": .canceled
         default: .unknown
         }
     }

@@ -174,6 +174,14 @@ public enum ResourceSchemas {
         .init("retrieval", .boolean(doc: "Fetch orders every 5 minutes.")),
         .init("confirmations", .boolean(doc: "Push shipment confirmations every 15 minutes.")),
         .init("lookbackDays", .integer(min: 1, max: 3650, doc: "How many days back the first retrieval reads orders; default 30.")),
+        .init("accept", .boolean(doc: "mirakl: accept every line of orders waiting for acceptance (OR21); default false.")),
+        .init("carriers", .dictionary(keyPattern: nil, value: .stringOrObject(
+            StringSchema(doc: "The marketplace's carrier code for this ERP carrier code."),
+            ObjectSchema(doc: "A carrier the marketplace may not know.", fields: [
+                .init("code", .string(StringSchema(doc: "The marketplace's carrier code."))),
+                .init("name", .string(StringSchema(doc: "The carrier's name, sent when the marketplace does not know it."))),
+                .init("url", .string(StringSchema(doc: "The carrier's tracking page, sent with the name."))),
+            ])), doc: "Carrier codes of shipments (the ERP's) mapped to the marketplace's.")),
         .init("export", .object(ObjectSchema(doc: "FTP order-export job (seed 001).", fields: [
             .init("schedule", .object(schedule)),
             .init("storage", .object(storage), required: true),

@@ -32,10 +32,11 @@ struct MiraklClient: Sendable {
 
     /// Sends a request with the API key; fails clearly on 401/403 and, when `expect` is given,
     /// on any status outside it.
-    func send(_ request: HTTPRequest, what: String, retryUnsafe: Bool = false) throws -> HTTPResponse {
+    func send(_ request: HTTPRequest, what: String, accept: String = "application/json",
+              retryUnsafe: Bool = false) throws -> HTTPResponse {
         var request = request
         request.headers.append(("Authorization", apiKey))
-        request.headers.append(("Accept", "application/json"))
+        request.headers.append(("Accept", accept))
         let response: HTTPResponse
         do {
             response = try http.send(request, retryUnsafe: retryUnsafe)
@@ -66,9 +67,12 @@ struct MiraklClient: Sendable {
 
     // MARK: - Offers import
 
-    /// OF01: uploads an offers CSV; returns the import id.
-    func importOffers(csv: Data, fileName: String) throws -> Int {
-        let request = HTTPRequest.multipart(url: url("/api/offers/imports"), fields: [("import_mode", "NORMAL")],
+    /// OF01: uploads an offers CSV; returns the import id. `withProducts` when the file
+    /// carries product columns beside the offer's.
+    func importOffers(csv: Data, fileName: String, withProducts: Bool = false) throws -> Int {
+        var fields = [("import_mode", "NORMAL")]
+        if withProducts { fields.append(("with_products", "true")) }
+        let request = HTTPRequest.multipart(url: url("/api/offers/imports"), fields: fields,
                                             fileField: "file", fileName: fileName, fileType: "text/csv", file: csv)
         let response = try send(request, what: "OF01 offers import")
         guard let id = try Self.json(response, "OF01")["import_id"]?.intValue else {
@@ -82,9 +86,10 @@ struct MiraklClient: Sendable {
         try Self.json(try send(HTTPRequest(url: url("/api/offers/imports/\(id)")), what: "OF02 import status"), "OF02")
     }
 
-    /// OF03: the error report of an import (CSV).
+    /// OF03: the error report of an import, asked for as a file (CSV).
     func errorReport(_ id: Int) throws -> Data {
-        try send(HTTPRequest(url: url("/api/offers/imports/\(id)/error_report")), what: "OF03 error report").body
+        try send(HTTPRequest(url: url("/api/offers/imports/\(id)/error_report")), what: "OF03 error report",
+                 accept: "application/octet-stream").body
     }
 
     // MARK: - Attributes

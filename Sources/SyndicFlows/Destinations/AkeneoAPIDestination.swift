@@ -5,11 +5,14 @@ import SyndicCore
 /// `PATCH /api/rest/v1/products`, at most min(batchSize, 100) per request, one JSON product
 /// per line. Akeneo answers one line per product (`line`, `identifier`, `status_code`,
 /// `message`); they make the feedback file kept with the run, and products answered with an
-/// error status are sent again by the next delta export. A dry run keeps the request bodies
-/// instead of sending them.
+/// error status are sent again by the next delta export. The target's attribute types are
+/// read first, so that each value goes as its type expects; a value that cannot be converted
+/// is a feedback line of its own product, never a failed batch. A dry run keeps the request
+/// bodies instead of sending them.
 final class AkeneoAPIDestination: ProductDestination {
     private let client: AkeneoClient?
-    private let writer: AkeneoProductWriter
+    private var writer: AkeneoProductWriter
+    private var typesRead = false
     private let batchSize: Int
     private let identifierColumn: Int?
     private var batch: [(line: String, key: String, identifier: String)] = []
@@ -39,9 +42,46 @@ final class AkeneoAPIDestination: ProductDestination {
             feedback.writeRow([String(sentLines + batch.count + 1), key, "", "the product has no identifier"])
             return
         }
-        let line = CanonicalJSON.string(writer.product(row: row, identifier: identifier))
-        batch.append((line, key, identifier))
+        if !typesRead { try readTypes() }
+        let product: Value
+        do {
+            product = try writer.product(row: row, identifier: identifier)
+        } catch {
+            // Not sent: the next delta export tries it again once the value or the type is fixed.
+            refused.append(key)
+            feedback.writeRow([String(sentLines + batch.count + 1), identifier, "", error.message])
+            return
+        }
+        batch.append((CanonicalJSON.string(product), key, identifier))
         if batch.count == batchSize { try send() }
+    }
+
+    /// Reads the target PIM's types of the mapped attributes (`GET /api/rest/v1/attributes`,
+    /// once per run), so that each value goes as its type expects.
+    private func readTypes() throws {
+        typesRead = true
+        guard let client else { return }
+        var types: [String: AkeneoAttribute] = [:]
+        let codes = writer.attributes
+        for start in stride(from: 0, to: codes.count, by: 100) {
+            let chunk = Array(codes[start..<min(start + 100, codes.count)])
+            let search = CanonicalJSON.string(.object(["code": .list([.object([
+                "operator": .string("IN"), "value": .list(chunk.map(Value.string)),
+            ])])]))
+            var next: String? = client.baseURL + "/api/rest/v1/attributes?limit=100&search=" + URLText.component(search)
+            while let url = next {
+                let response = try client.call("GET", url: url, headers: [("Accept", "application/json")])
+                try AkeneoClient.check(response, "GET attributes from Akeneo at \(client.baseURL)")
+                guard let page = try? CanonicalJSON.parse(response.text) else {
+                    throw FlowError(.remote, "Akeneo at \(client.baseURL) sent attributes that cannot be read")
+                }
+                for item in page.value(at: "_embedded.items")?.listValue ?? [] {
+                    if let attribute = AkeneoAttribute(item: item) { types[attribute.code] = attribute }
+                }
+                next = page.value(at: "_links.next.href")?.stringValue
+            }
+        }
+        writer.types = types
     }
 
     private func send() throws {

@@ -2,9 +2,12 @@ import Foundation
 import SyndicCore
 
 /// A mirakl channel's offers: mapped products as a `;`-separated CSV (a header of the
-/// mapping's targets), imported with OF01, followed with OF02 until the import completes,
-/// and — when Mirakl made one — its OF03 error report kept with the run; the products it
-/// names are sent again by the next delta export. A dry run keeps the CSV instead.
+/// mapping's targets), imported with OF01 (`with_products=true` when a target is not an offer
+/// column), followed with OF02 until the import completes, and — when Mirakl made one — its
+/// OF03 error report kept with the run; the products it names are sent again by the next
+/// delta export. When the report does not name every line in error (`lines_in_error` above
+/// the rows matched to products), no product of the file counts as delivered: the next
+/// delta export sends them all again. A dry run keeps the CSV instead.
 final class MiraklOfferDestination: ProductDestination {
     private let client: MiraklClient?
     private let fileName: String
@@ -16,6 +19,8 @@ final class MiraklOfferDestination: ProductDestination {
     private let maxWait: Double
     private let skipEmpty: Bool
     private let cancellation: CancellationFlag
+    /// Whether the file carries product columns beside the offer's.
+    let withProducts: Bool
 
     /// `client` is nil for a dry run.
     init(client: MiraklClient?, targets: [String], fileName: String, pollInterval: Double, maxWait: Double = 3600,
@@ -28,6 +33,7 @@ final class MiraklOfferDestination: ProductDestination {
         self.skipEmpty = skipEmpty
         writer = CSVWriter(header: targets, separator: ";")
         skuColumn = targets.firstIndex(of: "sku") ?? targets.firstIndex(of: "shop_sku")
+        withProducts = !targets.allSatisfy(MiraklOfferColumns.isOffer)
     }
 
     func add(_ row: [String], key: String, identifier: String?) throws {
@@ -48,7 +54,7 @@ final class MiraklOfferDestination: ProductDestination {
             outcome.notes.append("dry run: \(keys.count) offers in \(fileName), not imported")
             return outcome
         }
-        let id = try client.importOffers(csv: csv, fileName: fileName)
+        let id = try client.importOffers(csv: csv, fileName: fileName, withProducts: withProducts)
         outcome.notes.append("OF01 import \(id)")
         var waited = 0.0
         var status = try client.importStatus(id)
@@ -65,15 +71,26 @@ final class MiraklOfferDestination: ProductDestination {
         guard state == "COMPLETE" else {
             throw FlowError(.remote, "Mirakl import \(id) ended \(state)\(status["reason_status"]?.stringValue.map { ": \($0)" } ?? "")")
         }
+        var matched: [String] = []
         if status["has_error_report"]?.boolValue == true {
             let report = try client.errorReport(id)
             outcome.artifacts.append(("error-report.csv", report))
-            outcome.refusedKeys = refusedKeys(in: report)
-            outcome.delivered = keys.count - outcome.refusedKeys.count
+            var seen = Set<String>()
+            matched = refusedKeys(in: report).filter { seen.insert($0).inserted }
         }
         let read = status["lines_read"]?.intValue ?? keys.count
-        let failed = status["lines_in_error"]?.intValue ?? outcome.refusedKeys.count
-        outcome.notes.append("Mirakl import \(id): \(read) lines read, \(failed) in error\(failed > 0 ? " (error-report.csv)" : "")")
+        let failed = status["lines_in_error"]?.intValue ?? matched.count
+        outcome.notes.append("Mirakl import \(id): \(read) lines read, \(failed) in error\(failed > 0 && status["has_error_report"]?.boolValue == true ? " (error-report.csv)" : "")")
+        if failed > matched.count {
+            // Some lines in error cannot be told apart: none of the file counts as delivered.
+            outcome.refusedKeys = keys
+            outcome.delivered = 0
+            outcome.notes.append("the error report names \(matched.count) of the \(failed) lines in error: "
+                                 + "every product of the file is sent again by the next delta export")
+        } else {
+            outcome.refusedKeys = matched
+            outcome.delivered = keys.count - matched.count
+        }
         return outcome
     }
 

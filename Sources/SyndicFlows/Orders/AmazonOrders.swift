@@ -3,12 +3,13 @@ import SyndicCore
 import SyndicStore
 import SyndicTransfer
 
-/// The Amazon Selling Partner API, orders v0 (API-NOTES.md): a Login with Amazon token
-/// (refresh-token grant, cached until it expires or the credentials rotate) in
-/// `x-amz-access-token`; `getOrders` by `LastUpdatedAfter` following `NextToken`;
-/// `getOrderItems` per order; `confirmShipment`. 429 answers are waited out by the HTTP
-/// client (Retry-After, else backoff). The v0 paths sit in this one type, so a client of
-/// the newer `searchOrders` can replace it.
+/// The Amazon Selling Partner API, orders v0: a Login with Amazon token (refresh-token
+/// grant, cached until it expires or the credentials rotate) in `x-amz-access-token`, and a
+/// Restricted Data Token for the calls that read buyer data. Every call is paced by the
+/// operation's usage plan (a token bucket per seller account, its rate learned from
+/// `x-amzn-RateLimit-Limit`): a call waits for quota rather than being refused, and a 429 is
+/// waited out and sent again. The v0 paths sit in this type and its extensions, so a client
+/// of the newer `searchOrders` can replace it.
 final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     struct Credentials: Hashable, Sendable {
         var clientId: String
@@ -22,69 +23,87 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     let marketplaceID: String
     /// The channel the credentials belong to (its address).
     let owner: String?
-    private let use: CredentialUse?
-    private let credentials: Credentials
-    private let http: HTTPClient
-    private let now: @Sendable () -> Date
+    let use: CredentialUse?
+    let credentials: Credentials
+    let http: HTTPClient
+    let now: @Sendable () -> Date
+    let cancellation: CancellationFlag
+    /// The channel's carrier mappings (the ERP's codes to Amazon's).
+    let carriers: [String: CarrierMapping]
     /// Orders per getOrders page (at most 100).
     var pageSize = 100
+    /// 429 answers in a row, each waited out, before a call fails.
+    var maxQuotaRefusals = 10
+    let plans: UsagePlans
 
-    private static let cache = TokenCache()
+    static let cache = TokenCache()
+    private let lock = NSLock()
+    private var waited: TimeInterval = 0
+    private var refusals = 0
+    private var notices: [MarketplaceNotice] = []
 
     init(baseURL: String, tokenURL: String, marketplaceID: String, credentials: Credentials, owner: String?,
-         use: CredentialUse?, http: HTTPClient, now: @escaping @Sendable () -> Date = { Date() }) {
+         use: CredentialUse?, http: HTTPClient, carriers: [String: CarrierMapping] = [:],
+         cancellation: CancellationFlag = CancellationFlag(), plans: UsagePlans = .amazon,
+         now: @escaping @Sendable () -> Date = { Date() }) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.tokenURL = tokenURL
         self.marketplaceID = marketplaceID
         self.credentials = credentials
         self.owner = owner
         self.use = use
+        var http = http
+        http.retriesRateLimits = false
         self.http = http
+        self.carriers = carriers
+        self.cancellation = cancellation
+        self.plans = plans
         self.now = now
     }
 
-    private var cacheKey: String {
+    /// The token caches' key: the token URL and a digest of the credentials.
+    var cacheKey: String {
         let digest = SHA256.hash(Array("\(credentials.clientId)\u{0}\(credentials.clientSecret)\u{0}\(credentials.refreshToken)".utf8))
         return tokenURL + "#" + digest.hexString
     }
 
-    // MARK: - Token
+    /// The seller account the usage plans count against: the API and the authorization.
+    var account: String { baseURL + "#" + cacheKey }
 
-    /// A live access token: cached, or asked for with the refresh token.
-    func accessToken() throws -> String {
-        if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) { return token.access }
-        let form = [("grant_type", "refresh_token"), ("refresh_token", credentials.refreshToken),
-                    ("client_id", credentials.clientId), ("client_secret", credentials.clientSecret)]
-            .map { "\($0.0)=\(URLText.component($0.1))" }.joined(separator: "&")
-        let response: HTTPResponse
-        do {
-            response = try http.send(HTTPRequest(method: "POST", url: tokenURL,
-                                                 headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                                                 body: Data(form.utf8)), retryUnsafe: true)
-        } catch {
-            throw FlowError(.connectivity, "\(error)")
-        }
-        if [400, 401, 403].contains(response.status) {
-            let reason = (try? CanonicalJSON.parse(response.text))?["error"]?.stringValue ?? "HTTP \(response.status)"
-            throw FlowError(.authentication, "Login with Amazon at \(tokenURL) refused the credentials (\(reason))",
-                            credentialsOf: owner)
-        }
-        guard (200..<300).contains(response.status), let value = try? CanonicalJSON.parse(response.text),
-              let access = value["access_token"]?.stringValue else {
-            throw FlowError(.remote, "Login with Amazon at \(tokenURL) failed: HTTP \(response.status)", httpStatus: response.status)
-        }
-        let lifetime = Double(value["expires_in"]?.intValue ?? 3600)
-        Self.cache.set(cacheKey, CachedToken(access: access, refresh: nil, expires: now().addingTimeInterval(lifetime)))
-        return access
+    // MARK: - What the run reports
+
+    var quota: MarketplaceQuota { lock.withLock { MarketplaceQuota(waited: waited, refusals: refusals) } }
+
+    var warnings: [MarketplaceNotice] { lock.withLock { notices } }
+
+    func notice(_ notice: MarketplaceNotice) {
+        lock.withLock { if !notices.contains(notice) { notices.append(notice) } }
     }
 
-    /// Sends an SP-API call with the token; a 403 gets one new token and one retry.
-    private func send(_ request: HTTPRequest, what: String, retryUnsafe: Bool = false) throws -> HTTPResponse {
-        var attempt = 0
+    // MARK: - Calls
+
+    /// What authorizes a call: the access token, or the Restricted Data Token when one was issued.
+    enum Authorization {
+        case access
+        case restricted(String)
+    }
+
+    /// Sends an SP-API call of `operation`, paced by its usage plan. A 429 is waited out
+    /// (the bucket is then known empty) up to `maxQuotaRefusals` times in a row; a refused
+    /// access token (401/403) gets one new token and one retry.
+    /// With `refusalIsAnswer`, a 401/403 is not taken for a stale token: it throws as a
+    /// rejection (an operation the application may not call).
+    func send(_ request: HTTPRequest, operation: String, what: String, authorization: Authorization = .access,
+              refusalIsAnswer: Bool = false, retryUnsafe: Bool = false) throws -> HTTPResponse {
+        var renewed = false
+        var refusedInARow = 0
+        try pause(plans.take(operation, account: account, now: now()))
         while true {
-            attempt += 1
             var signed = request
-            signed.headers.append(("x-amz-access-token", try accessToken()))
+            switch authorization {
+            case .access: signed.headers.append(("x-amz-access-token", try accessToken()))
+            case .restricted(let token): signed.headers.append(("x-amz-access-token", token))
+            }
             signed.headers.append(("Accept", "application/json"))
             let response: HTTPResponse
             do {
@@ -92,92 +111,62 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
             } catch {
                 throw FlowError(.connectivity, "\(error)")
             }
-            if response.status == 401 || response.status == 403 {
+            plans.learn(operation, account: account, rate: response.header("x-amzn-RateLimit-Limit"), now: now())
+            if response.status == 429 {
+                refusedInARow += 1
+                lock.withLock { refusals += 1 }
+                guard refusedInARow <= maxQuotaRefusals else {
+                    throw FlowError(.remote, "\(what) at \(baseURL): Amazon still refused for quota after \(maxQuotaRefusals) waits "
+                                        + "(another application may be using this seller's quota)", httpStatus: 429)
+                }
+                try pause(plans.refused(operation, account: account, now: now()))
+                continue
+            }
+            if response.status == 401 || response.status == 403, !refusalIsAnswer, case .access = authorization {
                 Self.cache.set(cacheKey, nil)
-                if attempt == 1 { continue }
+                if !renewed {
+                    renewed = true
+                    continue
+                }
                 throw FlowError(.authentication, "the SP-API at \(baseURL) refused the access token (\(what): HTTP \(response.status))",
                                 credentialsOf: owner)
             }
-            use?.accepted(owner)
+            if (200..<300).contains(response.status) { use?.accepted(owner) }
             guard (200..<300).contains(response.status) else {
-                let errors = (try? CanonicalJSON.parse(response.text))?["errors"]?.listValue ?? []
-                let message = errors.compactMap { error in
-                    error["message"]?.stringValue.map { "\(error["code"]?.stringValue ?? "error"): \($0)" }
-                }.joined(separator: "; ")
-                throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(message.isEmpty ? "" : ": " + message)",
+                throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(Self.errors(response).map { ": " + $0 } ?? "")",
                                 httpStatus: response.status)
             }
             return response
         }
     }
 
-    private func json(_ response: HTTPResponse, _ what: String) throws -> Value {
+    /// The `errors` of an SP-API answer as `code: message; …`, or nil.
+    static func errors(_ response: HTTPResponse) -> String? {
+        let errors = (try? CanonicalJSON.parse(response.text))?["errors"]?.listValue ?? []
+        let message = errors.compactMap { error in
+            error["message"]?.stringValue.map { "\(error["code"]?.stringValue ?? "error"): \($0)" }
+        }.joined(separator: "; ")
+        return message.isEmpty ? nil : message
+    }
+
+    /// Waits `seconds` for quota (counted in the run's report), checking for cancellation.
+    func pause(_ seconds: TimeInterval) throws {
+        guard seconds > 0 else { return }
+        lock.withLock { waited += seconds }
+        var left = seconds
+        while left > 0 {
+            try cancellation.check()
+            let slice = min(left, 0.25)
+            http.sleep(slice)
+            left -= slice
+        }
+        try cancellation.check()
+    }
+
+    func json(_ response: HTTPResponse, _ what: String) throws -> Value {
         guard let value = try? CanonicalJSON.parse(response.text) else {
             throw FlowError(.remote, "\(what) at \(baseURL) answered something that is not JSON")
         }
         return value
     }
-
-    // MARK: - Orders
-
-    func orders(updatedSince since: Date, page: ([Result<Order, OrderReadError>]) throws -> Void) throws {
-        var next: String?
-        repeat {
-            var query = ["MarketplaceIds=\(URLText.component(marketplaceID))"]
-            if let next {
-                query.append("NextToken=\(URLText.component(next))")
-            } else {
-                query += ["LastUpdatedAfter=\(URLText.component(ISODate.seconds(since)))", "MaxResultsPerPage=\(pageSize)"]
-            }
-            let value = try json(try send(HTTPRequest(url: baseURL + "/orders/v0/orders?" + query.joined(separator: "&")),
-                                          what: "getOrders"), "getOrders")
-            guard let orders = value.value(at: "payload.Orders")?.listValue else {
-                throw FlowError(.remote, "getOrders at \(baseURL) answered without payload.Orders")
-            }
-            var results: [Result<Order, OrderReadError>] = []
-            for order in orders {
-                guard let id = order["AmazonOrderId"]?.stringValue else {
-                    results.append(.failure(OrderReadError(orderID: nil, message: "an order without AmazonOrderId")))
-                    continue
-                }
-                do {
-                    results.append(AmazonOrderReader.order(order, items: try items(of: id)))
-                } catch let failure as FlowError where failure.isRejection {
-                    results.append(.failure(OrderReadError(orderID: id, message: failure.message)))
-                }
-            }
-            try page(results)
-            next = value.value(at: "payload.NextToken")?.stringValue
-        } while next != nil
-    }
-
-    /// getOrderItems, every page.
-    private func items(of orderID: String) throws -> [Value] {
-        var items: [Value] = []
-        var next: String?
-        repeat {
-            var url = baseURL + "/orders/v0/orders/\(URLText.component(orderID))/orderItems"
-            if let next { url += "?NextToken=\(URLText.component(next))" }
-            let value = try json(try send(HTTPRequest(url: url), what: "getOrderItems of \(orderID)"), "getOrderItems")
-            items += value.value(at: "payload.OrderItems")?.listValue ?? []
-            next = value.value(at: "payload.NextToken")?.stringValue
-        } while next != nil
-        return items
-    }
-
-    func confirm(_ shipment: PendingShipment) throws {
-        var package: [String: Value] = [
-            "packageReferenceId": .string(shipment.packageID),
-            "shipDate": .string(ISODate.milliseconds(shipment.shippingDate)),
-            "orderItems": .list(shipment.items.map { .object(["orderItemId": .string($0.lineID), "quantity": .int($0.quantity)]) }),
-        ]
-        if let carrier = shipment.carrierCode { package["carrierCode"] = .string(carrier) }
-        if let tracking = shipment.trackingNumber { package["trackingNumber"] = .string(tracking) }
-        let body = Value.object(["marketplaceId": .string(marketplaceID), "packageDetail": .object(package)])
-        _ = try send(HTTPRequest(method: "POST",
-                                 url: baseURL + "/orders/v0/orders/\(URLText.component(shipment.marketplaceOrderID))/shipmentConfirmation",
-                                 headers: [("Content-Type", "application/json")], body: Data(CanonicalJSON.string(body).utf8)),
-                     what: "confirmShipment of order \(shipment.marketplaceOrderID)")
-    }
-
 }

@@ -71,7 +71,14 @@ public struct ConfirmationPushJob: Job {
             pending = try context.store.dueShipments(channel: name, now: context.now(), limit: 500)
                 .filter { !seen.contains($0.id) }
         }
-        let report = "confirmed \(confirmed) shipments to \(marketplace.marketplace); \(retrying) to try again, \(failed) failed"
-        return JobResult(counts: ["confirmed": confirmed, "retrying": retrying, "failed": failed], report: report)
+        var report = "confirmed \(confirmed) shipments to \(marketplace.marketplace); \(retrying) to try again, \(failed) failed"
+        var counts = ["confirmed": confirmed, "retrying": retrying, "failed": failed]
+        let quota = marketplace.quota
+        if let waited = quota.summary {
+            report += "; " + waited
+            counts["quota_wait_ms"] = Int((quota.waited * 1000).rounded())
+            counts["quota_refusals"] = quota.refusals
+        }
+        return JobResult(counts: counts, report: report)
     }
 }

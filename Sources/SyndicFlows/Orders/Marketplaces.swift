@@ -8,7 +8,8 @@ enum Marketplaces {
     /// The Login with Amazon token URL when a channel names none.
     static let defaultAmazonTokenURL = "https://api.amazon.com/auth/o2/token"
 
-    static func orders(_ channel: ChannelSpec, inputs: FlowInputs, http: HTTPClient,
+    /// A dry run accepts no order on the marketplace.
+    static func orders(_ channel: ChannelSpec, inputs: FlowInputs, http: HTTPClient, dryRun: Bool = false,
                        now: @escaping @Sendable () -> Date) throws -> any MarketplaceOrders {
         guard let endpoint = channel.endpoint else {
             throw FlowError(.configuration, "the channel has no endpoint (the marketplace API base URL)")
@@ -19,7 +20,8 @@ enum Marketplaces {
             let apiKey = try inputs.secret(channel.credentials?["apiKey"], of: resource, field: "credentials.apiKey")
             return MiraklOrders(client: MiraklClient(baseURL: endpoint, apiKey: apiKey, owner: resource.address,
                                                      use: inputs.credentialUse,
-                                                     shopID: channel.shopId.map(ProductDestinations.encode), http: http))
+                                                     shopID: channel.shopId.map(ProductDestinations.encode), http: http),
+                                accept: channel.orders?.accept == true && !dryRun, carriers: channel.orders?.carriers ?? [:])
         case "amazon-seller":
             guard let marketplaceID = channel.marketplaceId else {
                 throw FlowError(.configuration, "the channel has no marketplaceId (the SP-API marketplace id)")
@@ -31,7 +33,8 @@ enum Marketplaces {
                 refreshToken: try inputs.secret(given["refreshToken"], of: resource, field: "credentials.refreshToken"))
             return AmazonOrders(baseURL: endpoint, tokenURL: channel.tokenEndpoint ?? defaultAmazonTokenURL,
                                 marketplaceID: marketplaceID, credentials: credentials, owner: resource.address,
-                                use: inputs.credentialUse, http: http, now: now)
+                                use: inputs.credentialUse, http: http, carriers: channel.orders?.carriers ?? [:],
+                                cancellation: inputs.cancellation, now: now)
         default:
             throw FlowError(.configuration, "orders come from marketplace channels (mirakl, amazon-seller), not \(channel.type)")
         }

@@ -8,7 +8,10 @@ import SyndicTransfer
 /// the orders the marketplace updated since the last fetch, stored idempotently (the overlap
 /// is de-duplicated by order id); cancellation requests become order events and alerts; an
 /// order that cannot be read is recorded as an error and the others go on. The cursor moves
-/// only when the whole fetch is stored. A dry run fetches and counts, and stores nothing.
+/// only when the whole fetch is stored, and only to the latest update among the orders read
+/// (never to the run's start: an order the pages did not prove read is fetched again). The
+/// report says how long the run waited for the marketplace's quota. A dry run fetches and
+/// counts, and stores and accepts nothing.
 public struct OrderRetrievalJob: Job {
     public let kind = JobKind.orderRetrieval
     public var http: HTTPClient
@@ -30,7 +33,7 @@ public struct OrderRetrievalJob: Job {
 
     private func retrieve(_ context: JobContext, _ inputs: FlowInputs) throws -> JobResult {
         let channel = try Marketplaces.channelSpec(context)
-        let marketplace = try Marketplaces.orders(channel, inputs: inputs, http: http, now: context.now)
+        let marketplace = try Marketplaces.orders(channel, inputs: inputs, http: http, dryRun: context.run.dryRun, now: context.now)
         let started = context.now()
         let cursor = try context.store.orderCursor(channel: context.channel.name, name: "retrieval").flatMap(ISODate.parse)
         let since = cursor.map { $0.addingTimeInterval(-overlap) }
@@ -38,6 +41,8 @@ public struct OrderRetrievalJob: Job {
         var total = OrderUpsertSummary()
         var fetched = 0
         var errors = 0
+        // The latest marketplace update among the orders read: what the pages proved.
+        var latest: Date?
         // Pages are stored in batches of `batchSize` orders: one transaction each.
         var orders: [Order] = []
         func store() throws {
@@ -55,7 +60,9 @@ public struct OrderRetrievalJob: Job {
             try inputs.cancellation.check()
             for result in page {
                 switch result {
-                case .success(let order): orders.append(order)
+                case .success(let order):
+                    orders.append(order)
+                    if let updated = order.marketplaceUpdatedAt, updated > latest ?? .distantPast { latest = updated }
                 case .failure(let problem):
                     errors += 1
                     context.log.error("order \(problem.orderID ?? "without id"): \(problem.message)")
@@ -71,15 +78,45 @@ public struct OrderRetrievalJob: Job {
             context.progress(fetched, nil)
         }
         try store()
-        if !context.run.dryRun {
-            try context.store.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(started))
+        if !context.run.dryRun, let latest, latest > cursor ?? .distantPast {
+            // Only as far as the orders read prove: an order the pages missed was updated
+            // after `latest`, or within the overlap before it, and comes with the next run.
+            try context.store.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(latest))
         }
-        let counts = ["fetched": fetched, "created": total.created, "updated": total.updated, "unchanged": total.unchanged,
+        let warnings = try warn(marketplace.warnings, context)
+        let quota = marketplace.quota
+        var counts = ["fetched": fetched, "created": total.created, "updated": total.updated, "unchanged": total.unchanged,
                       "cancellations": total.cancellations, "errors": errors]
-        let report = context.run.dryRun
+        if !warnings.isEmpty { counts["warnings"] = warnings.count }
+        if marketplace.accepted > 0 { counts["accepted"] = marketplace.accepted }
+        if quota.refusals > 0 || quota.waited > 0 {
+            counts["quota_wait_ms"] = Int((quota.waited * 1000).rounded())
+            counts["quota_refusals"] = quota.refusals
+        }
+        var report = context.run.dryRun
             ? "dry run: fetched \(fetched) orders updated since \(ISODate.seconds(since)) (\(errors) unreadable); stored nothing"
             : "fetched \(fetched) orders updated since \(ISODate.seconds(since)): \(total.created) new, \(total.updated) updated, "
                 + "\(total.unchanged) unchanged, \(total.cancellations) cancellation requests, \(errors) errors"
+        if marketplace.accepted > 0 { report += "; accepted \(marketplace.accepted) orders" }
+        if let waited = quota.summary { report += "; " + waited }
+        for warning in warnings { report += "\nwarning: " + warning.message }
         return JobResult(counts: counts, report: report)
+    }
+
+    /// Logs each warning and raises its alert, at most once a day per channel and kind (a
+    /// missing role would otherwise alert every five minutes). A dry run raises none.
+    private func warn(_ warnings: [MarketplaceNotice], _ context: JobContext) throws -> [MarketplaceNotice] {
+        for warning in warnings {
+            context.log.warning(warning.message)
+            guard let alert = warning.alert, !context.run.dryRun else { continue }
+            let marker = "alert." + alert.rawValue
+            let now = context.now()
+            if let last = try context.store.orderCursor(channel: context.channel.name, name: marker).flatMap(ISODate.parse),
+               now.timeIntervalSince(last) < 86_400 { continue }
+            try context.store.raiseAlert(channel: context.channel.name, kind: alert.rawValue, message: warning.message,
+                                         runID: context.run.id, at: now)
+            try context.store.setOrderCursor(channel: context.channel.name, name: marker, value: ISODate.milliseconds(now))
+        }
+        return warnings
     }
 }

@@ -3,7 +3,9 @@ import SyndicCore
 
 /// Products from Akeneo: `GET /api/rest/v1/products-uuid` with `pagination_type=search_after`,
 /// following `_links.next.href` (never built by hand), the channel's filter pushed down to
-/// `search`, its scope and locales asked for. Each item's JSON text is handed on as it is.
+/// `search`, its scope and locales asked for. A PIM before version 7 has no `products-uuid`
+/// (404): it is read through `/api/rest/v1/products` the same way, products keyed by their
+/// identifier. Each item's JSON text is handed on as it is.
 struct AkeneoSource: ProductSource {
     let client: AkeneoClient
     let cancellation: CancellationFlag
@@ -14,12 +16,17 @@ struct AkeneoSource: ProductSource {
     var description: String { "Akeneo at \(client.baseURL)" }
 
     /// The first page's URL.
-    var firstPage: String {
+    var firstPage: String { firstPage(of: "products-uuid") }
+
+    /// The first page's URL on a PIM without `products-uuid`.
+    var legacyFirstPage: String { firstPage(of: "products") }
+
+    private func firstPage(of resource: String) -> String {
         var query = ["pagination_type=search_after", "limit=100"]
         if search != "{}" { query.append("search=" + Self.encode(search)) }
         if let scope { query.append("scope=" + Self.encode(scope)) }
         if !locales.isEmpty { query.append("locales=" + Self.encode(locales.joined(separator: ","))) }
-        return client.baseURL + "/api/rest/v1/products-uuid?" + query.joined(separator: "&")
+        return client.baseURL + "/api/rest/v1/\(resource)?" + query.joined(separator: "&")
     }
 
     func forEachProduct(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
@@ -28,6 +35,10 @@ struct AkeneoSource: ProductSource {
         while let url = next {
             try cancellation.check()
             let response = try client.call("GET", url: url, headers: [("Accept", "application/json")])
+            if response.status == 404, url == firstPage {
+                next = legacyFirstPage
+                continue
+            }
             try AkeneoClient.check(response, "GET products from Akeneo at \(client.baseURL)")
             let page: AkeneoPage
             do {

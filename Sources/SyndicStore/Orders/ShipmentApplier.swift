@@ -36,12 +36,12 @@ struct ShipmentApplier {
         case .internalID(let id):
             named = id
             orderRow = try Row.fetchOne(try db.cachedStatement(sql: """
-                SELECT id, marketplace_id, status, raw_status, fulfilled_by FROM orders WHERE channel = ? AND id = ?
+                SELECT id, marketplace, marketplace_id, status, raw_status, fulfilled_by FROM orders WHERE channel = ? AND id = ?
                 """), arguments: [channel, id.lowercased()])
         case .marketplaceID(let id):
             named = id
             orderRow = try Row.fetchOne(try db.cachedStatement(sql: """
-                SELECT id, marketplace_id, status, raw_status, fulfilled_by FROM orders WHERE channel = ? AND marketplace_id = ?
+                SELECT id, marketplace, marketplace_id, status, raw_status, fulfilled_by FROM orders WHERE channel = ? AND marketplace_id = ?
                 """), arguments: [channel, id])
         }
         guard let orderRow else { return .rejected(reason: "no order \(named) in channel \(channel)") }
@@ -49,6 +49,9 @@ struct ShipmentApplier {
         let marketplaceID: String = orderRow["marketplace_id"]
         if (orderRow["fulfilled_by"] as String?) == FulfilledBy.marketplace.rawValue {
             return .rejected(reason: "order \(marketplaceID) is fulfilled by the marketplace: the merchant never confirms it")
+        }
+        if (orderRow["marketplace"] as String) == "amazon", let problem = AmazonShipmentRules.problem(request) {
+            return .rejected(reason: "order \(marketplaceID): \(problem)")
         }
         let status = OrderStatus(rawValue: orderRow["status"]) ?? .unknown
         if status == .canceled || status == .refused {

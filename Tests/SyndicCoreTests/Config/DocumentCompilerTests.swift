@@ -446,6 +446,23 @@ struct DocumentCompilerTests {
             """), [at(9, 5, "error: products are exported from a source: add source.connection")]),
         Case("yes for a boolean", mirakl("  orders:\n    retrieval: yes\n"),
              [at(10, 16, "error: orders.retrieval: expected true or false, got yes (write true or false)")]),
+        Case("accept on an amazon channel", channel("amazon-seller", name: "amazon_de", """
+              endpoint: https://sellingpartnerapi-eu.amazon.com
+              marketplaceId: A1PA6795UKMFR9
+              orders:
+                accept: true
+
+            """), [at(10, 13, "error: accept applies to mirakl channels: Amazon orders need no acceptance")]),
+        Case("carrier with both code and name, and url with code", mirakl("""
+              orders:
+                carriers:
+                  UP: {code: UPS, name: United Parcel}
+                  DH: {code: DHL, url: "https://track.example.com"}
+                  CO: {name: Coursier, url: "https://track.example.com"}
+                  LP: LAPOSTE
+
+            """), [at(11, 11, "error: carrier UP takes either code (the marketplace's carrier code) or name (a carrier it does not know)"),
+                   at(12, 28, "error: url goes with name: a known carrier's tracking page is the marketplace's")]),
         Case("off for a boolean", mirakl("  logs:\n    minimal: off\n"),
              [at(10, 14, "error: logs.minimal: expected true or false, got off (write true or false)")]),
     ]

@@ -30,7 +30,7 @@ import Testing
     @Test(arguments: [
         ("Pending", OrderStatus.pending), ("PendingAvailability", .pending), ("Unshipped", .waitingForShipment),
         ("PartiallyShipped", .partiallyShipped), ("Shipped", .shipped), ("InvoiceUnconfirmed", .shipped),
-        ("Canceled", .canceled), ("Unfulfillable", .canceled), ("Cancelled", .unknown), ("", .unknown),
+        ("Canceled", .canceled), ("Unfulfillable", .unknown), ("Cancelled", .unknown), ("", .unknown),
     ])
     func amazon(_ status: String, _ expected: OrderStatus) {
         #expect(OrderStatusMapping.amazon(status) == expected)

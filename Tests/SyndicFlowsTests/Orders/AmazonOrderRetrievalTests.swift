@@ -66,18 +66,49 @@ struct AmazonOrderRetrievalTests {
         #expect(try workspace.order("402-1000001-2000001").stored.order.shipping.countryCode == nil)
     }
 
-    /// getOrders answers 429 (QuotaExceeded, no Retry-After): the client waits and asks again.
-    @Test func aQuotaAnswerIsWaitedOut() async throws {
-        let server = try OrderFlows.amazonSimulator(["--page-size", "2"])
+    /// Another application used the seller's quota: the second getOrders page answers 429
+    /// (QuotaExceeded, no Retry-After, no rate); the client waits for the next token at the
+    /// rate it learned from the first page and asks for the same page again, resuming from
+    /// its NextToken; the report says how long it waited.
+    @Test func aQuotaRefusalIsWaitedOutAndThePageAskedAgain() async throws {
+        let server = try OrderFlows.amazonSimulator(["--generate", "150", "--rate-scale", "100"])
         defer { server.kill() }
         let workspace = try Self.workspace(server)
-        try server.control.fail("/orders/v0/orders", status: 429, count: 1)
+        try server.control.fail("/orders/v0/orders", status: 429, count: 1, queryContains: "NextToken")
         let run = try await workspace.run("amazon_fr", .orderRetrieval)
         #expect(run.status == .succeeded, "\(run.error ?? "")")
-        #expect(run.counts["created"] == 7, "\(run.counts)")
-        let calls = try server.control.requests().filter { $0.path.hasPrefix("/orders/v0/orders") }
-        #expect(calls.map(\.status).prefix(2) == [429, 200], "\(calls)")
-        #expect(calls.first?.path == "/orders/v0/orders")
+        #expect(run.counts["created"] == 157, "\(run.counts)")
+        let pages = try server.control.requests().filter { $0.path == "/orders/v0/orders" }
+        let refused = pages.indices.filter { pages[$0].status == 429 }
+        #expect(!refused.isEmpty, "\(pages)")
+        for index in refused {
+            // The next call asks for the same page, and gets it.
+            #expect(index + 1 < pages.count && pages[index + 1].params["NextToken"] == pages[index].params["NextToken"])
+        }
+        #expect(refused.count == 1)
+        #expect(pages.filter { $0.status == 200 }.count == 2)
+        let throttled = try server.control.requests().filter { $0.status == 429 }
+        #expect(run.counts["quota_refusals"] == throttled.count, "\(run.counts) \(throttled)")
+        #expect((run.counts["quota_wait_ms"] ?? 0) > 0)
+        #expect(run.report?.contains("for quota") == true, "\(run.report ?? "")")
+    }
+
+    /// At Amazon's published usage plans, a retrieval paces itself: the bursts go at once,
+    /// then one call per refill, and Amazon refuses nothing.
+    @Test func pacingAtThePublishedPlansIsNeverRefused() async throws {
+        // 40 orders: one getOrders page, 40 getOrderItems (a burst of 30, then 0.5/s at a
+        // 20-fold rate: half a second of waiting).
+        let server = try OrderFlows.amazonSimulator(["--generate", "33", "--rate-scale", "20"])
+        defer { server.kill() }
+        let workspace = try Self.workspace(server)
+        let run = try await workspace.run("amazon_fr", .orderRetrieval)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts["created"] == 40, "\(run.counts)")
+        #expect(try server.control.requests().allSatisfy { $0.status != 429 })
+        #expect(run.counts["quota_refusals"] == 0, "\(run.counts)")
+        #expect((run.counts["quota_wait_ms"] ?? 0) >= 500, "\(run.counts)")
+        let quota = try server.control.get("quota")
+        #expect(quota.value(at: "getOrderItems.throttled")?.intValue == 0, "\(quota)")
     }
 
     /// A token cached by the previous run is reused; once the SP-API refuses it (403), one new
@@ -104,6 +135,8 @@ struct AmazonOrderRetrievalTests {
         #expect(third.counts["created"] == 1, "\(third.counts)")
         let requests = try server.control.requests()
         #expect(requests.filter { $0.path == "/auth/o2/token" }.count == 2)
+        // The expired Restricted Data Token is refused once; a new access token and a new
+        // RDT are asked for, and the page comes.
         #expect(requests.filter { $0.status == 403 }.count == 1, "\(requests)")
         #expect(try workspace.store.loadActualState().credentialProblems["channel.amazon_fr"] == nil)
     }

@@ -2,6 +2,7 @@ import Foundation
 import SyndicCore
 import SyndicStore
 import SyndicTestSupport
+import SyndicTransfer
 import Testing
 
 /// The confirmation push: shipments reported to syndic go to Mirakl (OR23 + OR24) and to
@@ -223,5 +224,140 @@ struct ConfirmationPushTests {
         let onAmazon = try server.control.get("orders/402-1000003-2000003")
         #expect((onAmazon["OrderStatus"] ?? onAmazon.value(at: "payload.OrderStatus"))?.stringValue == "Shipped")
         #expect(try server.control.requests().filter { $0.path.hasSuffix("/shipmentConfirmation") }.map(\.status) == [204, 204])
+    }
+}
+
+/// Carriers on OR23: a code the marketplace lists (SH21) as `carrier_code`, in its spelling;
+/// the channel's mappings; any other carrier by name.
+struct MiraklCarrierTests {
+    @Test func carriersGoByCodeWhenKnownAndByNameOtherwise() async throws {
+        let server = try OrderFlows.miraklSimulator(["--generate", "40"])
+        defer { server.kill() }
+        // Four orders waiting for shipment (Mirakl keeps one tracking per order).
+        let shipping = (try server.control.get("orders").listValue ?? [])
+            .filter { $0["order_state"]?.stringValue == "SHIPPING" && $0["order_id"]?.stringValue?.hasPrefix("G") == true }
+            .compactMap { $0["order_id"]?.stringValue }.sorted()
+        try #require(shipping.count >= 4)
+        let orders = """
+                retrieval: true
+                confirmations: true
+                lookbackDays: 3650
+                carriers:
+                  UP: UPS
+                  COURSIER: {name: Coursier Express, url: "https://track.example.com"}
+            """
+        let workspace = try OrderFlows.workspace(files: ["mirakl_fr.yaml": OrderFlows.miraklChannel(endpoint: server.baseURL, orders: orders)])
+        let retrieval = try await workspace.run("mirakl_fr", .orderRetrieval)
+        try #require(retrieval.status == .succeeded, "\(retrieval.error ?? "")")
+        try ConfirmationPushTests.apply(workspace, "mirakl_fr", [
+            ConfirmationPushTests.shipment(shipping[0], tracking: "TRK-1", carrier: "colissimo"),
+            ConfirmationPushTests.shipment(shipping[1], tracking: "TRK-2", carrier: "UP"),
+            ConfirmationPushTests.shipment(shipping[2], tracking: "TRK-3", carrier: "COURSIER"),
+            ConfirmationPushTests.shipment(shipping[3], tracking: "TRK-4", carrier: "Poste Locale"),
+        ])
+        let run = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts["confirmed"] == 4, "\(run.counts)")
+        let trackings = try server.control.get("trackings").listValue ?? []
+        let bodies = Dictionary(trackings.compactMap { entry -> (String, Value)? in
+            guard let tracking = entry.value(at: "body.tracking_number")?.stringValue, let body = entry["body"] else { return nil }
+            return (tracking, body)
+        }, uniquingKeysWith: { first, _ in first })
+        #expect(bodies["TRK-1"] == .object(["tracking_number": .string("TRK-1"), "carrier_code": .string("COLISSIMO")]))
+        #expect(bodies["TRK-2"] == .object(["tracking_number": .string("TRK-2"), "carrier_code": .string("UPS")]))
+        #expect(bodies["TRK-3"] == .object(["tracking_number": .string("TRK-3"), "carrier_name": .string("Coursier Express"),
+                                            "carrier_url": .string("https://track.example.com")]))
+        #expect(bodies["TRK-4"] == .object(["tracking_number": .string("TRK-4"), "carrier_name": .string("Poste Locale")]))
+        // The carrier list is read once for the run.
+        #expect(try server.control.requests().filter { $0.path == "/api/shipping/carriers" }.count == 1)
+    }
+}
+
+/// confirmShipment as Amazon's model requires it.
+struct AmazonConfirmationTests {
+    static func retrieved(_ server: LocalServer, carriers: String = "") async throws -> FlowWorkspace {
+        let workspace = try AmazonOrderRetrievalTests.workspace(server)
+        let retrieval = try await workspace.run("amazon_fr", .orderRetrieval)
+        guard retrieval.status == .succeeded else { throw FlowTestFailure("retrieval: \(retrieval.error ?? "")") }
+        return workspace
+    }
+
+    /// A shipment Amazon would refuse is rejected when it is reported, with the reason.
+    @Test(arguments: [("A1", "1Z9", "UPS", "package_id \"A1\""), ("0", "1Z9", "UPS", "package_id \"0\""),
+                      ("1", "", "UPS", "tracking_number is required"), ("1", "1Z9", "", "carrier_code is required")])
+    func whatAmazonWouldRefuseIsRejectedOnArrival(_ package: String, _ tracking: String, _ carrier: String,
+                                                  _ reason: String) async throws {
+        let server = try OrderFlows.amazonSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.retrieved(server)
+        let request = ShipmentRequest(order: .marketplaceID("402-1000003-2000003"), packageID: package,
+                                      trackingNumber: tracking.isEmpty ? nil : tracking,
+                                      carrierCode: carrier.isEmpty ? nil : carrier,
+                                      shippingDate: ConfirmationPushTests.shippingDate, item: nil, quantity: nil)
+        let outcome = try workspace.store.applyShipments([request], channel: "amazon_fr", source: "test", at: Date())
+        guard case .rejected(let why)? = outcome.first else {
+            Issue.record("not rejected: \(outcome)")
+            return
+        }
+        #expect(why.contains(reason), "\(why)")
+        #expect(try workspace.order("402-1000003-2000003").shipments.isEmpty)
+    }
+
+    /// A carrier Amazon lists goes by its code (in Amazon's spelling); another goes as Other
+    /// with its name; a channel's mapping wins.
+    @Test func unknownCarriersGoAsOtherWithTheirName() async throws {
+        let server = try OrderFlows.amazonSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.retrieved(server)
+        try ConfirmationPushTests.apply(workspace, "amazon_fr", [
+            ConfirmationPushTests.shipment("402-1000003-2000003", tracking: "TRK-1", carrier: "colissimo"),
+            ConfirmationPushTests.shipment("402-1000004-2000004", tracking: "TRK-2", carrier: "Coursier Express"),
+        ])
+        let run = try await workspace.run("amazon_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts["confirmed"] == 2, "\(run.counts)")
+        let bodies = Dictionary((try server.control.get("confirmations").listValue ?? []).compactMap { entry -> (String, Value)? in
+            guard let id = entry["AmazonOrderId"]?.stringValue, let package = entry.value(at: "body.packageDetail") else { return nil }
+            return (id, package)
+        }, uniquingKeysWith: { _, last in last })
+        #expect(bodies["402-1000003-2000003"]?["carrierCode"]?.stringValue == "Colissimo")
+        #expect(bodies["402-1000003-2000003"]?["carrierName"] == nil)
+        #expect(bodies["402-1000004-2000004"]?["carrierCode"]?.stringValue == "Other")
+        #expect(bodies["402-1000004-2000004"]?["carrierName"]?.stringValue == "Coursier Express")
+    }
+
+    /// The first attempt went through but its answer was lost: sending the package again is
+    /// an edit on Amazon's side, and a package of an order Amazon has fulfilled meanwhile
+    /// counts as confirmed — neither is a failure or an alert.
+    @Test func aShipmentAmazonAlreadyHasCountsAsConfirmed() async throws {
+        let server = try OrderFlows.amazonSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.retrieved(server)
+        let http = OrderFlows.http
+        // The "lost" first attempt of package 1 of 402-1000003, and a whole confirmation of
+        // 402-1000004 by another tool, both straight to the simulator.
+        for (order, package, items) in [("402-1000003-2000003", "1", [("10000003000101", 1), ("10000003000201", 2)]),
+                                          ("402-1000004-2000004", "7", [("10000004000101", 1)])] {
+            let body = Value.object(["marketplaceId": .string("A13V1IB3VIYZZH"), "packageDetail": .object([
+                "packageReferenceId": .string(package), "carrierCode": .string("UPS"), "trackingNumber": .string("1Z-\(package)"),
+                "shipDate": .string("2025-04-09T08:28:55Z"),
+                "orderItems": .list(items.map { .object(["orderItemId": .string($0.0), "quantity": .int($0.1)]) }),
+            ])])
+            let token = try OrderFlows.amazonAccessToken(server)
+            let response = try http.send(HTTPRequest(method: "POST", url: server.baseURL + "/orders/v0/orders/\(order)/shipmentConfirmation",
+                                                     headers: [("Content-Type", "application/json"), ("x-amz-access-token", token)],
+                                                     body: Data(CanonicalJSON.string(body).utf8)), retryUnsafe: true)
+            try #require(response.status == 204, "\(response.status) \(response.text)")
+        }
+        try ConfirmationPushTests.apply(workspace, "amazon_fr", [
+            ConfirmationPushTests.shipment("402-1000003-2000003", tracking: "1Z-1"),
+            ConfirmationPushTests.shipment("402-1000004-2000004", tracking: "1Z-8"),
+        ])
+        let run = try await workspace.run("amazon_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts["confirmed"] == 2, "\(run.counts)")
+        #expect(run.counts["failed"] == 0)
+        #expect(try workspace.order("402-1000004-2000004").shipments.map(\.status) == ["confirmed"])
+        #expect(try workspace.store.undeliveredAlerts(limit: 10).filter { $0.kind == "push-failed" }.isEmpty)
     }
 }

@@ -161,7 +161,7 @@ struct MiraklOrderRetrievalTests {
         #expect(try workspace.store.orders(OrderFilter()).total == 157)
         let calls = try server.control.requests().filter { $0.path == "/api/orders" }
         #expect(calls.map { $0.params["offset"] ?? "" } == ["0", "100"], "\(calls)")
-        #expect(calls.allSatisfy { $0.params["max"] == "100" && $0.params["sort"] == "dateUpdated" })
+        #expect(calls.allSatisfy { $0.params["max"] == "100" && $0.params["sort"] == "dateCreated" })
     }
 
     /// An order that cannot be read is logged and counted; the others are stored.

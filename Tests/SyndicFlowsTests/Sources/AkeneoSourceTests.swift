@@ -44,7 +44,8 @@ struct AkeneoSourceTests {
     /// A workspace with a generated catalog served by a fresh simulator; `password` is what
     /// the connection's password file holds.
     static func workspace(password: String = AkeneoSourceTests.password, locales: String = "[fr_FR, en_GB]",
-                          filter: String = AkeneoSourceTests.defaultFilter) throws -> (FlowWorkspace, LocalServer) {
+                          filter: String = AkeneoSourceTests.defaultFilter,
+                          simulator extra: [String] = []) throws -> (FlowWorkspace, LocalServer) {
         let workspace = try FlowWorkspace()
         let catalog = workspace.path("catalog/products.jsonl")
         try FileManager.default.createDirectory(atPath: workspace.path("catalog"), withIntermediateDirectories: true)
@@ -52,7 +53,7 @@ struct AkeneoSourceTests {
         let server = try LocalServer(simulator: "akeneo_sim.py", arguments: [
             "--catalog", catalog, "--client-id", "client_7", "--secret", "client-secret-7",
             "--username", "user_\(workspace.id)", "--password", Self.password,
-        ])
+        ] + extra)
         let clientId = try workspace.secret("client_id", "client_7")
         let secret = try workspace.secret("client_secret", "client-secret-7")
         let username = try workspace.secret("username", "user_\(workspace.id)")
@@ -126,6 +127,27 @@ struct AkeneoSourceTests {
         let cursors = pages.dropFirst().compactMap { $0.params["search_after"] }
         #expect(cursors.count == pages.count - 1)
         #expect(Set(cursors).count == cursors.count)
+    }
+
+    /// A PIM before version 7 has no products-uuid: the same products are read through
+    /// /api/rest/v1/products with search_after, keyed by identifier.
+    @Test func aPIMWithoutProductsUUIDIsReadThroughProducts() async throws {
+        let (workspace, server) = try Self.workspace(simulator: ["--legacy"])
+        defer { server.kill() }
+        let fromFile = try await workspace.run("from_file")
+        #expect(fromFile.status == .succeeded, "\(fromFile.error ?? "")")
+        let fromPIM = try await workspace.run("from_pim")
+        #expect(fromPIM.status == .succeeded, "\(fromPIM.error ?? "")")
+        #expect(try Self.rows(workspace, "from_pim").rows == (try Self.rows(workspace, "from_file")).rows)
+
+        let calls = try server.control.requests().filter { $0.method == "GET" && $0.path.hasPrefix("/api/rest/v1/products") }
+        #expect(calls.first?.path == "/api/rest/v1/products-uuid")
+        #expect(calls.first?.status == 404)
+        let pages = calls.dropFirst()
+        #expect(pages.allSatisfy { $0.path == "/api/rest/v1/products" && $0.status == 200 })
+        #expect(pages.allSatisfy { $0.params["pagination_type"] == "search_after" })
+        #expect(pages.count == ((fromPIM.counts["sent"] ?? 0) + 99) / 100)
+        #expect(pages.first?.params["search"] != nil)
     }
 
     @Test func retries429And500AndSucceeds() async throws {

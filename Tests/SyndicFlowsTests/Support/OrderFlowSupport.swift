@@ -26,9 +26,24 @@ enum OrderFlows {
         try LocalServer(simulator: "mirakl_sim.py", arguments: ["--api-key", miraklKey, "--orders", miraklOrdersFile] + extra)
     }
 
-    /// amazon_sim.py serving the sample orders (default client, secret and refresh token).
+    /// amazon_sim.py serving the sample orders (default client, secret and refresh token),
+    /// with Amazon's usage plans refilling 50 times faster unless `extra` sets a scale (the
+    /// client learns the rates from `x-amzn-RateLimit-Limit`, so it paces itself either way).
     static func amazonSimulator(_ extra: [String] = []) throws -> LocalServer {
-        try LocalServer(simulator: "amazon_sim.py", arguments: ["--orders", amazonOrdersFile] + extra)
+        let scale = extra.contains("--rate-scale") ? [] : ["--rate-scale", "50"]
+        return try LocalServer(simulator: "amazon_sim.py", arguments: ["--orders", amazonOrdersFile] + scale + extra)
+    }
+
+    /// An access token of amazon_sim.py (the default client), for calls a test makes itself.
+    static func amazonAccessToken(_ server: LocalServer) throws -> String {
+        let form = "grant_type=refresh_token&refresh_token=Atzr%7Csyndic-refresh&client_id=amzn_client&client_secret=amzn_secret"
+        let response = try http.send(HTTPRequest(method: "POST", url: server.baseURL + "/auth/o2/token",
+                                                 headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                 body: Data(form.utf8)), retryUnsafe: true)
+        guard let token = try CanonicalJSON.parse(response.text)["access_token"]?.stringValue else {
+            throw FlowTestFailure("no access token: \(response.text)")
+        }
+        return token
     }
 
     /// The sample Mirakl orders as JSON values, by id.
