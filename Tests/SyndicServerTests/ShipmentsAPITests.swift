@@ -48,6 +48,28 @@ import Testing
         #expect(try detail.object["status"] as? String == "PARTIALLY_SHIPPED")
     }
 
+    /// Amazon orders take only what Amazon's confirmShipment accepts: the item is rejected
+    /// when it arrives, with the reason, rather than at push time.
+    @Test func whatAmazonWouldRefuseIsRejectedOnArrival() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        try F.upsert(api.store, [F.order("402-1"), F.order("402-2")], channel: "amazon_fr", marketplace: "amazon")
+        let response = try await api.post("/api/v1/shipments", json: """
+            {"shipments": [
+              {"order_id": "402-1", "package_id": "A1", "tracking_number": "1Z1", "carrier_code": "UPS",
+               "shipping_date": "2026-03-03T10:00:00Z"},
+              {"order_id": "402-2", "package_id": "2", "tracking_number": "1Z2", "carrier_code": "UPS",
+               "shipping_date": "2026-03-03T10:00:00Z"}
+            ]}
+            """)
+        #expect(response.status == 200, "\(response.text)")
+        let results = try #require(try response.object["results"] as? [[String: Any]])
+        #expect(results.map { $0["status"] as? String } == ["rejected", "accepted"])
+        let reason = try #require(results.first?["reason"] as? String)
+        #expect(reason.contains("package_id \"A1\" is not accepted by Amazon"), "\(reason)")
+        #expect(try api.store.dueShipments(channel: "amazon_fr", now: Date(), limit: 10).map(\.marketplaceOrderID) == ["402-2"])
+    }
+
     @Test func malformedBodiesAre400NamingTheField() async throws {
         let api = try await APIHarness()
         defer { Task { await api.stop() } }

@@ -22,7 +22,7 @@ enum APIFixtures {
     }
 
     static func upsert(_ store: SQLiteStateStore, _ orders: [Order], channel: String = "shop",
-                       at date: Date = t0) throws {
-        _ = try store.upsertOrders(orders, channel: channel, marketplace: "mirakl", runID: nil, at: date)
+                       marketplace: String = "mirakl", at date: Date = t0) throws {
+        _ = try store.upsertOrders(orders, channel: channel, marketplace: marketplace, runID: nil, at: date)
     }
 }
