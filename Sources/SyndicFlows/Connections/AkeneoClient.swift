@@ -124,7 +124,8 @@ final class AkeneoClient: @unchecked Sendable {
     /// Fails clearly on an error status.
     static func check(_ response: HTTPResponse, _ what: String) throws {
         guard (200..<300).contains(response.status) else {
-            throw FlowError(.remote, "\(what) failed: HTTP \(response.status)\(message(response).map { ": \($0)" } ?? "")")
+            throw FlowError(.remote, "\(what) failed: HTTP \(response.status)\(message(response).map { ": \($0)" } ?? "")",
+                            httpStatus: response.status)
         }
     }
 }

@@ -25,6 +25,8 @@ public struct FlowError: Error, Hashable, Sendable, CustomStringConvertible {
     public var credentialsOf: String?
     /// The HTTP status the remote answered, for remote errors.
     public var httpStatus: Int?
+    /// The remote's own words about the error (its error messages), for remote errors.
+    public var remoteMessage: String?
 
     public init(_ kind: Kind, _ message: String, credentialsOf: String? = nil, httpStatus: Int? = nil) {
         self.kind = kind

@@ -11,20 +11,26 @@ import SyndicCore
 /// bodies instead of sending them.
 final class AkeneoAPIDestination: ProductDestination {
     private let client: AkeneoClient?
+    /// Where the attribute types are read (the target, in a dry run too).
+    private let typesClient: AkeneoClient?
     private var writer: AkeneoProductWriter
     private var typesRead = false
+    private var typesNote: String?
     private let batchSize: Int
     private let identifierColumn: Int?
-    private var batch: [(line: String, key: String, identifier: String)] = []
+    private var batch: [(line: String, key: String, identifier: String, position: Int)] = []
     private var feedback = CSVWriter(header: ["line", "identifier", "status_code", "message"])
     private var dryRunBody = Data()
     private var delivered = 0
     private var refused: [String] = []
-    private var sentLines = 0
+    /// Products added so far: the feedback file's `line`.
+    private var position = 0
 
-    /// `client` is nil for a dry run.
-    init(client: AkeneoClient?, targets: [String], separator: String, batchSize: Int?) throws {
+    /// `client` is nil for a dry run; `typesClient` reads the target's attribute types (nil:
+    /// values go untyped).
+    init(client: AkeneoClient?, typesClient: AkeneoClient? = nil, targets: [String], separator: String, batchSize: Int?) throws {
         self.client = client
+        self.typesClient = typesClient ?? client
         do {
             writer = try AkeneoProductWriter(targets: targets, separator: separator)
         } catch {
@@ -37,9 +43,10 @@ final class AkeneoAPIDestination: ProductDestination {
     func add(_ row: [String], key: String, identifier source: String?) throws {
         // An `identifier` target names the product in the target PIM; else the source's identifier.
         let identifier = identifierColumn.map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? source
+        position += 1
         guard let identifier, !identifier.isEmpty else {
             refused.append(key)
-            feedback.writeRow([String(sentLines + batch.count + 1), key, "", "the product has no identifier"])
+            feedback.writeRow([String(position), key, "", "the product has no identifier"])
             return
         }
         if !typesRead { try readTypes() }
@@ -49,18 +56,28 @@ final class AkeneoAPIDestination: ProductDestination {
         } catch {
             // Not sent: the next delta export tries it again once the value or the type is fixed.
             refused.append(key)
-            feedback.writeRow([String(sentLines + batch.count + 1), identifier, "", error.message])
+            feedback.writeRow([String(position), identifier, "", error.message])
             return
         }
-        batch.append((CanonicalJSON.string(product), key, identifier))
+        batch.append((CanonicalJSON.string(product), key, identifier, position))
         if batch.count == batchSize { try send() }
     }
 
     /// Reads the target PIM's types of the mapped attributes (`GET /api/rest/v1/attributes`,
-    /// once per run), so that each value goes as its type expects.
+    /// once per run), so that each value goes as its type expects. A target that does not
+    /// let the credentials list attributes (401/403/404), or that a dry run cannot reach,
+    /// gets untyped values and a note in the report.
     private func readTypes() throws {
         typesRead = true
-        guard let client else { return }
+        guard let client = typesClient else { return }
+        do {
+            writer.types = try attributeTypes(client)
+        } catch let failure as FlowError where [401, 403, 404].contains(failure.httpStatus ?? 0) || self.client == nil {
+            typesNote = "attribute types not read (\(failure.message)): values sent untyped"
+        }
+    }
+
+    private func attributeTypes(_ client: AkeneoClient) throws -> [String: AkeneoAttribute] {
         var types: [String: AkeneoAttribute] = [:]
         let codes = writer.attributes
         for start in stride(from: 0, to: codes.count, by: 100) {
@@ -81,7 +98,7 @@ final class AkeneoAPIDestination: ProductDestination {
                 next = page.value(at: "_links.next.href")?.stringValue
             }
         }
-        writer.types = types
+        return types
     }
 
     private func send() throws {
@@ -92,7 +109,6 @@ final class AkeneoAPIDestination: ProductDestination {
             dryRunBody.append(body)
             dryRunBody.append(0x0A)
             delivered += batch.count
-            sentLines += batch.count
             return
         }
         let response = try client.call("PATCH", url: client.baseURL + "/api/rest/v1/products",
@@ -114,19 +130,19 @@ final class AkeneoAPIDestination: ProductDestination {
                 }
                 message += (message.isEmpty ? "" : " ") + "(" + details.joined(separator: "; ") + ")"
             }
-            feedback.writeRow([String(sentLines + number), sent.identifier, String(status), message])
+            feedback.writeRow([String(sent.position), sent.identifier, String(status), message])
             if (200..<300).contains(status) { delivered += 1 } else { refused.append(sent.key) }
         }
         for (index, sent) in batch.enumerated() where !answered.contains(index + 1) {
-            feedback.writeRow([String(sentLines + index + 1), sent.identifier, "", "no answer for this line"])
+            feedback.writeRow([String(sent.position), sent.identifier, "", "no answer for this line"])
             refused.append(sent.key)
         }
-        sentLines += batch.count
     }
 
     func finish() throws -> DestinationOutcome {
         try send()
         var outcome = DestinationOutcome(delivered: delivered, refusedKeys: refused)
+        if let typesNote { outcome.notes.append(typesNote) }
         if client == nil {
             outcome.artifacts.append(("products.jsonl", dryRunBody))
             let batches = (delivered + batchSize - 1) / batchSize

@@ -28,8 +28,9 @@ struct ProductDestinations {
                                            workDirectory: inputs.workDirectory,
                                            dryRunDirectory: dryRun ? dryRunDirectory : nil, skipEmpty: delta)
         case "akeneo-api":
-            let client = dryRun ? nil : try akeneoClient(channel)
-            return try AkeneoAPIDestination(client: client, targets: targets,
+            // A dry run sends nothing, but reads the target's attribute types like a real run.
+            let target = dryRun ? try? akeneoClient(channel) : try akeneoClient(channel)
+            return try AkeneoAPIDestination(client: dryRun ? nil : target, typesClient: target, targets: targets,
                                             separator: channel.products?.export?.valueSeparator ?? MappingContext.defaultValueSeparator,
                                             batchSize: channel.products?.export?.batchSize)
         case "mirakl":

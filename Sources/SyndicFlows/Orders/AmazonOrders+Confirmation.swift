@@ -30,15 +30,16 @@ extension AmazonOrders {
                                   headers: [("Content-Type", "application/json")], body: Data(CanonicalJSON.string(body).utf8))
         do {
             _ = try send(request, operation: "confirmShipment", what: "confirmShipment of order \(shipment.marketplaceOrderID)")
-        } catch let failure as FlowError where failure.isRejection && Self.saysAlreadyConfirmed(failure.message) {
+        } catch let failure as FlowError where failure.isRejection && Self.saysAlreadyConfirmed(failure.remoteMessage ?? "") {
             return
         }
     }
 
-    /// Whether Amazon's refusal says the package or the order was confirmed before
-    /// ("… order already fulfilled.", "… already confirmed").
-    static func saysAlreadyConfirmed(_ message: String) -> Bool {
-        let text = message.lowercased()
-        return text.contains("already") && (text.contains("fulfilled") || text.contains("confirm") || text.contains("shipped"))
+    /// Whether Amazon's own error text says the order or the package was confirmed before
+    /// ("Failed to create package due to not finding a matching package or order already
+    /// fulfilled.", "… already confirmed", "… already shipped").
+    static func saysAlreadyConfirmed(_ errors: String) -> Bool {
+        let text = errors.lowercased()
+        return ["already fulfilled", "already confirmed", "already shipped"].contains { text.contains($0) }
     }
 }

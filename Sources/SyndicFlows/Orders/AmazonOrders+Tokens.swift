@@ -19,7 +19,7 @@ extension AmazonOrders {
             .map { "\($0.0)=\(URLText.component($0.1))" }.joined(separator: "&")
         let response: HTTPResponse
         do {
-            response = try http.send(HTTPRequest(method: "POST", url: tokenURL,
+            response = try tokenHTTP.send(HTTPRequest(method: "POST", url: tokenURL,
                                                  headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                  body: Data(form.utf8)), retryUnsafe: true)
         } catch {
@@ -43,7 +43,7 @@ extension AmazonOrders {
     /// for its `expiresIn`; nil when Amazon refuses it (the application lacks the restricted
     /// role for buyer data): the run then goes on without buyer data and notes the refusal.
     func restrictedToken() throws -> String? {
-        let key = cacheKey + "#rdt"
+        let key = restrictedCacheKey
         if let token = Self.cache.get(key), token.expires > now().addingTimeInterval(60) { return token.access }
         let body = Data(CanonicalJSON.string(.object(["restrictedResources": Self.restrictedResources])).utf8)
         let request = HTTPRequest(method: "POST", url: baseURL + "/tokens/2021-03-01/restrictedDataToken",
@@ -80,6 +80,9 @@ extension AmazonOrders {
 
     /// Forgets the cached Restricted Data Token (Amazon refused it).
     func dropRestrictedToken() {
-        Self.cache.set(cacheKey + "#rdt", nil)
+        Self.cache.set(restrictedCacheKey, nil)
     }
+
+    /// A Restricted Data Token belongs to the SP-API endpoint that issued it and the authorization.
+    private var restrictedCacheKey: String { baseURL + "#rdt#" + cacheKey }
 }

@@ -25,7 +25,10 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     let owner: String?
     let use: CredentialUse?
     let credentials: Credentials
+    /// The SP-API client: a 429 is handled here, from the usage plans.
     let http: HTTPClient
+    /// The Login with Amazon client, which retries its 429s itself.
+    let tokenHTTP: HTTPClient
     let now: @Sendable () -> Date
     let cancellation: CancellationFlag
     /// The channel's carrier mappings (the ERP's codes to Amazon's).
@@ -52,6 +55,7 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
         self.credentials = credentials
         self.owner = owner
         self.use = use
+        tokenHTTP = http
         var http = http
         http.retriesRateLimits = false
         self.http = http
@@ -133,8 +137,11 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
             }
             if (200..<300).contains(response.status) { use?.accepted(owner) }
             guard (200..<300).contains(response.status) else {
-                throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(Self.errors(response).map { ": " + $0 } ?? "")",
-                                httpStatus: response.status)
+                let errors = Self.errors(response)
+                var failure = FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(errors.map { ": " + $0 } ?? "")",
+                                        httpStatus: response.status)
+                failure.remoteMessage = errors
+                throw failure
             }
             return response
         }
@@ -151,14 +158,13 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
 
     /// Waits `seconds` for quota (counted in the run's report), checking for cancellation.
     func pause(_ seconds: TimeInterval) throws {
-        guard seconds > 0 else { return }
-        lock.withLock { waited += seconds }
         var left = seconds
         while left > 0 {
             try cancellation.check()
             let slice = min(left, 0.25)
             http.sleep(slice)
             left -= slice
+            lock.withLock { waited += slice }
         }
         try cancellation.check()
     }

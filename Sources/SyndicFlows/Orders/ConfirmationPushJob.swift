@@ -52,6 +52,9 @@ public struct ConfirmationPushJob: Job {
                     confirmed += 1
                 } catch let failure as FlowError where failure.kind == .authentication || failure.kind == .configuration {
                     throw failure
+                } catch let stop as CancellationError {
+                    // Stopped while waiting for quota: the shipment was not tried.
+                    throw stop
                 } catch let failure as FlowError where failure.isRejection {
                     try context.store.markShipmentAttemptFailed(id: shipment.id, error: failure.message, retryAt: nil,
                                                                 runID: context.run.id, at: context.now())
@@ -74,11 +77,8 @@ public struct ConfirmationPushJob: Job {
         var report = "confirmed \(confirmed) shipments to \(marketplace.marketplace); \(retrying) to try again, \(failed) failed"
         var counts = ["confirmed": confirmed, "retrying": retrying, "failed": failed]
         let quota = marketplace.quota
-        if let waited = quota.summary {
-            report += "; " + waited
-            counts["quota_wait_ms"] = Int((quota.waited * 1000).rounded())
-            counts["quota_refusals"] = quota.refusals
-        }
+        if let waited = quota.summary { report += "; " + waited }
+        counts.merge(quota.counts) { _, new in new }
         return JobResult(counts: counts, report: report)
     }
 }

@@ -36,6 +36,12 @@ struct MarketplaceQuota: Hashable, Sendable {
     /// Answers refused for quota (429), each waited out.
     var refusals: Int
 
+    /// `quota_wait_ms` and `quota_refusals` for a run's counts, when it waited at all.
+    var counts: [String: Int] {
+        guard summary != nil else { return [:] }
+        return ["quota_wait_ms": Int((waited * 1000).rounded()), "quota_refusals": refusals]
+    }
+
     /// "waited 12.4 s for quota (2 calls refused for quota)", or nil when it never waited.
     var summary: String? {
         guard waited >= 0.05 || refusals > 0 else { return nil }

@@ -8,8 +8,9 @@ import SyndicTransfer
 /// the orders the marketplace updated since the last fetch, stored idempotently (the overlap
 /// is de-duplicated by order id); cancellation requests become order events and alerts; an
 /// order that cannot be read is recorded as an error and the others go on. The cursor moves
-/// only when the whole fetch is stored, and only to the latest update among the orders read
-/// (never to the run's start: an order the pages did not prove read is fetched again). The
+/// only when the whole fetch is stored, and only as far as the pages proved: the latest update
+/// among the orders read, and never past the run's start (an order changed after its page was
+/// read is fetched again by the next run). The
 /// report says how long the run waited for the marketplace's quota. A dry run fetches and
 /// counts, and stores and accepts nothing.
 public struct OrderRetrievalJob: Job {
@@ -78,10 +79,11 @@ public struct OrderRetrievalJob: Job {
             context.progress(fetched, nil)
         }
         try store()
-        if !context.run.dryRun, let latest, latest > cursor ?? .distantPast {
-            // Only as far as the orders read prove: an order the pages missed was updated
-            // after `latest`, or within the overlap before it, and comes with the next run.
-            try context.store.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(latest))
+        // Only as far as the pages proved: every update before the run started was on them
+        // (in creation order an update cannot move an order out of the pages), and none after
+        // `latest` was read; an order changed after its page was read is fetched next time.
+        if !context.run.dryRun, let latest, case let proved = min(latest, started), proved > cursor ?? .distantPast {
+            try context.store.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(proved))
         }
         let warnings = try warn(marketplace.warnings, context)
         let quota = marketplace.quota
@@ -89,10 +91,7 @@ public struct OrderRetrievalJob: Job {
                       "cancellations": total.cancellations, "errors": errors]
         if !warnings.isEmpty { counts["warnings"] = warnings.count }
         if marketplace.accepted > 0 { counts["accepted"] = marketplace.accepted }
-        if quota.refusals > 0 || quota.waited > 0 {
-            counts["quota_wait_ms"] = Int((quota.waited * 1000).rounded())
-            counts["quota_refusals"] = quota.refusals
-        }
+        counts.merge(quota.counts) { _, new in new }
         var report = context.run.dryRun
             ? "dry run: fetched \(fetched) orders updated since \(ISODate.seconds(since)) (\(errors) unreadable); stored nothing"
             : "fetched \(fetched) orders updated since \(ISODate.seconds(since)): \(total.created) new, \(total.updated) updated, "

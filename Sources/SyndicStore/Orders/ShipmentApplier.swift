@@ -50,8 +50,14 @@ struct ShipmentApplier {
         if (orderRow["fulfilled_by"] as String?) == FulfilledBy.marketplace.rawValue {
             return .rejected(reason: "order \(marketplaceID) is fulfilled by the marketplace: the merchant never confirms it")
         }
-        if (orderRow["marketplace"] as String) == "amazon", let problem = AmazonShipmentRules.problem(request) {
-            return .rejected(reason: "order \(marketplaceID): \(problem)")
+        if (orderRow["marketplace"] as String) == "amazon" {
+            if let problem = AmazonShipmentRules.problem(request) {
+                return .rejected(reason: "order \(marketplaceID): \(problem)")
+            }
+            if let other = try packageHeldElsewhere(orderID: orderID, request: request) {
+                return .rejected(reason: "order \(marketplaceID): package_id \(request.packageID) is already the package of "
+                                 + "another shipment (\(other)); Amazon would replace that package: give each package its own package_id")
+            }
         }
         let status = OrderStatus(rawValue: orderRow["status"]) ?? .unknown
         if status == .canceled || status == .refused {
@@ -109,6 +115,20 @@ struct ShipmentApplier {
         try db.cachedStatement(sql: "INSERT INTO shipment_request (channel, request_key, shipment_id) VALUES (?, ?, ?)")
             .execute(arguments: [channel, key, shipmentID])
         return .applied(shipmentID: shipmentID)
+    }
+
+    /// Another shipment of the order that holds `request`'s package id (described by its
+    /// tracking number), or nil. Rows of one shipment (same package, tracking, carrier and
+    /// date, not yet confirmed) share the package; on Amazon a package id sent again edits
+    /// that package, so no other shipment may take it (one Amazon refused for good holds none).
+    private func packageHeldElsewhere(orderID: String, request: ShipmentRequest) throws -> String? {
+        let other = try Row.fetchOne(try db.cachedStatement(sql: """
+            SELECT tracking_number FROM shipment WHERE order_id = ? AND package_id = ? AND status != 'failed'
+              AND NOT (status = 'pending' AND tracking_number IS ? AND carrier_code IS ? AND shipping_date = ?)
+            LIMIT 1
+            """), arguments: [orderID, request.packageID, request.trackingNumber, request.carrierCode, request.shippingDate])
+        guard let other else { return nil }
+        return "tracking " + ((other["tracking_number"] as String?) ?? "none")
     }
 
     /// The pending shipment of the same package of the order, or a new one.

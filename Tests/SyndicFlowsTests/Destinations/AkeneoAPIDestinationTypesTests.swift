@@ -57,6 +57,9 @@ struct AkeneoAPIDestinationTypesTests {
         let feedback = try AkeneoAPIDestinationTests.feedback(workspace, run)
         let refused = try #require(feedback.first { $0[1] == "SKU-0004" })
         #expect(refused[3].contains("stock") && refused[3].contains("many"), "\(refused)")
+        // One line per product, numbered as they came.
+        #expect(refused[0] == "4")
+        #expect(feedback.dropFirst().map { $0[0] }.sorted() == ["1", "2", "3", "4", "5"])
         #expect(feedback.dropFirst().filter { $0[2] == "201" }.count == 4)
 
         // The refused product goes again with the next delta.

@@ -4,6 +4,7 @@ import SyndicStore
 import SyndicTestSupport
 import SyndicTransfer
 import Testing
+@testable import SyndicFlows
 
 /// The confirmation push: shipments reported to syndic go to Mirakl (OR23 + OR24) and to
 /// Amazon (confirmShipment), against the simulators.
@@ -301,6 +302,46 @@ struct AmazonConfirmationTests {
         }
         #expect(why.contains(reason), "\(why)")
         #expect(try workspace.order("402-1000003-2000003").shipments.isEmpty)
+    }
+
+    /// On Amazon a package id sent again edits that package: a second shipment of the order
+    /// may not take the package id of another (here the default `1`).
+    @Test func aSecondShipmentMayNotTakeAnotherShipmentsPackage() async throws {
+        let server = try OrderFlows.amazonSimulator()
+        defer { server.kill() }
+        let workspace = try await Self.retrieved(server)
+        try ConfirmationPushTests.apply(workspace, "amazon_fr", [
+            ConfirmationPushTests.shipment("402-1000003-2000003", tracking: "TRK-1", item: .lineNumber(1)),
+            // Another row of the same shipment (same package, tracking, date) joins it.
+            ConfirmationPushTests.shipment("402-1000003-2000003", tracking: "TRK-1", item: .lineNumber(2), quantity: 1),
+        ])
+        let outcomes = try workspace.store.applyShipments([
+            ConfirmationPushTests.shipment("402-1000003-2000003", tracking: "TRK-2", item: .lineNumber(2), quantity: 1),
+            ConfirmationPushTests.shipment("402-1000003-2000003", package: "2", tracking: "TRK-2", item: .lineNumber(2), quantity: 1),
+        ], channel: "amazon_fr", source: "test", at: Date())
+        guard case .rejected(let reason)? = outcomes.first else {
+            Issue.record("the second package 1 was not rejected: \(outcomes)")
+            return
+        }
+        #expect(reason.contains("package_id 1 is already the package of another shipment (tracking TRK-1)"), "\(reason)")
+        guard case .applied? = outcomes.last else {
+            Issue.record("package 2 was not applied: \(outcomes)")
+            return
+        }
+        let run = try await workspace.run("amazon_fr", .confirmationPush)
+        #expect(run.counts["confirmed"] == 2, "\(run.counts)")
+        let packages = (try server.control.get("confirmations").listValue ?? [])
+            .compactMap { $0.value(at: "body.packageDetail.packageReferenceId")?.stringValue }
+        #expect(packages == ["1", "2"])
+    }
+
+    /// Only Amazon's own words count: a refusal that says nothing of a fulfilled order
+    /// fails the shipment, whatever the rest of the message says.
+    @Test func onlyAmazonsWordsSayAlreadyConfirmed() {
+        #expect(AmazonOrders.saysAlreadyConfirmed(
+            "InvalidInput: Failed to create package due to not finding a matching package or order already fulfilled."))
+        #expect(!AmazonOrders.saysAlreadyConfirmed("InvalidInput: Order item 1 is already cancelled."))
+        #expect(!AmazonOrders.saysAlreadyConfirmed(""))
     }
 
     /// A carrier Amazon lists goes by its code (in Amazon's spelling); another goes as Other

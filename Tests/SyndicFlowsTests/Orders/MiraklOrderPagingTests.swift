@@ -42,8 +42,9 @@ struct MiraklOrderPagingTests {
         #expect(calls.allSatisfy { $0.params["sort"] == "dateCreated" && $0.params["order"] == "asc" })
         #expect(try workspace.order(moved).stored.order.total == before)
 
-        // The cursor stands at the latest update the pages showed: the change made after
-        // page 1 was read is later, so the next run reads it.
+        // The cursor stands at the latest update the pages showed (all generated orders
+        // changed before the run): the change made after page 1 was read is later, so the next
+        // run reads it.
         let latestRead = orders.compactMap { $0["last_updated_date"]?.stringValue.flatMap(ISODate.parse) }.max()
         let cursor = try #require(try workspace.store.orderCursor(channel: "mirakl_fr", name: "retrieval"))
         #expect(ISODate.parse(cursor) == latestRead, "\(cursor)")
@@ -54,6 +55,37 @@ struct MiraklOrderPagingTests {
         #expect(second.counts["created"] == 0)
         #expect(try workspace.order(moved).stored.order.total == before + 100)
         #expect(try workspace.store.orders(OrderFilter()).total == 130)
+    }
+
+    /// Two changes while the pages are read: an order of page 1 after its page was read, then
+    /// an order of page 2 (read with its change, dated an hour ahead). The cursor stops at the
+    /// run's start, not at the later update: the next run still brings page 1's change.
+    @Test func aLaterUpdateOnALaterPageDoesNotSkipAnEarlierOne() async throws {
+        let server = try OrderFlows.miraklSimulator(["--generate", "123"])
+        defer { server.kill() }
+        let orders = try Self.creationOrder(server)
+        let early = try #require(orders[5]["order_id"]?.stringValue)
+        let late = try #require(orders[120]["order_id"]?.stringValue)
+        let total = try #require(orders[5]["total_price"]?.numberValue)
+        let ahead = ISODate.milliseconds(Date().addingTimeInterval(3600))
+        _ = try server.control.post("update-after-page", .object([
+            "page": .int(1), "order_id": .string(early), "changes": .object(["total_price": .double(total + 7)]),
+        ]))
+        _ = try server.control.post("update-after-page", .object([
+            "page": .int(1), "order_id": .string(late), "changes": .object(["last_updated_date": .string(ahead)]),
+        ]))
+        let workspace = try MiraklOrderRetrievalTests.workspace(server)
+        let started = Date()
+        let first = try await workspace.run("mirakl_fr", .orderRetrieval)
+        #expect(first.status == .succeeded, "\(first.error ?? "")")
+        #expect(first.counts["created"] == 130, "\(first.counts)")
+        let cursor = try #require(try workspace.store.orderCursor(channel: "mirakl_fr", name: "retrieval").flatMap(ISODate.parse))
+        #expect(cursor < started.addingTimeInterval(60), "\(cursor) is past the run's start")
+        #expect(cursor >= started.addingTimeInterval(-60))
+
+        let second = try await workspace.run("mirakl_fr", .orderRetrieval)
+        #expect(second.status == .succeeded, "\(second.error ?? "")")
+        #expect(try workspace.order(early).stored.order.total == total + 7)
     }
 
     /// A run that reads nothing newer (only the overlap again) leaves the cursor where it was.
