@@ -185,6 +185,9 @@ enum StateMigrations {
         migrator.registerMigration("v6-api") { db in
             try APITables.create(db)
         }
+        migrator.registerMigration("v7-counters") { db in
+            try ChangeSequence.create(db)
+        }
         return migrator
     }
 }

@@ -9,7 +9,6 @@ struct OrderWriter {
     private let channel: String
     private let marketplace: String
     private let date: Date
-    private var nextSequence: Int64
     private var identifiers = OrderIdentifier()
 
     init(_ db: Database, channel: String, marketplace: String, at date: Date) throws {
@@ -17,13 +16,6 @@ struct OrderWriter {
         self.channel = channel
         self.marketplace = marketplace
         self.date = date
-        nextSequence = try Self.nextSequence(db)
-    }
-
-    /// The next change sequence: every change of any order takes a higher one, so an export
-    /// resumes exactly after the last change it sent.
-    static func nextSequence(_ db: Database) throws -> Int64 {
-        (try Int64.fetchOne(db, sql: "SELECT MAX(change_seq) FROM orders") ?? 0) + 1
     }
 
     mutating func upsert(_ order: Order, runID: Int64?, summary: inout OrderUpsertSummary) throws {
@@ -36,8 +28,7 @@ struct OrderWriter {
             return
         }
         let id = (existing?["id"] as String?) ?? identifiers.make(at: date)
-        let sequence = nextSequence
-        nextSequence += 1
+        let sequence = try ChangeSequence.next(db)
         let fields: [(any DatabaseValueConvertible)?] = [
             order.status.rawValue, order.rawStatus, order.fulfilledBy?.rawValue, order.purchaseDate, order.marketplaceUpdatedAt,
             date, sequence, order.currency, order.total, order.payment, order.customer.name, order.customer.email,

@@ -6,20 +6,16 @@ import SyndicCore
 /// share it): each request is checked against its order, moves quantities shipped and the
 /// status, and joins the confirmation queue; a request seen before ships nothing again.
 ///
-/// One applier serves every channel of its transaction, so that the change sequences it
-/// hands out stay unique.
 struct ShipmentApplier {
     private let db: Database
     private let source: String
     /// The moment of the import as stored, converted once (formatting a date per row is costly).
     private let stamp: DatabaseValue
-    private var nextSequence: Int64
 
     init(_ db: Database, source: String, at date: Date) throws {
         self.db = db
         self.source = source
         stamp = date.databaseValue
-        nextSequence = try OrderWriter.nextSequence(db)
     }
 
     /// Applies `request` to its order in `channel`.
@@ -110,8 +106,7 @@ struct ShipmentApplier {
         try OrderWriter.refreshStatus(db, orderID: orderID,
                                       marketplace: marketplaceStatus == .shipped ? .partiallyShipped : marketplaceStatus)
         try db.cachedStatement(sql: "UPDATE orders SET local_shipped = 1, updated_at = ?, change_seq = ? WHERE id = ?")
-            .execute(arguments: [stamp, nextSequence, orderID])
-        nextSequence += 1
+            .execute(arguments: [stamp, try ChangeSequence.next(db), orderID])
         try db.cachedStatement(sql: "INSERT INTO shipment_request (channel, request_key, shipment_id) VALUES (?, ?, ?)")
             .execute(arguments: [channel, key, shipmentID])
         return .applied(shipmentID: shipmentID)

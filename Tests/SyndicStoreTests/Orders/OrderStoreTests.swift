@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SyndicCore
 import Testing
 @testable import SyndicStore
@@ -42,6 +43,29 @@ import Testing
         #expect(after.receivedAt == F.t0, "received when first seen")
         #expect(after.updatedAt == F.at(5))
         #expect(try F.stored(store, "B").changeSequence == otherSequence)
+    }
+
+    /// Deleting the channel that held the newest changes does not hand their numbers out
+    /// again: a cursor kept past them (an export's, an ERP's) still sees every later change.
+    @Test func sequenceNumbersNeverGoBackWhenAChannelIsDeleted() throws {
+        let workspace = try F.Workspace()
+        let store = workspace.store
+        try F.upsert(store, [F.order("A")])
+        try F.upsert(store, [F.order("X"), F.order("Y")], channel: "gone", at: F.at(1))
+        let kept = try F.changed(store, channel: "gone").newest
+        try RuntimeFixtures.apply(store, [], deleting: ["gone"], at: F.at(2))
+        #expect(try F.owned(store, "gone", "orders") == 0)
+
+        try F.upsert(store, [F.order("A", quantities: [3, 1])], at: F.at(3))
+        let changed = try F.stored(store, "A").changeSequence
+        #expect(changed > kept, "\(changed) reuses a number at or below \(kept)")
+        // A shipment reported afterwards takes a newer number still.
+        let outcomes = try store.applyShipments([F.shipment("A")], channel: "shop", source: "test", at: F.at(4))
+        guard case .applied? = outcomes.first else {
+            Issue.record("not applied: \(outcomes)")
+            return
+        }
+        #expect(try F.stored(store, "A").changeSequence > changed)
     }
 
     @Test func anUpdateReplacesTheLines() throws {
@@ -254,5 +278,26 @@ import Testing
         try store.markAlertsDelivered(ids: [])
         #expect(try store.undeliveredAlerts(limit: 10).map(\.message) == ["m3"])
         #expect(try store.undeliveredAlerts(limit: 10).map(\.kind) == ["push-failed"])
+    }
+}
+
+/// Migration v7 starts the order change counter after the numbers a state already holds.
+@Suite struct ChangeSequenceMigrationTests {
+    @Test func theCounterStartsAfterTheHighestStoredNumber() throws {
+        let queue = try DatabaseQueue()
+        try StateMigrations.migrator.migrate(queue, upTo: "v6-api")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO orders (id, channel, marketplace, marketplace_id, status, raw_status, received_at, updated_at,
+                  change_seq, content_hash) VALUES ('o1', 'shop', 'mirakl', 'A', 'PENDING', 'STAGING', ?, ?, 41, 0)
+                """, arguments: [Date(), Date()])
+        }
+        try StateMigrations.migrator.migrate(queue)
+        #expect(try queue.write { try ChangeSequence.next($0) } == 42)
+        #expect(try queue.write { try ChangeSequence.next($0) } == 43)
+
+        let empty = try DatabaseQueue()
+        try StateMigrations.migrator.migrate(empty)
+        #expect(try empty.write { try ChangeSequence.next($0) } == 1)
     }
 }
