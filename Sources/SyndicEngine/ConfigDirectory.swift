@@ -36,9 +36,13 @@ public struct ConfigDirectory: Sendable {
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         let read = Parallel.map(relativePaths) { relative -> Result<ConfigFile, ReadError> in
             let display = "\(base)/\(relative)"
-            guard let data = FileManager.default.contents(atPath: display) else {
+            // At most one byte past the limit: a larger file is refused by the compiler
+            // without being read whole.
+            guard let handle = FileHandle(forReadingAtPath: display),
+                  let data = try? handle.read(upToCount: DocumentLimits.maxFileBytes + 1) ?? Data() else {
                 return .failure(ReadError(description: "cannot read \(display)"))
             }
+            try? handle.close()
             var text = String(decoding: data, as: UTF8.self)
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             return .success(ConfigFile(relativePath: relative, displayPath: display, text: text))

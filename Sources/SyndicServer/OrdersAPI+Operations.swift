@@ -4,7 +4,8 @@ import SyndicCore
 import SyndicStore
 
 extension OrdersAPI {
-    /// `GET /healthz`: 200 when the state answers, else 503.
+    /// `GET /healthz`: 200 when the state answers, else 503 with the request's id (the error
+    /// itself goes to the log only).
     @Sendable func health(_ request: Request, context: APIRequestContext) async throws -> Response {
         let store = self.store
         var json = JSONWriter(capacity: 64)
@@ -15,8 +16,9 @@ extension OrdersAPI {
             json.endObject()
             return APIResponse.json(json)
         } catch {
+            context.notes.failure = String(describing: error)
             json.key("status"); json.string("unavailable")
-            json.key("error"); json.string("\(error)")
+            json.key("request_id"); json.string(context.notes.requestID)
             json.endObject()
             return APIResponse.json(json, status: .serviceUnavailable)
         }

@@ -14,8 +14,14 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
+        // Readable by its owner only: SQLite gives the WAL and shared-memory files the mode
+        // of the database file, so a new state is made 0600 before SQLite opens it.
+        if path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -29,6 +35,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            Self.makeOwnerOnly(path)
             // Readers never wait for a running apply: the write happens only on a new state.
             let migrator = StateMigrations.migrator
             if try !pool.read(migrator.hasCompletedMigrations) { try migrator.migrate(pool) }
@@ -390,5 +397,15 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
 
     static func serial(_ db: Database) throws -> Int {
         Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
+    }
+
+    /// Takes group and other permissions off the state's files (a state made by an earlier
+    /// version, or copied in), leaving the owner's.
+    static func makeOwnerOnly(_ path: String) {
+        for file in [path, path + "-wal", path + "-shm"] {
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int,
+                  mode & 0o077 != 0 else { continue }
+            try? FileManager.default.setAttributes([.posixPermissions: mode & 0o700], ofItemAtPath: file)
+        }
     }
 }

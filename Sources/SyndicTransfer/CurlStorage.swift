@@ -56,24 +56,53 @@ public struct CurlStorage: Sendable {
     // MARK: - Listing, deleting, renaming
 
     /// The names of the files in `folder` (not recursive; folders excluded where the
-    /// protocol tells them apart).
+    /// protocol tells them apart). A folder that does not exist is an error, never an empty
+    /// list: on `local` storage a ``TransferError`` naming the folder; on FTP and SFTP the
+    /// server's refusal, with a hint to check the folder.
     public func list(_ folder: String) throws -> [String] {
+        let what = "listing of \(location.url(folder, directory: true))"
         if location.kind == .local {
-            let directory = location.serverPath(folder)
-            var names: [String] = []
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-                var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
-                if !isDirectory.boolValue { names.append(name) }
-            }
-            return names.sorted()
+            return try listLocal(location.serverPath(folder), what: what)
         }
         let easy = configured(location.url(folder, directory: true))
         easy.set(CURLOPT_DIRLISTONLY, 1)
-        let body = try run(easy, what: "listing of \(location.url(folder, directory: true))")
+        let body: Data
+        do {
+            body = try run(easy, what: what)
+        } catch let failure as TransferError
+            where failure.code == Int(CURLE_REMOTE_ACCESS_DENIED.rawValue) || failure.code == Int(CURLE_REMOTE_FILE_NOT_FOUND.rawValue) {
+            throw TransferError(code: failure.code, responseCode: failure.responseCode,
+                                message: failure.message + "; check that the folder exists and that the user may read it")
+        }
         return String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
             .map { $0.split(separator: "/").last.map(String.init) ?? $0 }
             .filter { $0 != "." && $0 != ".." }.sorted()
+    }
+
+    /// The files of the local `directory`; an error when it is missing, not a directory, or
+    /// cannot be read.
+    private func listLocal(_ directory: String, what: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw TransferError(code: 0, message: "\(what) failed: the folder \(directory) does not exist; "
+                                    + "create it, or check the connection's path and the folder")
+        }
+        guard isDirectory.boolValue else {
+            throw TransferError(code: 0, message: "\(what) failed: \(directory) is not a folder")
+        }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw TransferError(code: 0, message: "\(what) failed: cannot read the folder \(directory): \(error.localizedDescription)")
+        }
+        var names: [String] = []
+        for name in entries {
+            var entryIsDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &entryIsDirectory)
+            if !entryIsDirectory.boolValue { names.append(name) }
+        }
+        return names.sorted()
     }
 
     /// Deletes the file at `path`.

@@ -2,7 +2,8 @@ import CCurl
 import Foundation
 
 /// HTTP(S) through libcurl, retrying 429 and 5xx responses (and failed connections) with
-/// exponential backoff, honouring `Retry-After`.
+/// exponential backoff, honouring `Retry-After`. Only `http` and `https` URLs are fetched:
+/// libcurl refuses every other scheme (`file`, `ftp`, …) it knows.
 public struct HTTPClient: Sendable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int
@@ -37,8 +38,10 @@ public struct HTTPClient: Sendable {
                 guard retryable, attempt < maxAttempts else { return response }
                 sleep(delay(after: attempt, retryAfter: response.header("Retry-After")))
             } catch let failure as TransferError {
-                // A failed connection or a timeout: retried like a 5xx.
-                guard idempotent, attempt < maxAttempts else { throw failure }
+                // A failed connection or a timeout: retried like a 5xx (a refused scheme is not).
+                guard idempotent, attempt < maxAttempts, failure.code != Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue) else {
+                    throw failure
+                }
                 sleep(delay(after: attempt, retryAfter: nil))
             }
             attempt += 1
@@ -67,6 +70,8 @@ public struct HTTPClient: Sendable {
     /// One attempt on `easy` (a fresh handle, or a reset one that keeps its connections).
     static func perform(_ request: HTTPRequest, on easy: CurlEasy) throws -> HTTPResponse {
         easy.set(CURLOPT_URL, request.url)
+        easy.set(CURLOPT_PROTOCOLS_STR, allowedSchemes)
+        easy.set(CURLOPT_REDIR_PROTOCOLS_STR, allowedSchemes)
         easy.set(CURLOPT_CONNECTTIMEOUT, min(30, request.timeout))
         easy.set(CURLOPT_TIMEOUT, request.timeout)
         easy.set(CURLOPT_CUSTOMREQUEST, request.method)
@@ -78,8 +83,9 @@ public struct HTTPClient: Sendable {
         }
         let outcome = easy.perform(upload: request.body)
         guard outcome.result == CURLE_OK else {
+            let hint = outcome.result == CURLE_UNSUPPORTED_PROTOCOL ? " (only http and https URLs are allowed)" : ""
             throw TransferError(code: Int(outcome.result.rawValue),
-                                message: "\(request.method) \(HTTPClient.redacted(request.url)) failed: \(outcome.error)")
+                                message: "\(request.method) \(HTTPClient.redacted(request.url)) failed: \(outcome.error)\(hint)")
         }
         var headers: [(name: String, value: String)] = []
         for line in outcome.headers {
@@ -89,6 +95,9 @@ public struct HTTPClient: Sendable {
         }
         return HTTPResponse(status: easy.responseCode, headers: headers, body: outcome.body)
     }
+
+    /// The schemes libcurl may use, for a request and for any redirect it follows.
+    static let allowedSchemes = "http,https"
 
     /// A URL without user info or query, for messages.
     static func redacted(_ url: String) -> String {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One HTTP client connection kept open between requests (keep-alive), for a caller that
-/// sends many requests in a row to one server: one attempt each, no retries. Not shared
-/// between threads.
+/// sends many requests in a row to one server: one attempt each, no retries; `http` and
+/// `https` only, as `HTTPClient`. Not shared between threads.
 public final class HTTPConnection {
     private let easy = CurlEasy()
 

@@ -1,9 +1,10 @@
 import CCurl
 import Foundation
 
-/// Sends one email over SMTP with libcurl: `smtp://host:port` upgrades to TLS with STARTTLS
-/// when the server offers it, `smtps://host:port` speaks TLS from the start; a user name and
-/// password log in when given. The message is built here (RFC 5322 headers, UTF-8 text).
+/// Sends one email over SMTP with libcurl: `smtps://host:port` speaks TLS from the start;
+/// `smtp://host:port` upgrades to TLS with STARTTLS, which is required when a user name or
+/// password is given (they are never sent in clear) and used when offered otherwise. The
+/// message is built here (RFC 5322 headers, UTF-8 text).
 public struct SMTPMailer: Sendable {
     /// `smtp://host:port` or `smtps://host:port`.
     public var server: String
@@ -32,17 +33,25 @@ public struct SMTPMailer: Sendable {
         easy.set(CURLOPT_UPLOAD, 1)
         easy.set(CURLOPT_CONNECTTIMEOUT, timeout)
         easy.set(CURLOPT_TIMEOUT, timeout * 4)
-        if server.lowercased().hasPrefix("smtp://") { easy.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue)) }
+        if server.lowercased().hasPrefix("smtp://") {
+            easy.set(CURLOPT_USE_SSL, Int((logsIn ? CURLUSESSL_ALL : CURLUSESSL_TRY).rawValue))
+        }
         if let username { easy.set(CURLOPT_USERNAME, username) }
         if let password { easy.set(CURLOPT_PASSWORD, password) }
         if let caCertificatePath { easy.set(CURLOPT_CAINFO, caCertificatePath) }
         let message = Self.message(from: from, to: to, subject: subject, body: body, date: date)
         let outcome = easy.perform(upload: Data(message.utf8))
         guard outcome.result == CURLE_OK else {
+            let hint = outcome.result == CURLE_USE_SSL_FAILED && logsIn
+                ? "; the server did not switch to TLS with STARTTLS, and the username and password are only sent "
+                    + "over TLS: enable STARTTLS on the server or use smtps://" : ""
             throw TransferError(code: Int(outcome.result.rawValue), responseCode: easy.responseCode,
-                                message: "SMTP \(Self.describe(server)): \(outcome.error)")
+                                message: "SMTP \(Self.describe(server)): \(outcome.error)\(hint)")
         }
     }
+
+    /// Whether the session logs in, and so must not run in clear.
+    var logsIn: Bool { username != nil || password != nil }
 
     /// The message text: headers, a blank line, the body with CRLF line ends.
     static func message(from: String, to: [String], subject: String, body: String, date: Date) -> String {

@@ -64,9 +64,12 @@ expired token gets 401. With `--rate-limit N` more than N API requests in one se
 (`Retry-After: 1`); with `--max-concurrent N` a request beyond N in flight gets 429 too.
 
 Control routes (sim_common.py): `/_sim/fail`, `/_sim/die-after`, `/_sim/hang`,
-`/_sim/requests`, `/_sim/reset` (also forgets received products), plus `GET /_sim/received`
-(products received by PATCH, keyed by identifier) and `POST /_sim/expire-tokens` (every
-access token issued so far expires now).
+`/_sim/requests`, `/_sim/reset` (also forgets received products and the next-link host),
+plus `GET /_sim/received` (products received by PATCH, keyed by identifier), `POST
+/_sim/expire-tokens` (every access token issued so far expires now) and `POST
+/_sim/next-link-host` `{"host": "evil.example:80"}` (every `_links.next.href` from now on
+points at that host and port instead of this server, path and query kept, as a PIM behind
+a misconfigured proxy or a hostile one would; `{"host": null}` goes back to this server).
 
 Searches are evaluated as Akeneo does (akeneo_search.py); a wrong filter gets 422 with a message.
 """
@@ -545,12 +548,14 @@ class AkeneoState(sim_common.SimState):
         self.recent = collections.deque()
         self.in_flight = 0
         self.cursor_key = secrets.token_bytes(16)
+        self.next_link_host = None  # `host:port` the next links point at instead of this server
 
     def reset(self):
         super().reset()
         with self.lock:
             self.received.clear()
             self.created_identifiers.clear()
+            self.next_link_host = None
 
     # MARK: Attributes
 
@@ -978,7 +983,7 @@ class AkeneoHandler(sim_common.SimHandler):
             links = {"self": {"href": href(**({"search_after": params["search_after"]} if "search_after" in params else {}))},
                      "first": {"href": href()}}
             if more and items:
-                links["next"] = {"href": href(search_after=state.cursor(items[-1][kind], kind))}
+                links["next"] = {"href": self.next_href(href(search_after=state.cursor(items[-1][kind], kind)))}
             envelope = {"_links": links}
         else:
             page = self.positive(params, "page", 1)
@@ -990,7 +995,7 @@ class AkeneoHandler(sim_common.SimHandler):
             if page > 1:
                 links["previous"] = {"href": href(page=page - 1)}
             if more:
-                links["next"] = {"href": href(page=page + 1)}
+                links["next"] = {"href": self.next_href(href(page=page + 1))}
             envelope = {"_links": links, "current_page": page}
         if params.get("with_count") == "true":
             envelope["items_count"] = self.count(search, params.get("search"), order, kind)
@@ -1168,17 +1173,33 @@ class AkeneoHandler(sim_common.SimHandler):
         if page > 1:
             links["previous"] = {"href": href(page - 1)}
         if page * limit < len(entities):
-            links["next"] = {"href": href(page + 1)}
+            links["next"] = {"href": self.next_href(href(page + 1))}
         envelope = {"_links": links, "current_page": page}
         if params.get("with_count") == "true":
             envelope["items_count"] = len(entities)
         envelope["_embedded"] = {"items": items}
         self.send_json(200, envelope)
 
+    def next_href(self, href):
+        """`href` (on this server), moved to the host `/_sim/next-link-host` set, if any."""
+        host = self.state.next_link_host
+        base = self.base_url()
+        if host is None or not href.startswith(base):
+            return href
+        return "http://" + host + href[len(base):]
+
     # MARK: Control
 
     def control(self, method, name, body):
-        if method == "GET" and name == "received":
+        if method == "POST" and name == "next-link-host":
+            host = body.get("host") if isinstance(body, dict) else None
+            if not isinstance(body, dict) or "host" not in body or \
+                    (host is not None and (not isinstance(host, str) or not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host))):
+                raise sim_common.ControlError('the body must be {"host": "name:port"} or {"host": null}')
+            with self.state.lock:
+                self.state.next_link_host = host
+            self.send_json(200, {"ok": True})
+        elif method == "GET" and name == "received":
             with self.state.lock:
                 self.send_json(200, dict(self.state.received))
         elif method == "POST" and name == "expire-tokens":

@@ -1,33 +1,44 @@
 """A minimal SMTP server on 127.0.0.1 that keeps every message it receives as a file.
 
-    python3 smtp_sink.py --out DIR [--username U --password P] [--fail-rcpt CODE] [--port N]
+    python3 smtp_sink.py --out DIR [--username U --password P] [--fail-rcpt CODE]
+        [--starttls CERT KEY] [--trace] [--port N]
 
 Binds port 0 unless told otherwise and prints `port N` once listening (the start contract
-of the HTTP simulators). Speaks RFC 5321 without TLS: EHLO / HELO, AUTH PLAIN and LOGIN
-(RFC 4954; advertised and required before MAIL only with `--username` and `--password`),
-MAIL FROM, RCPT TO, DATA (dot-unstuffing, ends at CRLF.CRLF), RSET, NOOP, QUIT.
+of the HTTP simulators). Speaks RFC 5321: EHLO / HELO, AUTH PLAIN and LOGIN (RFC 4954;
+advertised and required before MAIL only with `--username` and `--password`), MAIL FROM,
+RCPT TO, DATA (dot-unstuffing, ends at CRLF.CRLF), RSET, NOOP, QUIT, and STARTTLS (RFC
+3207) only with `--starttls CERT KEY` (PEM files): advertised in EHLO, then 220 and a TLS
+handshake, after which the session starts over (EHLO again, no sender, not authenticated).
+Without `--starttls` the server offers no TLS at all: STARTTLS is not advertised and
+answers 502. `--trace` prints `> VERB` for every command received (the verb only, never
+its arguments, so no credentials), `> TLS` once a handshake completes and `> END` when a
+session ends.
 
 Replies: 220 greeting; 250 for EHLO/HELO, MAIL, RCPT, end of DATA, RSET, NOOP; 354 after
 DATA; 221 for QUIT; 334 AUTH challenges, 235 authenticated, 535 bad credentials, 530 MAIL
 before AUTH when it is required, 504 an unknown mechanism; 503 bad sequence (MAIL before
-HELO, RCPT before MAIL, DATA before RCPT, AUTH twice or when not offered); 501 bad
-arguments; 552 a declared SIZE too large; 500 an unknown command or a line too long.
+HELO, RCPT before MAIL, DATA before RCPT, AUTH twice or when not offered, STARTTLS twice);
+501 bad arguments; 552 a declared SIZE too large; 500 an unknown command or a line too
+long; 220 before the TLS handshake, 502 STARTTLS without `--starttls`.
 `--fail-rcpt CODE` answers every RCPT with CODE (a 4xx or 5xx), so no message gets through.
 
 Each message is written to DIR as `<n>.eml` (the data as received, after dot-unstuffing,
 CRLF line ends kept) with a sidecar `<n>.json` {"mail_from", "rcpt_to": [...],
-"auth_user": null or the user, "helo", "time"}; n counts from 1 (after the highest number
-already in DIR). Both files are written to a hidden temporary name and renamed, the
-sidecar first, so a reader never sees half a file and finds the sidecar of every `.eml`.
+"auth_user": null or the user, "helo", "tls": whether the session had switched to TLS,
+"time"}; n counts from 1 (after the highest number already in DIR). Both files are written
+to a hidden temporary name and renamed, the sidecar first, so a reader never sees half a
+file and finds the sidecar of every `.eml`.
 """
 import argparse
 import base64
 import binascii
+import io
 import json
 import os
 import re
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -45,6 +56,11 @@ class Sink:
         self.out = args.out
         self.username, self.password = args.username, args.password
         self.fail_rcpt = args.fail_rcpt
+        self.trace = args.trace
+        self.tls = None
+        if args.starttls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(args.starttls[0], args.starttls[1])
         self.lock = threading.Lock()
         os.makedirs(self.out, exist_ok=True)
         numbers = [int(name[:-4]) for name in os.listdir(self.out) if name.endswith(".eml") and name[:-4].isdigit()]
@@ -74,6 +90,20 @@ class Sink:
         os.replace(temporary, path)
 
 
+class SocketWriter(io.BufferedIOBase):
+    """Writes straight to a socket (the TLS one after STARTTLS), as the handler's own wfile does."""
+
+    def __init__(self, sock):
+        self.sock = sock
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.sock.sendall(data)
+        return len(data)
+
+
 class Session(socketserver.StreamRequestHandler):
     """One SMTP connection."""
 
@@ -82,6 +112,15 @@ class Session(socketserver.StreamRequestHandler):
     def setup(self):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def finish(self):
+        super().finish()
+        if self.connection is not self.request:  # the TLS socket STARTTLS made
+            try:
+                self.connection.close()
+            except OSError:
+                pass
+        self.log("END")
 
     @property
     def sink(self):
@@ -108,9 +147,15 @@ class Session(socketserver.StreamRequestHandler):
         self.mail_from = None
         self.rcpt_to = []
 
+    def log(self, text):
+        if self.sink.trace:
+            with self.sink.lock:
+                print("> " + text, flush=True)
+
     def handle(self):
         self.helo = None
         self.auth_user = None
+        self.tls = False
         self.reset_transaction()
         try:
             self.reply(220, "%s syndic smtp_sink ESMTP ready" % HOST)
@@ -123,13 +168,15 @@ class Session(socketserver.StreamRequestHandler):
                 if line is None:
                     return
                 verb, _, argument = line.strip().partition(" ")
+                if verb.isalpha():
+                    self.log(verb.upper())
                 handler = getattr(self, "smtp_" + verb.upper(), None) if verb.isalpha() else None
                 if handler is None:
                     self.reply(500, "5.5.2 Command not recognized: %s" % (verb[:40] or "(empty line)"))
                     continue
                 if handler(argument.strip()) == "quit":
                     return
-        except (OSError, socket.timeout):
+        except (OSError, socket.timeout, ssl.SSLError):
             return
 
     # MARK: Commands
@@ -149,9 +196,32 @@ class Session(socketserver.StreamRequestHandler):
         self.helo = argument
         self.reset_transaction()
         lines = ["%s greets %s" % (HOST, argument), "8BITMIME", "SIZE %d" % MAX_SIZE, "ENHANCEDSTATUSCODES"]
+        if self.sink.tls is not None and not self.tls:
+            lines.append("STARTTLS")
         if self.sink.auth_required:
             lines.append("AUTH PLAIN LOGIN")
         self.reply(250, lines)
+
+    def smtp_STARTTLS(self, argument):
+        if self.sink.tls is None:
+            self.reply(502, "5.5.1 STARTTLS is not offered")
+            return
+        if self.tls:
+            self.reply(503, "5.5.1 TLS is already active")
+            return
+        if argument:
+            self.reply(501, "5.5.4 Syntax: STARTTLS")
+            return
+        self.reply(220, "2.0.0 Ready to start TLS")
+        self.connection = self.sink.tls.wrap_socket(self.connection, server_side=True)
+        self.rfile = self.connection.makefile("rb", self.rbufsize)
+        self.wfile = SocketWriter(self.connection)
+        self.tls = True
+        self.log("TLS")
+        # RFC 3207: the client starts over, knowing nothing from before the handshake.
+        self.helo = None
+        self.auth_user = None
+        self.reset_transaction()
 
     def smtp_AUTH(self, argument):
         if not self.sink.auth_required:
@@ -286,7 +356,7 @@ class Session(socketserver.StreamRequestHandler):
             self.reply(552, "5.3.4 Message size exceeds the limit of %d bytes" % MAX_SIZE)
         else:
             envelope = {"mail_from": self.mail_from, "rcpt_to": list(self.rcpt_to), "auth_user": self.auth_user,
-                        "helo": self.helo, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                        "helo": self.helo, "tls": self.tls, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
             number = self.sink.save(b"".join(chunks), envelope)
             self.reply(250, "2.0.0 Ok: queued as %d" % number)
         self.reset_transaction()
@@ -333,6 +403,10 @@ def main():
     parser.add_argument("--username", help="require AUTH (PLAIN or LOGIN) with this user (needs --password)")
     parser.add_argument("--password", help="the password of --username")
     parser.add_argument("--fail-rcpt", type=int, help="answer every RCPT TO with this code (such as 550 or 450)")
+    parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"),
+                        help="offer STARTTLS with this certificate and key (PEM files); without it, no TLS")
+    parser.add_argument("--trace", action="store_true",
+                        help="print '> VERB' for every command received (never its arguments), '> TLS', '> END'")
     args = parser.parse_args()
     if (args.username is None) != (args.password is None):
         parser.error("--username and --password go together")

@@ -4,14 +4,18 @@ import Testing
 /// `syndic orders list|show` through the shipped binary, on orders a real retrieval stored
 /// from the Mirakl simulator (Tests/Simulators/mirakl_orders.json: seven orders).
 @Suite struct OrdersCommandTests {
-    /// A workspace whose `shop` channel retrieved the sample orders (and confirms shipments
-    /// when `confirmations`).
-    static func retrieved(confirmations: Bool = false) throws -> (Workspace, Process) {
+    /// The simulators' folder.
+    static let simulators = Workspace.testsDirectory.deletingLastPathComponent().appendingPathComponent("Simulators")
+
+    /// A workspace whose `shop` channel retrieved the sample orders, or those of `ordersFile`
+    /// (and confirms shipments when `confirmations`).
+    static func retrieved(confirmations: Bool = false, ordersFile: URL? = nil) throws -> (Workspace, Process) {
         let simulator = Process()
         simulator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let scripts = Workspace.testsDirectory.deletingLastPathComponent().appendingPathComponent("Simulators")
+        let scripts = Self.simulators
+        let orders = ordersFile ?? scripts.appendingPathComponent("mirakl_orders.json")
         simulator.arguments = ["python3", scripts.appendingPathComponent("mirakl_sim.py").path, "--api-key", "shop-key",
-                               "--orders", scripts.appendingPathComponent("mirakl_orders.json").path]
+                               "--orders", orders.path]
         let output = Pipe()
         simulator.standardOutput = output
         try simulator.run()
@@ -75,6 +79,42 @@ import Testing
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--status LOST: expected one of PENDING"))
         #expect(try syndic.run(["orders", "--date", "tomorrow"], extra: utc).status == 64)
+    }
+
+    /// Buyer text with terminal escape sequences, a carriage return and a C1 control shows
+    /// them as U+FFFD in `orders show` and `orders`: nothing reaches the terminal that would
+    /// act on it.
+    @Test func marketplaceTextIsPrintedWithoutControlCharacters() throws {
+        let sample = try Data(contentsOf: Self.simulators.appendingPathComponent("mirakl_orders.json"))
+        var orders = try #require(try JSONSerialization.jsonObject(with: sample) as? [[String: Any]])
+        let index = try #require(orders.firstIndex { $0["order_id"] as? String == "FR1002-A" })
+        var customer = try #require(orders[index]["customer"] as? [String: Any])
+        customer["firstname"] = "J\u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[31m"
+        var address = try #require(customer["shipping_address"] as? [String: Any])
+        address["city"] = "Ly\ron\u{9B}31m\u{7F}"
+        customer["shipping_address"] = address
+        orders[index]["customer"] = customer
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mirakl-orders-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: orders).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (workspace, simulator) = try Self.retrieved(ordersFile: file)
+        defer { kill(simulator.processIdentifier, SIGKILL); simulator.waitUntilExit(); workspace.remove() }
+
+        // The control characters of `text` but line feeds.
+        func controls(_ text: String) -> [UInt32] {
+            text.unicodeScalars.map(\.value).filter { ($0 < 0x20 && $0 != 0x0A) || (0x7F...0x9F).contains($0) }
+        }
+        let shown = try workspace.syndic.run(["orders", "show", "FR1002-A"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(controls(shown.stdout).isEmpty, "\(controls(shown.stdout))")
+        #expect(shown.stdout.contains("  name:          J\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}[31m"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("Ly\u{FFFD}on\u{FFFD}31m\u{FFFD}"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("FR1002-A-1"))
+
+        let listed = try workspace.syndic.run(["orders"])
+        #expect(listed.status == 0)
+        #expect(controls(listed.stdout).isEmpty)
+        #expect(listed.stdout.hasSuffix("7 orders\n"))
     }
 
     @Test func showsOneOrderByEitherId() throws {

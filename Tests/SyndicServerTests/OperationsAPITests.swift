@@ -1,6 +1,6 @@
 import Foundation
 import SyndicCore
-import SyndicStore
+@testable import SyndicStore
 import Testing
 import Yams
 @testable import SyndicServer
@@ -15,6 +15,39 @@ import Yams
         let response = try await api.send("/healthz", token: .some(nil))
         #expect(response.status == 200)
         #expect(response.text == "{\"status\":\"ok\"}")
+        #expect(response.header("X-Request-Id")?.count == 16)
+    }
+
+    /// A state that does not answer: `/healthz` says 503, a route that reads the state 500,
+    /// each with its request id and nothing of the error, which only the log line of that id
+    /// holds.
+    @Test func failuresAnswerARequestIDAndOnlyTheLogHasTheDetails() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        try api.store.pool.close()
+        let health = try await api.send("/healthz", token: .some(nil))
+        #expect(health.status == 503)
+        let healthID = try #require(health.header("X-Request-Id"))
+        #expect(health.text == "{\"status\":\"unavailable\",\"request_id\":\"\(healthID)\"}")
+        var failures = [(id: healthID, route: "/healthz")]
+        // One before the token check (it reads no token) and one behind it (the token lookup fails).
+        for path in ["/metrics", "/api/v1/orders"] {
+            let token: String?? = path == "/metrics" ? .some(nil) : .none
+            let response = try await api.send(path, token: token)
+            #expect(response.status == 500, "\(path)")
+            let id = try #require(response.header("X-Request-Id"))
+            #expect(response.text == "{\"error\":\"internal error\",\"request_id\":\"\(id)\"}", "\(path)")
+            #expect(response.header("Content-Type") == "application/json")
+            failures.append((id: id, route: path))
+        }
+        #expect(Set(failures.map { $0.id }).count == 3)
+        let entries = try api.accessLog.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        for failure in failures {
+            let entry = try #require(entries.first(where: { $0["request_id"] as? String == failure.id }), "\(failure)")
+            #expect(entry["path"] as? String == failure.route)
+            let error = try #require(entry["error"] as? String, "\(entry)")
+            #expect(error.contains("Connection is closed"), "\(error)")
+        }
     }
 
     @Test func metricsCountRequestsAndReadTheState() async throws {
@@ -67,6 +100,7 @@ import Yams
         #expect(entries[0]["duration_ms"] is Double || entries[0]["duration_ms"] is Int)
         #expect(entries[1]["status"] as? Int == 401)
         #expect(entries[1]["token"] is NSNull)
+        #expect(entries.allSatisfy { ($0["request_id"] as? String)?.count == 16 && $0["error"] == nil })
         let all = api.accessLog.joined(separator: "\n")
         #expect(!all.contains(api.token) && !all.contains("syn_wrong") && !all.contains("leak"))
     }

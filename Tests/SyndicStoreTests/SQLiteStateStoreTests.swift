@@ -72,6 +72,29 @@ struct SQLiteStateStoreTests {
         #expect(try SQLiteStateStore(path: workspace.directory + "/other.sqlite").fingerprintSalt() != salt)
     }
 
+    static func mode(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int ?? -1) & 0o777
+    }
+
+    /// The state holds export records, orders with buyers' addresses and token hashes: its
+    /// folder and files (the WAL and shared memory too) are its owner's only.
+    @Test func theStateIsReadableByItsOwnerOnly() throws {
+        let workspace = try Workspace()
+        _ = try workspace.store.commit(Self.batch(serial: 0, upserts: [Self.channel("a")]))
+        #expect(Self.mode(workspace.directory + "/.syndic") == 0o700)
+        for file in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: workspace.statePath + file) {
+            #expect(Self.mode(workspace.statePath + file) == 0o600, "state.sqlite\(file)")
+        }
+        #expect(FileManager.default.fileExists(atPath: workspace.statePath + "-wal"))
+
+        // A state made before (or copied in) with wider modes is tightened when opened.
+        for file in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: workspace.statePath + file) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: workspace.statePath + file)
+        }
+        _ = try SQLiteStateStore(path: workspace.statePath)
+        #expect(Self.mode(workspace.statePath) == 0o600)
+    }
+
     @Test func unopenableStateIsUnavailable() throws {
         let workspace = try Workspace()
         let path = workspace.directory + "/not-a-database"

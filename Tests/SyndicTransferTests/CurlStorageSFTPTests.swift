@@ -31,6 +31,19 @@ struct CurlStorageSFTPTests {
         #expect(try storage.list("feeds/2026") == ["products export.csv"])
     }
 
+    /// SFTP refuses to list a folder that does not exist: an error with the folder's URL.
+    @Test func listingAMissingFolderFails() throws {
+        let server = try SSHServer()
+        defer { server.kill() }
+        let storage = sftp(server, hostKey: server.hostKeySHA256)
+        #expect(try storage.list("").isEmpty)
+        #expect { try storage.list("missing") } throws: { error in
+            guard let failure = error as? TransferError else { return false }
+            return failure.message.hasPrefix("listing of sftp://127.0.0.1:\(server.port)\(server.files.path)/missing/ failed: ")
+                && failure.message.hasSuffix("; check that the folder exists and that the user may read it")
+        }
+    }
+
     @Test func filesStreamBothWaysAndTheKnownHostsFileIsHonoured() throws {
         let server = try SSHServer()
         defer { server.kill() }

@@ -73,6 +73,42 @@ import Testing
         #expect(throws: TransferError.self) { try storage.download("archive/p.csv") }
     }
 
+    /// A local folder that does not exist is an error naming it, not an empty folder; an
+    /// upload still creates it.
+    @Test func listingAMissingLocalFolderFails() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-local-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = CurlStorage(.local(root.path))
+        #expect { try storage.list("incoming") } throws: { error in
+            guard let failure = error as? TransferError else { return false }
+            return failure.message == "listing of file://\(root.path)/incoming/ failed: the folder \(root.path)/incoming does not exist; "
+                + "create it, or check the connection's path and the folder"
+        }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        #expect(try storage.list("").isEmpty)
+        try Data("x".utf8).write(to: root.appendingPathComponent("file.csv"))
+        #expect { try storage.list("file.csv") } throws: { error in
+            (error as? TransferError)?.message.hasSuffix("\(root.path)/file.csv is not a folder") == true
+        }
+        try storage.upload(Data("a".utf8), to: "incoming/new/a.csv")
+        #expect(try storage.list("incoming/new") == ["a.csv"])
+        #expect(try storage.list("incoming").isEmpty)
+    }
+
+    /// FTP refuses to list a folder that does not exist: an error with the folder's URL.
+    @Test func listingAMissingFTPFolderFails() throws {
+        let server = try FTPServer()
+        let storage = ftp(server, root: "outgoing")
+        try storage.upload(Data("x".utf8), to: "present/a.csv")
+        #expect(try storage.list("present") == ["a.csv"])
+        #expect { try storage.list("missing") } throws: { error in
+            guard let failure = error as? TransferError else { return false }
+            return failure.message.hasPrefix("listing of ftp://127.0.0.1:\(server.port)/outgoing/missing/ failed: ")
+                && failure.message.hasSuffix("; check that the folder exists and that the user may read it")
+                && failure.responseCode == 550
+        }
+    }
+
     @Test func urlsCarryNoCredentials() {
         let location = StorageLocation(kind: .sftp, host: "h.example", port: 22, username: "u", password: "p",
                                        root: "/srv/in")

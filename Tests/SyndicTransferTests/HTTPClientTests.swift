@@ -85,6 +85,35 @@ import Testing
         #expect(pauses.values == [0.5])
     }
 
+    /// `file`, `ftp` and the other schemes libcurl knows are refused before anything is read
+    /// or connected to, by the client (at once, not retried) and by a kept connection alike.
+    @Test func onlyHTTPAndHTTPSAreFetched() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-scheme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("secret.txt")
+        try Data("not-for-http-3b7c".utf8).write(to: file)
+        let port = try TestPaths.closedPort()
+        let pauses = Pauses()
+        for url in [file.absoluteString, "ftp://127.0.0.1:\(port)/", "dict://127.0.0.1:\(port)/", "gopher://127.0.0.1:\(port)/"] {
+            do {
+                let response = try client(pauses).send(HTTPRequest(url: url))
+                Issue.record("\(url) was fetched: \(response.text)")
+            } catch let error as TransferError {
+                #expect(error.code == 1, "\(error.message)")  // CURLE_UNSUPPORTED_PROTOCOL
+                #expect(error.message.contains("only http and https URLs are allowed"), "\(error.message)")
+                #expect(!error.message.contains("not-for-http"))
+            }
+            do {
+                let response = try HTTPConnection().send(HTTPRequest(url: url))
+                Issue.record("\(url) was fetched on a connection: \(response.text)")
+            } catch let error as TransferError {
+                #expect(error.code == 1, "\(error.message)")
+            }
+        }
+        #expect(pauses.values.isEmpty)
+    }
+
     @Test(arguments: [("3", 3.0), ("120", 30.0), ("-4", 0.0)])
     func retryAfterSecondsAreHonouredAndCapped(_ header: String, _ expected: Double) {
         #expect(HTTPClient(maxDelay: 30).delay(after: 1, retryAfter: header) == expected)

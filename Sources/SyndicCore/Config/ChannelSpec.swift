@@ -88,6 +88,9 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
             public var storage: Storage
             public var statuses: [String]?
             public var splitBy: [String]?
+            /// Whether buyer and marketplace text that a spreadsheet would run as a formula gets
+            /// a `'` in front (on by default; see `OrderExportTemplate.marketplaceTextColumns`).
+            public var escapeFormulas: Bool?
         }
 
         /// The FTP shipment-confirmation import job.

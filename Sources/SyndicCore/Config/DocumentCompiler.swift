@@ -6,12 +6,24 @@ import Yams
 /// scalars are typed by the schema, which is both stricter and faster.
 public enum DocumentCompiler {
     /// Bumped whenever the checks change what a file compiles to; it invalidates parse caches.
-    public static let rulesVersion = "syndic-rules-1"
+    public static let rulesVersion = "syndic-rules-2"
 
     /// Compiles every `---` document of a file.
     public static func compile(_ file: ConfigFile) -> CompiledFile {
         var resources: [CompiledResource] = []
         var diagnostics: [Diagnostic] = []
+        let size = file.text.utf8.count
+        guard size <= DocumentLimits.maxFileBytes else {
+            diagnostics.append(.error("the file is \(size) bytes: a configuration file holds at most \(DocumentLimits.maxFileBytes) "
+                                      + "bytes (split it into several files)",
+                                      at: SourceLocation(file: file.displayPath, line: 1, column: 1)))
+            return CompiledFile(relativePath: file.relativePath, digest: file.digest, resources: [], diagnostics: diagnostics)
+        }
+        if let problem = DocumentLimits.problem(file.text) {
+            diagnostics.append(.error(problem.message, at: SourceLocation(file: file.displayPath, line: problem.line,
+                                                                          column: problem.column)))
+            return CompiledFile(relativePath: file.relativePath, digest: file.digest, resources: [], diagnostics: diagnostics)
+        }
         do {
             let parser = try Parser(yaml: file.text, resolver: .basic, encoding: .utf8)
             while let root = try parser.nextRoot() {

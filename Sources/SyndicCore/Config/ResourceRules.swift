@@ -48,8 +48,21 @@ enum ResourceRules {
                resource.locations["password"] == nil, resource.locations["privateKey"] == nil {
                 error("an sftp connection needs \"password\" or \"privateKey\"", at: "type")
             }
+            if type == "sftp", spec["hostKey"] == nil, resource.locations["hostKey"] == nil { warnWithoutHostKey() }
             if let url = spec["url"]?.stringValue { checkURL(url, at: "url") }
             if let path = spec["path"]?.stringValue, path.isEmpty { error("path must not be empty", at: "path") }
+        }
+
+        /// Without `hostKey` libcurl accepts whatever key the server shows: the login and the
+        /// files go to anything that answers for the host.
+        mutating func warnWithoutHostKey() {
+            let host = spec["host"]?.stringValue ?? "HOST"
+            let port: Int = spec["port"]?.intValue ?? 22
+            let scan = "ssh-keyscan " + (port == 22 ? "" : "-p \(port) ") + "\(host) | ssh-keygen -lf -"
+            warning("without hostKey, the server's identity is not checked: whatever answers for \(host) gets the "
+                        + "login and the files", at: "type",
+                    hint: "set hostKey to the server's SHA-256 fingerprint: ask the partner, or run `\(scan)` "
+                        + "from a network you trust")
         }
 
         // MARK: - Notification

@@ -11,15 +11,28 @@ public enum OrderExportTemplate {
         "unit_price", "line_total", "line_number",
     ]
 
+    /// The columns whose text comes from the marketplace or the buyer: the ones a formula can
+    /// hide in. The others are numbers and values syndic writes itself (statuses, dates,
+    /// `merchant`/`marketplace`), never escaped: a negative `line_total` stays `-3.5`.
+    public static let marketplaceTextColumns: Set<String> = [
+        "order_id", "customer_name", "customer_phone", "shipping_address_line_1", "shipping_address_line_2",
+        "shipping_postal_code", "shipping_city", "shipping_country_code", "product_sku",
+    ]
+
+    /// The positions of `marketplaceTextColumns` in `columns`.
+    private static let marketplaceTextIndexes = columns.indices.filter { marketplaceTextColumns.contains(columns[$0]) }
+
     /// The row of `line` of `order`:
     /// - `quantity_remaining_to_ship` = `quantity_ordered` − `quantity_shipped`;
     /// - `unit_price` = `line_total` / `quantity_ordered`, 0 when nothing was ordered;
     /// - `line_total` is 0 when the marketplace gave no price;
-    /// - `purchase_date` is ISO 8601 in UTC with milliseconds.
-    public static func row(_ order: Order, _ line: OrderLine) -> [String] {
+    /// - `purchase_date` is ISO 8601 in UTC with milliseconds;
+    /// - with `escapeFormulas` (the default), a cell of `marketplaceTextColumns` that a
+    ///   spreadsheet would read as a formula gets a `'` in front (see ``SpreadsheetFormula``).
+    public static func row(_ order: Order, _ line: OrderLine, escapeFormulas: Bool = true) -> [String] {
         let total = line.lineTotal ?? 0
         let unit = line.quantityOrdered == 0 ? 0 : total / Double(line.quantityOrdered)
-        return [
+        var row = [
             order.status.rawValue, order.marketplaceID, order.purchaseDate.map(ISODate.milliseconds) ?? "",
             order.fulfilledBy?.rawValue ?? "", order.customer.name ?? "", order.customer.phone ?? "",
             order.shipping.line1 ?? "", order.shipping.line2 ?? "", order.shipping.postalCode ?? "",
@@ -27,6 +40,10 @@ public enum OrderExportTemplate {
             String(line.quantityOrdered), String(line.quantityShipped), String(line.quantityOrdered - line.quantityShipped),
             number(unit), number(total), String(line.number),
         ]
+        if escapeFormulas {
+            for index in marketplaceTextIndexes { row[index] = SpreadsheetFormula.neutralized(row[index]) }
+        }
+        return row
     }
 
     /// A price as the template shows it: at most four decimals, no trailing zeros (`39.9`,

@@ -189,6 +189,8 @@ public enum ResourceSchemas {
                                     doc: "Statuses to export; empty = all.")),
             .init("splitBy", .list(.string(StringSchema(doc: "A split criterion.", values: ["fulfillment", "country"])),
                                    doc: "Split files by fulfillment and/or shipping country.")),
+            .init("escapeFormulas", .boolean(doc: "Put a ' before buyer and marketplace text cells that start with =, +, -, @, "
+                                             + "tab or CR, so that spreadsheets do not run them as formulas; default true.")),
         ]))),
         .init("shipmentImport", .object(ObjectSchema(doc: "FTP shipment-confirmation import job (seed 001).", fields: [
             .init("schedule", .object(schedule)),
@@ -206,7 +208,7 @@ public enum ResourceSchemas {
               required: true),
         .init("url", .string(StringSchema(doc: "webhook: the URL events are POSTed to (http or https)."))),
         .init("token", .secret(doc: "webhook: sent as Authorization: Bearer <token> (optional).")),
-        .init("server", .string(StringSchema(doc: "email: the SMTP server, smtp://host:port (STARTTLS when offered) or smtps://host:port (TLS)."))),
+        .init("server", .string(StringSchema(doc: "email: the SMTP server, smtp://host:port (STARTTLS, required with a login) or smtps://host:port (TLS)."))),
         .init("username", .secret(doc: "email: SMTP user name (optional).")),
         .init("password", .secret(doc: "email: SMTP password (optional).")),
         .init("from", .string(StringSchema(doc: "email: the sender address."))),

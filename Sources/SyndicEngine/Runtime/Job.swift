@@ -52,6 +52,9 @@ public struct JobContext: Sendable {
     public let progress: @Sendable (Int, Int?) -> Void
     /// The directory for files a job keeps (dry-run exports), under the state directory.
     public let workDirectory: URL
+    /// The run's own scratch folder (private keys, files being built): made private before
+    /// the run, removed after it.
+    public let scratchDirectory: URL
     /// The time source.
     public let now: @Sendable () -> Date
     /// The state: delta snapshots, export records, run files, requirements.
@@ -62,7 +65,8 @@ public struct JobContext: Sendable {
     public init(run: RunInfo, channel: AppliedResource, spec: Value, connections: [String: AppliedResource],
                 log: RunLogger, progress: @escaping @Sendable (Int, Int?) -> Void, workDirectory: URL,
                 now: @escaping @Sendable () -> Date, store: any StateStore,
-                baseDirectory: String = FileManager.default.currentDirectoryPath) {
+                baseDirectory: String = FileManager.default.currentDirectoryPath, scratchDirectory: URL? = nil) {
+        self.scratchDirectory = scratchDirectory ?? WorkFolder(root: workDirectory).scratch(for: run.id)
         self.store = store
         self.baseDirectory = baseDirectory
         self.run = run

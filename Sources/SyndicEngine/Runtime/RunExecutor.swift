@@ -76,10 +76,20 @@ public struct RunExecutor: Sendable {
             return finish(run, .failed(error: "cannot read the state: \(error)", counts: [:], report: nil))
         }
         let logger = RunLogger(queue: store, runID: run.id, minimal: spec.value(at: "logs.minimal")?.boolValue == true)
+        let folder = WorkFolder(root: workDirectory)
+        let scratch: URL
+        do {
+            scratch = try folder.makeScratch(for: run.id)
+        } catch {
+            return finish(run, .failed(error: "cannot make the run's scratch folder under \(workDirectory.path): \(error)",
+                                       counts: [:], report: nil))
+        }
+        // Whatever the outcome, nothing the run wrote there (private keys among them) stays.
+        defer { folder.removeScratch(for: run.id) }
         let context = JobContext(run: run, channel: channel, spec: spec, connections: connections, log: logger,
                                  progress: { [progress] done, total in progress(run, done, total) },
                                  workDirectory: workDirectory, now: { Date() }, store: store,
-                                 baseDirectory: baseDirectory)
+                                 baseDirectory: baseDirectory, scratchDirectory: scratch)
         let task = Task { try await job.run(context) }
         release.whenRequested { task.cancel() }
         let watch = LeaseWatch()

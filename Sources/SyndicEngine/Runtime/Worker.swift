@@ -35,6 +35,20 @@ public actor Worker {
         self.report = report
         executor = RunExecutor(store: store, registry: registry, worker: name, lease: options.lease,
                                workDirectory: workDirectory)
+        self.workDirectory = workDirectory
+    }
+
+    private let workDirectory: URL
+
+    /// Removes what runs killed mid-way left in the work folder: the scratch folders of runs
+    /// that no live lease holds (another worker's running runs keep theirs).
+    func sweepWorkFolder(now: Date) {
+        let folder = WorkFolder(root: workDirectory)
+        try? folder.prepare()
+        let live = ((try? store.runs(RunFilter(status: .running, limit: 100_000))) ?? [])
+            .filter { ($0.leaseExpiresAt ?? .distantPast) > now }.map(\.id)
+        let removed = folder.sweep(keeping: Set(live))
+        if removed > 0 { report("removed \(removed) temporary folder\(removed == 1 ? "" : "s") left by stopped runs") }
     }
 
     /// `host:pid`, unique per process.
@@ -47,6 +61,7 @@ public actor Worker {
     @discardableResult
     public func run() async -> Int {
         var executed = 0
+        sweepWorkFolder(now: Date())
         report("worker \(name) started: concurrency \(options.concurrency), jobs \(registry.kinds.map(\.rawValue).sorted().joined(separator: ", ").nonEmpty ?? "none in this build")")
         while !stopping {
             let now = Date()

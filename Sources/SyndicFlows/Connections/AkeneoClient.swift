@@ -121,6 +121,21 @@ final class AkeneoClient: @unchecked Sendable {
         (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue
     }
 
+    /// The URL of the next page from a `_links.next.href`: nil on the last page, the link
+    /// itself when it keeps this Akeneo's origin (scheme, host and port: the access token goes
+    /// there only), a remote error otherwise.
+    func nextPage(_ link: String?) throws -> String? {
+        guard let link else { return nil }
+        guard URLOrigin.same(link, as: baseURL) else {
+            let expected = URLOrigin(baseURL)?.description ?? baseURL
+            let found = URLOrigin(link).map { "on \($0)" } ?? "that is not an absolute http(s) URL"
+            throw FlowError(.remote, "Akeneo at \(baseURL) sent a next-page link \(found), not on its own origin "
+                                + "\(expected): not followed (the access token is sent to \(expected) only); check the "
+                                + "PIM's own URL setting, or a proxy that rewrites it")
+        }
+        return link
+    }
+
     /// Fails clearly on an error status.
     static func check(_ response: HTTPResponse, _ what: String) throws {
         guard (200..<300).contains(response.status) else {

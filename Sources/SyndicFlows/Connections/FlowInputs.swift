@@ -13,8 +13,10 @@ struct FlowInputs {
     let connections: [String: AppliedResource]
     /// Where relative file names of resources start.
     let baseDirectory: String
-    /// Where the flow keeps files (dry runs, temporary files, private keys).
+    /// Where the flow keeps files (dry runs).
     let workDirectory: URL
+    /// The run's scratch folder (temporary files, private keys): removed when the run ends.
+    let scratchDirectory: URL
     let secrets: SecretResolver
     /// Raised when the run must stop; blocking work checks it between units of work.
     let cancellation: CancellationFlag
@@ -22,7 +24,9 @@ struct FlowInputs {
     let credentialUse = CredentialUse()
 
     init(channel: AppliedResource, connections: [String: AppliedResource], baseDirectory: String, workDirectory: URL,
-         cancellation: CancellationFlag = CancellationFlag(), secrets: SecretResolver = SecretResolver()) {
+         scratchDirectory: URL? = nil, cancellation: CancellationFlag = CancellationFlag(),
+         secrets: SecretResolver = SecretResolver()) {
+        self.scratchDirectory = scratchDirectory ?? workDirectory.appendingPathComponent("scratch")
         self.channel = channel
         self.connections = connections
         self.baseDirectory = baseDirectory
@@ -34,7 +38,8 @@ struct FlowInputs {
     /// The inputs of a job's run.
     init(_ context: JobContext, cancellation: CancellationFlag = CancellationFlag()) {
         self.init(channel: context.channel, connections: context.connections, baseDirectory: context.baseDirectory,
-                  workDirectory: context.workDirectory, cancellation: cancellation)
+                  workDirectory: context.workDirectory, scratchDirectory: context.scratchDirectory,
+                  cancellation: cancellation)
     }
 
     /// `path` as named in `resource`'s file: relative to that file, which is relative to the
@@ -96,11 +101,11 @@ struct FlowInputs {
     }
 
     /// A private key as a file libcurl can read: the file itself for `{file: PATH}`, else the
-    /// key written to a private file under the work directory.
+    /// key written to a private file in the run's scratch folder (removed when the run ends).
     private func privateKeyFile(_ reference: SecretReference, of resource: AppliedResource) throws -> String {
         if case .file(let file) = reference { return path(file, in: resource) }
         let text = try secret(reference, of: resource, field: "privateKey")
-        let directory = workDirectory.appendingPathComponent("keys")
+        let directory = scratchDirectory.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent(resource.name)

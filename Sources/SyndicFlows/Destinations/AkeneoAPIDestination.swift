@@ -95,7 +95,7 @@ final class AkeneoAPIDestination: ProductDestination {
                 for item in page.value(at: "_embedded.items")?.listValue ?? [] {
                     if let attribute = AkeneoAttribute(item: item) { types[attribute.code] = attribute }
                 }
-                next = page.value(at: "_links.next.href")?.stringValue
+                next = try client.nextPage(page.value(at: "_links.next.href")?.stringValue)
             }
         }
         return types

@@ -25,7 +25,7 @@ struct ProductDestinations {
                 folder = location.folder
             }
             return try FlatFileDestination(targets: targets, fileName: fileName, storage: storage, folder: folder,
-                                           workDirectory: inputs.workDirectory,
+                                           workDirectory: inputs.scratchDirectory,
                                            dryRunDirectory: dryRun ? dryRunDirectory : nil, skipEmpty: delta)
         case "akeneo-api":
             // A dry run sends nothing, but reads the target's attribute types like a real run.

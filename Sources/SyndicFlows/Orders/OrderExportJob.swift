@@ -7,9 +7,10 @@ import SyndicTransfer
 /// The order export job (seed 001 "Order Export Job"): the orders changed since the previous
 /// successful export, one CSV row per order line in the template's columns, filtered by
 /// status, split by fulfilment and/or shipping country into the seed's file names, and
-/// uploaded to `orders.export.storage` (atomically). The cursor moves only after every file
-/// is in place; nothing changed writes no file. A dry run keeps the files under the state
-/// directory and moves nothing.
+/// uploaded to `orders.export.storage` (atomically). Buyer and marketplace text that a
+/// spreadsheet would run as a formula gets a `'` in front unless `escapeFormulas` is false.
+/// The cursor moves only after every file is in place; nothing changed writes no file. A
+/// dry run keeps the files under the state directory and moves nothing.
 public struct OrderExportJob: Job {
     public let kind = JobKind.orderExport
 
@@ -34,6 +35,7 @@ public struct OrderExportJob: Job {
             ? inputs.workDirectory.appendingPathComponent("dry-runs").appendingPathComponent(name) : nil
         let statuses = Set((settings.statuses ?? []).compactMap(OrderStatus.init(rawValue:)))
         let split = OrderExportSplit(settings.splitBy)
+        let escapeFormulas = settings.escapeFormulas ?? true
         let cursor = Int64(try context.store.orderCursor(channel: name, name: "export") ?? "0") ?? 0
         let date = context.now()
         var files: [[String]: FlatFileDestination] = [:]
@@ -50,12 +52,13 @@ public struct OrderExportJob: Job {
                     file = try FlatFileDestination(
                         targets: OrderExportTemplate.columns,
                         fileName: OrderExportSplit.fileName(channel: name, group: group, at: date), storage: storage,
-                        folder: target.folder, workDirectory: inputs.workDirectory, dryRunDirectory: dryRunDirectory,
+                        folder: target.folder, workDirectory: inputs.scratchDirectory, dryRunDirectory: dryRunDirectory,
                         skipEmpty: true)
                     files[group] = file
                 }
                 for line in stored.order.lines {
-                    try file.add(OrderExportTemplate.row(stored.order, line), key: stored.id, identifier: nil)
+                    try file.add(OrderExportTemplate.row(stored.order, line, escapeFormulas: escapeFormulas),
+                                 key: stored.id, identifier: nil)
                     rows += 1
                 }
                 orders += 1

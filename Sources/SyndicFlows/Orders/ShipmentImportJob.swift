@@ -7,10 +7,11 @@ import SyndicTransfer
 /// The shipment import job (seed 001 "Order Shipment Confirmation Job"): every `.csv` file
 /// in `orders.shipmentImport.storage` (other files are left alone), read robustly (UTF-8
 /// BOM, CRLF, quoted fields), each row checked against the template. Per file, in this
-/// order: the valid rows are applied in one transaction; the rejected rows, with a `reason`
-/// column, are uploaded to `rejected/<file>_rejected_<isoDate>.csv` next to it; only then is
-/// the file deleted. A crash between the steps loses nothing: the file is read again and
-/// its applied rows ship nothing twice. A dry run checks the files and changes nothing.
+/// order: the valid rows are applied in one transaction; the rejected rows, byte for byte as
+/// they came with the reason as one more field (see ``RejectedRowsFile``), are uploaded to
+/// `rejected/<file>_rejected_<isoDate>.csv` next to it; only then is the file deleted. A
+/// crash between the steps loses nothing: the file is read again and its applied rows ship
+/// nothing twice. A dry run checks the files and changes nothing.
 public struct ShipmentImportJob: Job {
     public let kind = JobKind.shipmentImport
 
@@ -69,18 +70,16 @@ public struct ShipmentImportJob: Job {
     private func importFile(_ name: String, storage: CurlStorage, folder: String, context: JobContext,
                             inputs: FlowInputs) throws -> FileOutcome {
         let path = StorageLocation.path(folder, name)
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = String(decoding: try storage.download(path), as: UTF8.self)
+            bytes = [UInt8](try storage.download(path))
         } catch {
             throw FlowError(.connectivity, "cannot read \(storage.location.describe(path)): \(error)")
         }
-        let rows = CSVReader.read(text)
+        let rows = CSVReader.read(bytes)
         var outcome = FileOutcome()
         var rejections: [(row: CSVReader.Row, reason: String)] = []
-        var header: [String] = ShipmentTemplate.columns
         if let first = rows.first {
-            header = first.fields
             switch ShipmentTemplate.Header.read(first.fields) {
             case .failure(let problem):
                 rejections = rows.dropFirst().map { ($0, problem.reason) }
@@ -116,18 +115,14 @@ public struct ShipmentImportJob: Job {
             context.log.warning("\(name) line \(rejection.row.line): \(rejection.reason)")
         }
         if context.run.dryRun { return outcome }
-        if !rejections.isEmpty {
-            var writer = CSVWriter(header: header + ["reason"])
-            for rejection in rejections.sorted(by: { $0.row.line < $1.row.line }) {
-                var fields = rejection.row.fields
-                if fields.count < header.count { fields += Array(repeating: "", count: header.count - fields.count) }
-                writer.writeRow(Array(fields.prefix(header.count)) + ["line \(rejection.row.line): \(rejection.reason)"])
-            }
+        if let header = rows.first, !rejections.isEmpty {
+            let rejected = RejectedRowsFile.bytes(of: bytes, header: header,
+                                                  rejections: rejections.sorted(by: { $0.row.line < $1.row.line }))
             let stem = name.lowercased().hasSuffix(".csv") ? String(name.dropLast(4)) : name
             let rejectedPath = StorageLocation.path(StorageLocation.path(folder, "rejected"),
                                                     "\(stem)_rejected_\(ExportFileName.isoDate(context.now())).csv")
             do {
-                try storage.upload(Data(writer.takeBytes()), to: rejectedPath)
+                try storage.upload(Data(rejected), to: rejectedPath)
             } catch {
                 throw FlowError(.connectivity, "cannot write the rejected rows of \(name) to \(storage.location.describe(rejectedPath)): \(error)")
             }

@@ -2,10 +2,11 @@ import Foundation
 import SyndicCore
 
 /// Products from Akeneo: `GET /api/rest/v1/products-uuid` with `pagination_type=search_after`,
-/// following `_links.next.href` (never built by hand), the channel's filter pushed down to
-/// `search`, its scope and locales asked for. A PIM before version 7 has no `products-uuid`
-/// (404): it is read through `/api/rest/v1/products` the same way, products keyed by their
-/// identifier. Each item's JSON text is handed on as it is.
+/// following `_links.next.href` (never built by hand, and only on the connection's origin),
+/// the channel's filter pushed down to `search`, its scope and locales asked for. A PIM
+/// before version 7 has no `products-uuid` (404): it is read through `/api/rest/v1/products`
+/// the same way, products keyed by their identifier. Each item's JSON text is handed on as
+/// it is.
 struct AkeneoSource: ProductSource {
     let client: AkeneoClient
     let cancellation: CancellationFlag
@@ -52,7 +53,7 @@ struct AkeneoSource: ProductSource {
                     try body(UnsafeRawBufferPointer(rebasing: bytes[item]), position)
                 }
             }
-            next = page.next
+            next = try client.nextPage(page.next)
         }
     }
 

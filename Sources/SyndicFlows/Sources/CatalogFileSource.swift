@@ -1,8 +1,9 @@
 import Foundation
 
 /// A JSON-lines file of Akeneo-format products (the embedded default source), read in
-/// blocks of a few megabytes: memory stays flat whatever the file's size. Blank lines are
-/// skipped; a line may be as long as it needs.
+/// blocks of a few megabytes: memory stays flat whatever the file's size. A UTF-8 byte
+/// order mark at the start is skipped; blank lines are skipped; a line may be as long as it
+/// needs.
 struct CatalogFileSource: LineBlockSource {
     let path: String
     var blockSize = 4 << 20
@@ -22,6 +23,7 @@ struct CatalogFileSource: LineBlockSource {
         var filled = 0
         var line = 0
         var atEnd = false
+        var markChecked = false
         while !atEnd {
             if filled == capacity {
                 // One line longer than the buffer: grow it.
@@ -39,6 +41,13 @@ struct CatalogFileSource: LineBlockSource {
             if count == 0 { atEnd = true }
             filled += count
             var start = 0
+            if !markChecked {
+                guard filled >= Self.byteOrderMark.count || atEnd else { continue }
+                markChecked = true
+                if Self.startsWithByteOrderMark(UnsafeRawBufferPointer(start: buffer, count: filled)) {
+                    start = Self.byteOrderMark.count
+                }
+            }
             while start < filled {
                 let rest = filled - start
                 let found = memchr(buffer + start, 0x0A, rest)
@@ -66,6 +75,13 @@ struct CatalogFileSource: LineBlockSource {
         }
     }
 
+    /// The UTF-8 byte order mark, which some editors write at the start of a file.
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    private static func startsWithByteOrderMark(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= byteOrderMark.count && zip(bytes, byteOrderMark).allSatisfy { $0 == $1 }
+    }
+
     private static func isBlank(_ start: UnsafeMutableRawPointer, _ count: Int) -> Bool {
         for offset in 0..<count {
             let byte = start.load(fromByteOffset: offset, as: UInt8.self)
@@ -82,6 +98,7 @@ struct CatalogFileSource: LineBlockSource {
         defer { close(descriptor) }
         var block = fresh(blockSize)
         var atEnd = false
+        var markChecked = false
         while !atEnd {
             if block.count == block.capacity {
                 // One line longer than the block: a larger one.
@@ -100,6 +117,15 @@ struct CatalogFileSource: LineBlockSource {
             } else {
                 block.count += count
                 if block.count < block.capacity { continue }  // fill the block before handing it on
+            }
+            if !markChecked {
+                // The first block is full or the file ended: a byte order mark is not a product.
+                markChecked = true
+                if Self.startsWithByteOrderMark(block.bytes) {
+                    let mark = Self.byteOrderMark.count
+                    memmove(block.base, block.base + mark, block.count - mark)
+                    block.count -= mark
+                }
             }
             if atEnd {
                 if block.count > 0 { try body(block) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyndicCore
 
 /// Prints an error to standard error and exits with status 1.
 enum Failure {
@@ -15,7 +16,9 @@ enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Writes `text` to standard error, made safe for a terminal (errors quote marketplaces,
+    /// servers and files: their control characters show as U+FFFD instead of acting).
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
     }
 }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The largest request body accepted, in bytes (larger: 413).")
     var maxBodyBytes: Int = 1 << 20
 
-    @Flag(name: .long, help: "Write no access log.")
+    @Flag(name: .long, help: "Write no access log (the lines of requests the server failed are still written).")
     var noAccessLog = false
 
     func validate() throws {

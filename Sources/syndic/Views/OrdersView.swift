@@ -2,7 +2,8 @@ import Foundation
 import SyndicCore
 import SyndicStore
 
-/// Renders `syndic orders list`: the orders and the count line.
+/// Renders `syndic orders list`: the orders and the count line. The table's cells are made
+/// safe for a terminal (see ``Table``); JSON and CSV carry the text as it is.
 struct OrdersView {
     let orders: [OrderSummary]
     /// How many orders match in all (more than listed with --limit).
@@ -60,7 +61,9 @@ struct OrdersView {
     }
 }
 
-/// Renders `syndic orders show`.
+/// Renders `syndic orders show`. Every line of the text format is made safe for a terminal
+/// (``TerminalText/safeLine(_:)``): marketplace text can neither act on the terminal nor add
+/// lines of its own.
 struct OrderDetailView {
     let detail: OrderDetail
 
@@ -115,7 +118,7 @@ struct OrderDetailView {
         for error in detail.errors {
             out.append("  \(date(error.at)) [\(error.stage)\(error.runID.map { ", run \($0)" } ?? "")] \(error.message)")
         }
-        return out.joined(separator: "\n")
+        return out.map(TerminalText.safeLine).joined(separator: "\n")
     }
 
     private func json() -> String {

@@ -19,7 +19,9 @@ struct RunsView {
     }
 }
 
-/// Renders one run with its report and log lines.
+/// Renders one run with its report and log lines. The text is made safe for a terminal
+/// (``TerminalText/safe(_:)``): reports, errors and log lines quote marketplaces and partner
+/// files, whose control characters show as U+FFFD instead of acting.
 struct RunView {
     let run: RunInfo
     let lines: [RunLogLine]
@@ -79,6 +81,6 @@ struct RunView {
                 out += parts.dropFirst().map { indent + $0 }
             }
         }
-        return out.joined(separator: "\n")
+        return TerminalText.safe(out.joined(separator: "\n"))
     }
 }

@@ -51,7 +51,8 @@ struct StatusView {
             lines.append("  last \(run.job.rawValue): run \(run.id) \(run.status.rawValue) at \(finished)")
         }
         lines.append("serial \(serial)")
-        return lines.joined(separator: "\n")
+        // Credential messages quote the remote's answer: no control character of theirs acts.
+        return TerminalText.safe(lines.joined(separator: "\n"))
     }
 
     private func status(_ report: ChannelStatusReport) -> String {

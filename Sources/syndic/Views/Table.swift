@@ -1,6 +1,11 @@
-/// Left-aligned plain-text tables.
+import SyndicCore
+
+/// Left-aligned plain-text tables. Cells are made safe for a terminal first (control
+/// characters show as U+FFFD, tabs and line feeds as spaces: see ``TerminalText``), so that
+/// no cell can act on the terminal or break the layout.
 enum Table {
     static func render(_ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(TerminalText.safeLine) }
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {

@@ -33,7 +33,7 @@ struct Workspace {
     func stateBytes() throws -> Data {
         var data = Data()
         let directory = root.appendingPathComponent(".syndic")
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name != "work" {
             data += try Data(contentsOf: directory.appendingPathComponent(name))
         }
         return data

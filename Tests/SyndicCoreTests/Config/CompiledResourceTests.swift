@@ -19,7 +19,12 @@ struct CompiledResourceTests {
         apiVersion: syndic/v1
         kind: Connection
         metadata: {name: partner_ftp}
-        spec: {type: sftp, host: h.example, username: {env: SFTP_USER}, privateKey: {file: ../keys/id_ed25519}}
+        spec:
+          type: sftp
+          host: h.example
+          username: {env: SFTP_USER}
+          privateKey: {file: ../keys/id_ed25519}
+          hostKey: "SHA256:auSvSZlrlym/ZXLt4N1vxWkIgyhL7W17k3uXIKq3JhQ"
         """
 
     @Test func cacheFactsRebuildTheResourceWithoutItsLocationMap() throws {

@@ -510,13 +510,35 @@ struct DocumentCompilerTests {
             kind: Connection
             metadata: {name: erp_ftp}
             spec: {type: sftp, host: sftp.example, port: 70000, username: {env: FTP_USER}, privateKey: {file: id_ed25519}}
-            """, [at(4, 46, "error: port: 70000 is above the maximum 65535")]),
+            """, [at(4, 14, noHostKey("sftp.example")), at(4, 46, "error: port: 70000 is above the maximum 65535")]),
         Case("sftp without password or key", """
             apiVersion: syndic/v1
             kind: Connection
             metadata: {name: erp_sftp}
             spec: {type: sftp, host: sftp.example, username: {env: FTP_USER}}
-            """, [at(4, 14, #"error: an sftp connection needs "password" or "privateKey""#)]),
+            """, [at(4, 14, #"error: an sftp connection needs "password" or "privateKey""#), at(4, 14, noHostKey("sftp.example"))]),
+        Case("sftp without hostKey is a warning", """
+            apiVersion: syndic/v1
+            kind: Connection
+            metadata: {name: partner_sftp}
+            spec:
+              type: sftp
+              host: sftp.partner.example
+              port: 2222
+              username: {env: FTP_USER}
+              privateKey: {file: id_ed25519}
+            """, [at(5, 9, noHostKey("sftp.partner.example", port: 2222))]),
+        Case("sftp with hostKey", """
+            apiVersion: syndic/v1
+            kind: Connection
+            metadata: {name: partner_sftp}
+            spec:
+              type: sftp
+              host: sftp.partner.example
+              username: {env: FTP_USER}
+              privateKey: {file: id_ed25519}
+              hostKey: "SHA256:auSvSZlrlym/ZXLt4N1vxWkIgyhL7W17k3uXIKq3JhQ"
+            """, []),
         Case("akeneo url with credentials", """
             apiVersion: syndic/v1
             kind: Connection
@@ -530,6 +552,14 @@ struct DocumentCompilerTests {
               password: {env: FTP_PASSWORD}
             """, [at(6, 8, "error: url must not carry credentials; use the secret fields")]),
     ]
+
+    /// The warning of an sftp connection without `hostKey`.
+    static func noHostKey(_ host: String, port: Int? = nil) -> String {
+        let scan: String = "ssh-keyscan " + (port.map { "-p \($0) " } ?? "") + host + " | ssh-keygen -lf -"
+        return "warning: without hostKey, the server's identity is not checked: whatever answers for \(host) gets the "
+            + "login and the files (set hostKey to the server's SHA-256 fingerprint: ask the partner, or run `\(scan)` "
+            + "from a network you trust)"
+    }
 
     @Test(arguments: connectionRules)
     func connectionRule(_ example: Case) {

@@ -94,6 +94,55 @@ import Testing
         ])
     }
 
+    // MARK: - Formulas
+
+    /// An order whose every marketplace text starts a formula, with a negative total.
+    static func hostile() -> (Order, OrderLine) {
+        let line = OrderLine(number: 1, lineID: "L1", sku: "@SKU", quantityOrdered: 2, quantityShipped: 3, lineTotal: -7)
+        let order = Order(marketplaceID: "=ID()", rawStatus: "SHIPPING", status: .waitingForShipment, fulfilledBy: .merchant,
+                          purchaseDate: purchase, customer: Order.Customer(name: "=HYPERLINK(\"http://x.example\")",
+                                                                          phone: "+33 1 00 00 00 00"),
+                          shipping: Order.Address(line1: "-1 rue", line2: "\tB", postalCode: "\r44000", city: "@Nantes",
+                                                  countryCode: "+F"),
+                          lines: [line])
+        return (order, line)
+    }
+
+    @Test func marketplaceTextThatStartsAFormulaGetsAQuoteAndNumbersDoNot() {
+        let (order, line) = Self.hostile()
+        #expect(OrderExportTemplate.row(order, line) == [
+            "WAITING_FOR_SHIPMENT", "'=ID()", "2024-11-15T19:56:04.000Z", "merchant", "'=HYPERLINK(\"http://x.example\")",
+            "'+33 1 00 00 00 00", "'-1 rue", "'\tB", "'\r44000", "'@Nantes", "'+F", "'@SKU",
+            "2", "3", "-1", "-3.5", "-7", "1",
+        ])
+        #expect(OrderExportTemplate.row(order, line, escapeFormulas: false) == [
+            "WAITING_FOR_SHIPMENT", "=ID()", "2024-11-15T19:56:04.000Z", "merchant", "=HYPERLINK(\"http://x.example\")",
+            "+33 1 00 00 00 00", "-1 rue", "\tB", "\r44000", "@Nantes", "+F", "@SKU",
+            "2", "3", "-1", "-3.5", "-7", "1",
+        ])
+    }
+
+    /// Which columns are escaped: the text from the marketplace or the buyer, not the numbers
+    /// or what syndic writes itself.
+    @Test func theEscapedColumnsAreTheMarketplaceText() {
+        #expect(OrderExportTemplate.marketplaceTextColumns == [
+            "order_id", "customer_name", "customer_phone", "shipping_address_line_1", "shipping_address_line_2",
+            "shipping_postal_code", "shipping_city", "shipping_country_code", "product_sku",
+        ])
+        #expect(OrderExportTemplate.marketplaceTextColumns.isSubset(of: Set(OrderExportTemplate.columns)))
+        let (order, line) = Self.hostile()
+        let escaped = OrderExportTemplate.row(order, line)
+        let raw = OrderExportTemplate.row(order, line, escapeFormulas: false)
+        let changed = OrderExportTemplate.columns.indices.filter { escaped[$0] != raw[$0] }.map { OrderExportTemplate.columns[$0] }
+        #expect(Set(changed) == OrderExportTemplate.marketplaceTextColumns)
+    }
+
+    @Test func textThatStartsNoFormulaIsUnchanged() {
+        let line = Self.line()
+        let order = Self.order(lines: [line])
+        #expect(OrderExportTemplate.row(order, line) == OrderExportTemplate.row(order, line, escapeFormulas: false))
+    }
+
     // MARK: - Numbers
 
     @Test(arguments: [

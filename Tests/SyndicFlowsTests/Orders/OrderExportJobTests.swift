@@ -25,15 +25,18 @@ struct OrderExportJobTests {
         }
     }
 
-    static func workspace(ftpPort: Int, statuses: [String]? = nil) throws -> FlowWorkspace {
+    static func workspace(ftpPort: Int, statuses: [String]? = nil, escapeFormulas: Bool? = nil,
+                          orders: [Order]? = nil) throws -> FlowWorkspace {
         let workspace = try FlowWorkspace(registry: OrderFlows.registry)
         try workspace.secret("mirakl_key", OrderFlows.miraklKey)
         try workspace.ftpConnection(port: ftpPort)
         // The export never calls the marketplace: nothing listens at the endpoint.
         try workspace.config("mirakl_fr.yaml", OrderFlows.miraklChannel(
-            endpoint: "http://127.0.0.1:\(try TestPaths.closedPort())", orders: OrderFlows.ftpOrders(statuses: statuses)))
+            endpoint: "http://127.0.0.1:\(try TestPaths.closedPort())",
+            orders: OrderFlows.ftpOrders(statuses: statuses, escapeFormulas: escapeFormulas)))
         try workspace.apply()
-        _ = try workspace.store.upsertOrders(try orders(), channel: "mirakl_fr", marketplace: "mirakl", runID: nil, at: Date())
+        _ = try workspace.store.upsertOrders(try orders ?? Self.orders(), channel: "mirakl_fr", marketplace: "mirakl",
+                                             runID: nil, at: Date())
         return workspace
     }
 
@@ -67,7 +70,7 @@ struct OrderExportJobTests {
         #expect(Set(data.map { $0[1] }) == ["FR1001-A", "FR1002-A", "FR1003-A", "FR1005-A"])
         #expect(data.allSatisfy { $0.count == 18 && $0[3] == "merchant" && $0[10] == "FR" })
         #expect(data.contains([
-            "WAITING_FOR_SHIPMENT", "FR1002-A", "2025-06-02T09:30:00.000Z", "merchant", "Jérôme N'Diaye", "+33 4 72 00 00 00",
+            "WAITING_FOR_SHIPMENT", "FR1002-A", "2025-06-02T09:30:00.000Z", "merchant", "Jérôme N'Diaye", "'+33 4 72 00 00 00",
             "3, allée des Tilleuls", "Bâtiment B", "69003", "Lyon", "FR", "SKU-000004", "2", "0", "2", "210.5", "421", "2",
         ]), "\(data)")
         #expect(data.contains { $0[1] == "FR1003-A" && $0[17] == "1" && $0[13] == "1" && $0[14] == "0" && $0[0] == "PARTIALLY_SHIPPED" })
@@ -101,6 +104,49 @@ struct OrderExportJobTests {
         let newest = "orders_export_mirakl_fr_merchant_FR_2025-06-15T16-06-40.0000.csv"
         #expect(ftp.files("outgoing").contains(newest), "\(ftp.files("outgoing"))")
         #expect(try Self.rows(ftp, newest).dropFirst().map { [$0[0], $0[1]] } == [["WAITING_FOR_SHIPMENT", "FR1001-A"]])
+    }
+
+    /// An order whose buyer text starts formulas, with a negative line total.
+    static let formulaOrder = Order(
+        marketplaceID: "-FR9001-A", rawStatus: "SHIPPING", status: .waitingForShipment, fulfilledBy: .merchant,
+        purchaseDate: Date(timeIntervalSince1970: 1_748_856_600),
+        customer: Order.Customer(name: "=HYPERLINK(\"http://evil.example\",\"Refund\")", phone: "+33 6 00 00 00 00"),
+        shipping: Order.Address(line1: "@SUM(1+1)*cmd|' /C calc'!A0", line2: "\t2nd floor", postalCode: "\r75001",
+                                city: " =Paris", countryCode: "FR"),
+        lines: [OrderLine(number: 1, lineID: "FR9001-A-1", sku: "+SKU-1", quantityOrdered: 2, lineTotal: -3.5)])
+
+    /// Every buyer text that starts a formula gets a `'` in front, the CSV quoting still
+    /// applies, a leading space is no formula, and the numbers (a negative total too) are
+    /// written as they are.
+    @Test func formulasInBuyerTextAreNeutralized() async throws {
+        let ftp = try OrderFTPServer()
+        defer { ftp.kill() }
+        let workspace = try Self.workspace(ftpPort: ftp.port, orders: [Self.formulaOrder])
+        let run = try await workspace.run("mirakl_fr", .orderExport, at: Self.firstRun)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        let name = "orders_export_mirakl_fr_merchant_FR_2025-06-15T15-06-40.2500.csv"
+        #expect(ftp.files("outgoing") == [name])
+        let bytes = try Data(contentsOf: ftp.home.appendingPathComponent("outgoing/\(name)"))
+        let expected = OrderExportTemplate.columns.joined(separator: ",") + "\r\n"
+            + "WAITING_FOR_SHIPMENT,'-FR9001-A,2025-06-02T09:30:00.000Z,merchant,"
+            + "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Refund\"\")\",'+33 6 00 00 00 00,"
+            + "'@SUM(1+1)*cmd|' /C calc'!A0,'\t2nd floor,\"'\r75001\", =Paris,FR,'+SKU-1,2,0,2,-1.75,-3.5,1\r\n"
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    }
+
+    /// `escapeFormulas: false` writes the text as the marketplace gave it.
+    @Test func escapeFormulasFalseWritesTheTextAsItCame() async throws {
+        let ftp = try OrderFTPServer()
+        defer { ftp.kill() }
+        let workspace = try Self.workspace(ftpPort: ftp.port, escapeFormulas: false, orders: [Self.formulaOrder])
+        let run = try await workspace.run("mirakl_fr", .orderExport, at: Self.firstRun)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        let rows = try Self.rows(ftp, "orders_export_mirakl_fr_merchant_FR_2025-06-15T15-06-40.2500.csv")
+        #expect(rows.dropFirst().first == [
+            "WAITING_FOR_SHIPMENT", "-FR9001-A", "2025-06-02T09:30:00.000Z", "merchant",
+            "=HYPERLINK(\"http://evil.example\",\"Refund\")", "+33 6 00 00 00 00", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\t2nd floor", "\r75001", " =Paris", "FR", "+SKU-1", "2", "0", "2", "-1.75", "-3.5", "1",
+        ])
     }
 
     /// Shipments reported to syndic change the orders: the next export sends them again with

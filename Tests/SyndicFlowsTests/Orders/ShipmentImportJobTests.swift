@@ -85,6 +85,67 @@ struct ShipmentImportJobTests {
         #expect(ftp.files("incoming") == ["readme.txt"])
     }
 
+    /// The rejected file keeps each rejected record byte for byte — a Latin-1 byte, fields
+    /// beyond the header, a quoted field with a line break, CRLF — with the reason as one more
+    /// quoted field; a last record without a line end takes the header's.
+    @Test func rejectedRowsAreKeptByteForByte() async throws {
+        let ftp = try OrderFTPServer()
+        defer { ftp.kill() }
+        let workspace = try OrderExportJobTests.workspace(ftpPort: ftp.port)
+        var file: [UInt8] = [0xEF, 0xBB, 0xBF]
+        file += Array((Self.header + "\r\n").utf8)
+        file += Array(",FR1002-A,1,TRK-1,1744187335000,UPS,1,,1\r\n".utf8)                     // line 2: applied
+        let latin1: [UInt8] = Array(",FR1002-A,1,TRK-".utf8) + [0xE9] + Array(",1744187335000,UPS,abc,,".utf8)  // line 3
+        file += latin1 + [0x0D, 0x0A]
+        let extra = ",FR1003-A,1,TRK-3,17441873350,UPS,,,,extra1,\"extra,2\""                  // line 4
+        file += Array((extra + "\r\n").utf8)
+        let multiLine = ",FR1002-A,1,\"TRK\r\n4\",1744187335000,UPS,1,,0"                     // lines 5–6
+        file += Array((multiLine + "\r\n\r\n").utf8)                                        // line 7 blank
+        let noLineEnd = ",,1,TRK-5,1744187335000,UPS,,,"                                        // line 8
+        file += Array(noLineEnd.utf8)
+        try ftp.put("incoming/latin.csv", Data(file))
+
+        let run = try await workspace.run("mirakl_fr", .shipmentImport, at: Self.now)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts == ["files": 1, "applied": 1, "duplicates": 0, "rejected": 4])
+
+        var expected: [UInt8] = [0xEF, 0xBB, 0xBF]
+        expected += Array((Self.header + ",reason\r\n").utf8)
+        expected += latin1
+        expected += Array(",\"line 3: item_id \"\"abc\"\" is not an item id (the line_number of the order export)\"\r\n".utf8)
+        expected += Array((extra + ",\"line 4: shipping_date \"\"17441873350\"\" is not a timestamp in milliseconds (13 digits)\"\r\n").utf8)
+        expected += Array((multiLine + ",\"line 5: item_quantity_shipped \"\"0\"\" is not a whole number from 1\"\r\n").utf8)
+        expected += Array((noLineEnd + ",\"line 8: one of id or original_id is required\"\r\n").utf8)
+        let rejected = try Data(contentsOf: ftp.home.appendingPathComponent("incoming/rejected/latin_rejected_\(Self.stamp).csv"))
+        #expect([UInt8](rejected) == expected, "\(String(decoding: rejected, as: UTF8.self))")
+        #expect(ftp.files("incoming").isEmpty)
+    }
+
+    /// A local folder that does not exist fails the run with its name (an unmounted share
+    /// is not "no file"); once it exists, its files are imported.
+    @Test func aMissingLocalFolderFailsTheRun() async throws {
+        let workspace = try OrderFlows.workspace(files: [
+            "erp.yaml": "apiVersion: syndic/v1\nkind: Connection\nmetadata: {name: erp}\nspec: {type: local, path: ../erp}\n",
+            "mirakl_fr.yaml": OrderFlows.miraklChannel(endpoint: "http://127.0.0.1:\(try TestPaths.closedPort())", orders: """
+                    retrieval: true
+                    shipmentImport:
+                      storage: {connection: erp, folder: shipments}
+                """),
+        ])
+        _ = try workspace.store.upsertOrders(try OrderExportJobTests.orders(), channel: "mirakl_fr", marketplace: "mirakl",
+                                             runID: nil, at: Date())
+        let failed = try await workspace.run("mirakl_fr", .shipmentImport, at: Self.now)
+        #expect(failed.status == .failed)
+        let error = try #require(failed.error)
+        #expect(error.contains("erp/shipments does not exist"), "\(error)")
+
+        try workspace.write("erp/shipments/ship.csv", Self.header + "\n,FR1002-A,1,TRK-1,1744187335000,UPS,1,,1\n")
+        let imported = try await workspace.run("mirakl_fr", .shipmentImport, at: Self.now)
+        #expect(imported.status == .succeeded, "\(imported.error ?? "")")
+        #expect(imported.counts == ["files": 1, "applied": 1, "duplicates": 0, "rejected": 0])
+        #expect(workspace.files(in: "erp/shipments").isEmpty)
+    }
+
     /// A dry run checks the files and changes nothing: no shipment, no rejected file, the
     /// file stays.
     @Test func aDryRunChangesNothing() async throws {

@@ -231,6 +231,31 @@ struct AkeneoSourceTests {
         #expect(pim == file, "first difference: \(zip(pim, file).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "counts \(pim.count) vs \(file.count)")")
     }
 
+    /// A next-page link on another origin (here another server on 127.0.0.1) is not followed:
+    /// the run fails naming both origins, and the other server gets no request (no token).
+    @Test func aNextLinkOnAnotherOriginFailsTheRunAndIsNotFollowed() async throws {
+        let (workspace, server) = try Self.workspace()
+        defer { server.kill() }
+        let other = try LocalServer(simulator: "webhook_sink.py")
+        defer { other.kill() }
+        try server.control.post("next-link-host", .object(["host": .string("127.0.0.1:\(other.port)")]))
+        let run = try await workspace.run("from_pim")
+        #expect(run.status == .failed)
+        let error = try #require(run.error)
+        #expect(error.contains("next-page link on http://127.0.0.1:\(other.port)"), "\(error)")
+        #expect(error.contains("its own origin http://127.0.0.1:\(server.port)"), "\(error)")
+        #expect(try other.control.requests().isEmpty)
+        // The first page only: no page after it was asked for, here or there.
+        let pages = try server.control.requests().filter { $0.path == "/api/rest/v1/products-uuid" }
+        #expect(!pages.isEmpty)
+        #expect(pages.allSatisfy { $0.params["search_after"] == nil }, "\(pages)")
+        let everything = try workspace.everything(run)
+        #expect(!everything.contains(Self.password))
+        #expect(!everything.contains("client-secret-7"))
+        #expect(workspace.files(in: "out/from_pim").isEmpty)
+        #expect(try workspace.store.productExports(runID: run.id).isEmpty)
+    }
+
     @Test func anAkeneoThatKeepsFailingFailsTheRunAndWritesNothing() async throws {
         let (workspace, server) = try Self.workspace()
         defer { server.kill() }

@@ -52,6 +52,29 @@ import Testing
         #expect(try Self.blockLines(source) == expected)
     }
 
+    /// A file saved with a UTF-8 byte order mark reads its first product, numbered line 1,
+    /// both ways; a mark further on is not skipped.
+    @Test(arguments: [16, 64, 4096])
+    func aByteOrderMarkAtTheStartIsSkipped(blockSize: Int) throws {
+        let path = try Self.file("\u{FEFF}" + Self.lines[0..<3].joined(separator: "\r\n") + "\r\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var source = CatalogFileSource(path: path)
+        source.blockSize = blockSize
+        let products = try Self.products(source)
+        #expect(products == Self.lines[0..<3].enumerated().map { "\($0.offset + 1): \($0.element)" })
+        #expect(try Self.blockLines(source) == products)
+    }
+
+    @Test func aFileOfOnlyAByteOrderMarkHasNoProduct() throws {
+        let path = try Self.file("\u{FEFF}")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let source = CatalogFileSource(path: path)
+        #expect(try Self.products(source).isEmpty)
+        var blocks: [Int] = []
+        try source.forEachBlock(fresh: { ByteBlock(capacity: $0) }) { blocks.append($0.count) }
+        #expect(blocks.allSatisfy { $0 == 0 })
+    }
+
     @Test func aMissingFileIsAConfigurationError() {
         let source = CatalogFileSource(path: "/nonexistent/catalog.jsonl")
         #expect(throws: FlowError.self) { try source.forEachBlock(fresh: { ByteBlock(capacity: $0) }) { _ in } }

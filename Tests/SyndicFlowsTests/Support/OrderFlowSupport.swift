@@ -88,9 +88,11 @@ enum OrderFlows {
     }
 
     /// The `orders:` block of a channel with FTP export and shipment import on `partner_ftp`.
-    static func ftpOrders(statuses: [String]? = nil, splitBy: [String] = ["fulfillment", "country"]) -> String {
+    static func ftpOrders(statuses: [String]? = nil, splitBy: [String] = ["fulfillment", "country"],
+                          escapeFormulas: Bool? = nil) -> String {
         var export = "    export:\n      storage: {connection: partner_ftp, folder: /outgoing}\n"
         if let statuses { export += "      statuses: [\(statuses.joined(separator: ", "))]\n" }
+        if let escapeFormulas { export += "      escapeFormulas: \(escapeFormulas)\n" }
         export += "      splitBy: [\(splitBy.joined(separator: ", "))]\n"
         return "    retrieval: true\n    confirmations: true\n    lookbackDays: 3650\n" + export
             + "    shipmentImport:\n      storage: {connection: partner_ftp, folder: /incoming}"
