@@ -83,6 +83,7 @@ enum BenchmarkFixtures {
             shipmentImport:
               schedule: {every: 30m}
               storage: {connection: outbox, folder: /shipments/\(name)}
+              settleSeconds: 0
 
         """
     }

@@ -104,6 +104,7 @@ enum OrdersBenchmark {
               splitBy: [fulfillment, country]
             shipmentImport:
               storage: {connection: bench_inbox, folder: /shipments}
+              settleSeconds: 0
 
         """
     }

@@ -23,4 +23,7 @@ static inline CURLcode syndic_curl_set_offset(CURL *handle, CURLoption option, c
 static inline CURLcode syndic_curl_get_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode syndic_curl_get_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
 #endif

@@ -144,6 +144,13 @@ final class CurlEasy {
         return Outcome(result: result, body: box.body, headers: box.headers, error: reason)
     }
 
+    /// An offset-typed fact of the last transfer (a size, a time), or nil when unknown (-1).
+    func offset(_ info: CURLINFO) -> Int64? {
+        var value: curl_off_t = -1
+        guard syndic_curl_get_offset(handle, info, &value) == CURLE_OK, value >= 0 else { return nil }
+        return Int64(value)
+    }
+
     /// The last response code (HTTP status, FTP reply).
     var responseCode: Int {
         var code = 0

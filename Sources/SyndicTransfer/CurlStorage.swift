@@ -55,6 +55,39 @@ public struct CurlStorage: Sendable {
 
     // MARK: - Listing, deleting, renaming
 
+    /// A file's size and modification time as the storage reports them (nil when it does
+    /// not say).
+    public struct FileStat: Hashable, Sendable {
+        public var size: Int64?
+        public var modified: Date?
+
+        public init(size: Int64?, modified: Date?) {
+            self.size = size
+            self.modified = modified
+        }
+    }
+
+    /// The size and modification time of the file at `path`: from the file system on local
+    /// storage, else asked of the server without reading the file (FTP `SIZE` and `MDTM`,
+    /// an SFTP stat).
+    public func stat(_ path: String) throws -> FileStat {
+        if location.kind == .local {
+            let file = location.serverPath(path)
+            do {
+                let attributes = try FileManager.default.attributesOfItem(atPath: file)
+                return FileStat(size: (attributes[.size] as? NSNumber)?.int64Value, modified: attributes[.modificationDate] as? Date)
+            } catch {
+                throw TransferError(code: 0, message: "stat of \(location.url(path)) failed: \(error.localizedDescription)")
+            }
+        }
+        let easy = configured(location.url(path))
+        easy.set(CURLOPT_NOBODY, 1)
+        easy.set(CURLOPT_FILETIME, 1)
+        _ = try run(easy, what: "stat of \(location.url(path))")
+        return FileStat(size: easy.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T),
+                        modified: easy.offset(CURLINFO_FILETIME_T).map { Date(timeIntervalSince1970: Double($0)) })
+    }
+
     /// The names of the files in `folder` (not recursive; folders excluded where the
     /// protocol tells them apart). A folder that does not exist is an error, never an empty
     /// list: on `local` storage a ``TransferError`` naming the folder; on FTP and SFTP the

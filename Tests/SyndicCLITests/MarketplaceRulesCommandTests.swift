@@ -91,6 +91,7 @@ import Testing
                 lookbackDays: 3650
                 shipmentImport:
                   storage: {connection: erp, folder: shipments}
+                  settleSeconds: 0
 
             """)
         let erp = workspace.root.appendingPathComponent("erp/shipments")

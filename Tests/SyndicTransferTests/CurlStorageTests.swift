@@ -27,6 +27,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: onDisk.path))
     }
 
+    /// Size and modification time without reading the file: FTP SIZE and MDTM, the file
+    /// system locally; both change when the file grows.
+    @Test func statReportsSizeAndTimeAndSeesAFileGrow() throws {
+        let server = try FTPServer()
+        let storage = ftp(server)
+        try storage.upload(Data("12345".utf8), to: "in/a.csv")
+        let first = try storage.stat("in/a.csv")
+        #expect(first.size == 5)
+        #expect(first.modified != nil)
+        let file = server.home.appendingPathComponent("in/a.csv")
+        try Data("1234567890".utf8).write(to: file)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: file.path)
+        let second = try storage.stat("in/a.csv")
+        #expect(second.size == 10)
+        #expect(second != first)
+        #expect(throws: TransferError.self) { try storage.stat("in/missing.csv") }
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-local-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let local = CurlStorage(.local(root.path))
+        try local.upload(Data("abc".utf8), to: "x.csv")
+        #expect(try local.stat("x.csv").size == 3)
+        #expect(throws: TransferError.self) { try local.stat("nope.csv") }
+    }
+
     @Test func refusalsAreClearAndNameNoSecret() throws {
         let server = try FTPServer()
         let wrong = ftp(server, password: "not-the-password")

@@ -97,6 +97,9 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
         public struct ShipmentImport: Hashable, Sendable, Codable {
             public var schedule: ScheduleSpec?
             public var storage: Storage
+            /// A file is imported once it kept its size and modification time this many
+            /// seconds (30 by default; 0 imports at once).
+            public var settleSeconds: Int?
         }
     }
 

@@ -195,6 +195,8 @@ public enum ResourceSchemas {
         .init("shipmentImport", .object(ObjectSchema(doc: "FTP shipment-confirmation import job (seed 001).", fields: [
             .init("schedule", .object(schedule)),
             .init("storage", .object(storage), required: true),
+            .init("settleSeconds", .integer(min: 0, max: 3600, doc: "A file is imported once its size and modification time "
+                                              + "stayed the same this many seconds (default 30; 0 imports at once).")),
         ]))),
     ])
 

@@ -92,7 +92,7 @@ public struct RunExecutor: Sendable {
                                  baseDirectory: baseDirectory, scratchDirectory: scratch)
         let task = Task { try await job.run(context) }
         release.whenRequested { task.cancel() }
-        let watch = LeaseWatch()
+        let watch = LeaseWatch(heldUntil: run.leaseExpiresAt ?? Date().addingTimeInterval(lease))
         // Renewal runs on its own queue, not on the cooperative pool, so jobs that block a
         // pool thread (file or network I/O) can never starve it into losing the lease.
         let renewal = LeaseRenewal(every: max(0.05, lease / 3)) { [self] in
@@ -132,8 +132,22 @@ public struct RunExecutor: Sendable {
             task.cancel()
             return false
         }
-        switch (try? store.renewLease(runID: run.id, worker: worker, until: Date().addingTimeInterval(lease))) ?? .held {
+        let now = Date()
+        let state: LeaseState
+        do {
+            state = try store.renewLease(runID: run.id, worker: worker, until: now.addingTimeInterval(lease))
+        } catch {
+            // The renewal did not get through (the state is busy or unreachable): the lease
+            // is still held until it would expire, and lost from then on — another worker
+            // may take the run back, so this copy must stop acting.
+            guard now >= watch.heldUntil else { return true }
+            watch.loseLease()
+            task.cancel()
+            return false
+        }
+        switch state {
         case .held:
+            watch.renewed(until: now.addingTimeInterval(lease))
             return true
         case .cancelRequested:
             watch.cancel("its channel is being deleted")
@@ -151,8 +165,17 @@ public struct RunExecutor: Sendable {
         private let lock = NSLock()
         private var isLost = false
         private var reason: String?
+        private var expiry: Date
+
+        /// `expiry`: until when the claim holds the lease.
+        init(heldUntil expiry: Date) {
+            self.expiry = expiry
+        }
 
         var lost: Bool { lock.withLock { isLost } }
+        /// Until when the last successful claim or renewal holds the lease.
+        var heldUntil: Date { lock.withLock { expiry } }
+        func renewed(until date: Date) { lock.withLock { expiry = max(expiry, date) } }
         var cancelReason: String? { lock.withLock { reason } }
         func loseLease() { lock.withLock { isLost = true } }
         func cancel(_ why: String) { lock.withLock { reason = why } }

@@ -11,9 +11,17 @@ import SyndicTransfer
 /// they came with the reason as one more field (see ``RejectedRowsFile``), are uploaded to
 /// `rejected/<file>_rejected_<isoDate>.csv` next to it; only then is the file deleted. A
 /// crash between the steps loses nothing: the file is read again and its applied rows ship
-/// nothing twice. A dry run checks the files and changes nothing.
+/// nothing twice. A file is imported only once it has settled — the same size and
+/// modification time in two listings `settleSeconds` apart — so that a file the ERP is still
+/// writing is neither cut nor deleted; a file that changed waits for the next run. A file
+/// that cannot be read is reported and skipped, and the others are imported. A dry run
+/// checks the files and changes nothing.
 public struct ShipmentImportJob: Job {
     public let kind = JobKind.shipmentImport
+    /// Seconds a file must keep its size and time when the channel does not say.
+    public static let defaultSettleSeconds = 30
+    /// Called between the two listings (tests change files there).
+    var betweenListings: (@Sendable () -> Void)?
 
     public init() {}
 
@@ -45,12 +53,24 @@ public struct ShipmentImportJob: Job {
         } catch {
             throw FlowError(.connectivity, "cannot list \(target.location.describe(target.folder)): \(error)")
         }
-        let files = names.filter { $0.lowercased().hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted()
+        let candidates = names.filter { $0.lowercased().hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted()
+        let settle = settings.settleSeconds ?? Self.defaultSettleSeconds
+        let (files, unsettled, unreadable) = try settled(candidates, storage: storage, folder: target.folder,
+                                                          seconds: settle, inputs: inputs)
         var total = FileOutcome()
         var lines: [String] = []
+        var skipped = unreadable
+        var imported = 0
         for name in files {
             try inputs.cancellation.check()
-            let outcome = try importFile(name, storage: storage, folder: target.folder, context: context, inputs: inputs)
+            let outcome: FileOutcome
+            do {
+                outcome = try importFile(name, storage: storage, folder: target.folder, context: context, inputs: inputs)
+            } catch let failure as UnreadableFile {
+                skipped.append((name, failure.message))
+                continue
+            }
+            imported += 1
             total.applied += outcome.applied
             total.duplicates += outcome.duplicates
             total.rejected += outcome.rejected
@@ -58,13 +78,65 @@ public struct ShipmentImportJob: Job {
             if let rejectedFile = outcome.rejectedFile { line += " (see \(rejectedFile))" }
             lines.append(line)
         }
-        let head = files.isEmpty
+        for name in unsettled {
+            lines.append("\(name): still being written (its size or time changed within \(settle) s); left for the next run")
+        }
+        for (name, reason) in skipped {
+            context.log.error("\(name) cannot be read: \(reason)")
+            lines.append("\(name): cannot be read (\(reason)); skipped, left in place")
+        }
+        if !skipped.isEmpty, imported == 0, unsettled.isEmpty {
+            // Not one file could be read: the storage is failing, not a file.
+            throw FlowError(.connectivity, "no file of \(target.location.describe(target.folder)) could be read: "
+                                + skipped.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
+        }
+        let head = candidates.isEmpty
             ? "no .csv file in \(target.location.describe(target.folder))"
-            : "\(context.run.dryRun ? "dry run: checked" : "imported") \(files.count) file\(files.count == 1 ? "" : "s"): "
+            : "\(context.run.dryRun ? "dry run: checked" : "imported") \(imported) file\(imported == 1 ? "" : "s"): "
                 + "\(total.applied) rows applied, \(total.duplicates) already imported, \(total.rejected) rejected"
-        return JobResult(counts: ["files": files.count, "applied": total.applied, "duplicates": total.duplicates,
-                                  "rejected": total.rejected],
-                         report: ([head] + lines.map { "  " + $0 }).joined(separator: "\n"))
+        var counts = ["files": imported, "applied": total.applied, "duplicates": total.duplicates, "rejected": total.rejected]
+        if !unsettled.isEmpty { counts["unsettled"] = unsettled.count }
+        if !skipped.isEmpty { counts["unreadable"] = skipped.count }
+        return JobResult(counts: counts, report: ([head] + lines.map { "  " + $0 }).joined(separator: "\n"))
+    }
+
+    /// A file that could not be downloaded: reported and skipped, never deleted.
+    struct UnreadableFile: Error {
+        var message: String
+    }
+
+    /// Splits `names` into the files that settled (the same size and modification time in
+    /// two listings `seconds` apart), those still changing, and those whose size or time
+    /// could not be read. With 0 seconds every file counts as settled.
+    private func settled(_ names: [String], storage: CurlStorage, folder: String, seconds: Int,
+                         inputs: FlowInputs) throws -> (settled: [String], changing: [String], unreadable: [(String, String)]) {
+        guard seconds > 0, !names.isEmpty else { return (names, [], []) }
+        var first: [String: CurlStorage.FileStat] = [:]
+        var unreadable: [(String, String)] = []
+        for name in names {
+            do {
+                first[name] = try storage.stat(StorageLocation.path(folder, name))
+            } catch {
+                unreadable.append((name, "\(error)"))
+            }
+        }
+        var left = Double(seconds)
+        while left > 0 {
+            try inputs.cancellation.check()
+            let slice = min(left, 0.25)
+            Thread.sleep(forTimeInterval: slice)
+            left -= slice
+        }
+        betweenListings?()
+        var settled: [String] = []
+        var changing: [String] = []
+        for name in names {
+            guard let before = first[name] else { continue }
+            // A file gone meanwhile (renamed or deleted by the ERP) is neither.
+            guard let after = try? storage.stat(StorageLocation.path(folder, name)) else { continue }
+            if after == before { settled.append(name) } else { changing.append(name) }
+        }
+        return (settled, changing, unreadable)
     }
 
     private func importFile(_ name: String, storage: CurlStorage, folder: String, context: JobContext,
@@ -74,7 +146,7 @@ public struct ShipmentImportJob: Job {
         do {
             bytes = [UInt8](try storage.download(path))
         } catch {
-            throw FlowError(.connectivity, "cannot read \(storage.location.describe(path)): \(error)")
+            throw UnreadableFile(message: "\(error)")
         }
         let rows = CSVReader.read(bytes)
         var outcome = FileOutcome()

@@ -168,6 +168,33 @@ struct RunExecutorTests {
         #expect(try workspace.messages(run.id) == ["queued (manual)", "attempt 1 of 4 started by test-worker"])
     }
 
+    /// Renewals that fail (the state cannot be written) keep the lease only until it would
+    /// expire: from then on another worker may take the run back, so the job is stopped and
+    /// nothing is recorded.
+    @Test func failedRenewalsLoseTheLeaseOnceItWouldHaveExpired() async throws {
+        let workspace = try Self.shop()
+        let probe = JobProbe()
+        let store = workspace.store
+        let job = TestJob { context in
+            probe.begin(context)
+            // From now on every renewal fails.
+            try await store.pool.write { db in try db.execute(sql: "ALTER TABLE run RENAME TO run_unreachable") }
+            do { return try await TestJob.waitForCancellation(context, limit: 10) } catch {
+                probe.sawCancellation(context)
+                throw error
+            }
+        }
+        let run = try workspace.claim("shop", lease: 0.3)
+        let started = Date()
+        let result = await Self.executor(workspace, [job], lease: 0.3).execute(run)
+        #expect(result == nil)
+        #expect(probe.canceledRuns == [run.id])
+        #expect(Date().timeIntervalSince(started) < 5, "stopped once the lease would have expired")
+        try await store.pool.write { db in try db.execute(sql: "ALTER TABLE run_unreachable RENAME TO run") }
+        let after = try #require(try workspace.run(run.id))
+        #expect(after.status == .running, "nothing recorded: the queue takes the run back after its lease")
+    }
+
     @Test func aCancelRequestStopsTheJobAndCancelsTheRun() async throws {
         let workspace = try Self.shop()
         let probe = JobProbe()

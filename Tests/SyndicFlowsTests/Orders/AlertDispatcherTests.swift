@@ -28,6 +28,7 @@ struct AlertDispatcherTests {
                 retrieval: true
                 shipmentImport:
                   storage: {connection: partner_ftp, folder: /incoming}
+                  settleSeconds: 0
             """))
         try workspace.config("mirakl_de.yaml", OrderFlows.miraklChannel("mirakl_de", endpoint: endpoint))
         try workspace.config("notifications.yaml", notifications)

@@ -1,5 +1,6 @@
 import Foundation
 import SyndicCore
+import SyndicEngine
 import SyndicStore
 import SyndicTestSupport
 import Testing
@@ -26,14 +27,15 @@ struct OrderExportJobTests {
     }
 
     static func workspace(ftpPort: Int, statuses: [String]? = nil, escapeFormulas: Bool? = nil,
-                          orders: [Order]? = nil) throws -> FlowWorkspace {
-        let workspace = try FlowWorkspace(registry: OrderFlows.registry)
+                          orders: [Order]? = nil, settleSeconds: Int = 0,
+                          registry: JobRegistry = OrderFlows.registry) throws -> FlowWorkspace {
+        let workspace = try FlowWorkspace(registry: registry)
         try workspace.secret("mirakl_key", OrderFlows.miraklKey)
         try workspace.ftpConnection(port: ftpPort)
         // The export never calls the marketplace: nothing listens at the endpoint.
         try workspace.config("mirakl_fr.yaml", OrderFlows.miraklChannel(
             endpoint: "http://127.0.0.1:\(try TestPaths.closedPort())",
-            orders: OrderFlows.ftpOrders(statuses: statuses, escapeFormulas: escapeFormulas)))
+            orders: OrderFlows.ftpOrders(statuses: statuses, escapeFormulas: escapeFormulas, settleSeconds: settleSeconds)))
         try workspace.apply()
         _ = try workspace.store.upsertOrders(try orders ?? Self.orders(), channel: "mirakl_fr", marketplace: "mirakl",
                                              runID: nil, at: Date())

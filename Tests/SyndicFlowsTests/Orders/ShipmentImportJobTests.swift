@@ -1,5 +1,7 @@
 import Foundation
 import SyndicCore
+import SyndicEngine
+@testable import SyndicFlows
 import SyndicStore
 import SyndicTestSupport
 import Testing
@@ -130,6 +132,7 @@ struct ShipmentImportJobTests {
                     retrieval: true
                     shipmentImport:
                       storage: {connection: erp, folder: shipments}
+                      settleSeconds: 0
                 """),
         ])
         _ = try workspace.store.upsertOrders(try OrderExportJobTests.orders(), channel: "mirakl_fr", marketplace: "mirakl",
@@ -144,6 +147,60 @@ struct ShipmentImportJobTests {
         #expect(imported.status == .succeeded, "\(imported.error ?? "")")
         #expect(imported.counts == ["files": 1, "applied": 1, "duplicates": 0, "rejected": 0])
         #expect(workspace.files(in: "erp/shipments").isEmpty)
+    }
+
+    /// A file the ERP is still writing (it grows between the two listings) is neither
+    /// applied nor deleted; the settled one beside it is imported; the next run, the file
+    /// having settled, imports it whole.
+    @Test func aFileStillBeingWrittenWaitsUntilItSettles() async throws {
+        let ftp = try OrderFTPServer()
+        defer { ftp.kill() }
+        let growing = ftp.home.appendingPathComponent("incoming/growing.csv")
+        let once = Once()
+        var job = ShipmentImportJob()
+        job.betweenListings = {
+            // The rest of the upload lands between the two listings of the first run only.
+            guard once.first(), let handle = try? FileHandle(forWritingTo: growing) else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data("S,2,,1\n,FR1003-A,1,TRK-9,1744187335000,UPS,,,\n".utf8))
+            try? handle.close()
+        }
+        let registry = JobRegistry([OrderRetrievalJob(http: OrderFlows.http), OrderExportJob(), job,
+                                    ConfirmationPushJob(http: OrderFlows.http)])
+        let workspace = try OrderExportJobTests.workspace(ftpPort: ftp.port, settleSeconds: 1, registry: registry)
+        try ftp.put("incoming/done.csv", Self.csv([Self.header, ",FR1002-A,1,TRK-1,1744187335000,UPS,1,,1"]))
+        // Cut mid-row: the carrier reads "UP" until the rest of the upload lands.
+        try ftp.put("incoming/growing.csv", Data((Self.header + "\n,FR1002-A,2,TRK-2,1744187335000,UP").utf8))
+
+        let first = try await workspace.run("mirakl_fr", .shipmentImport, at: Self.now)
+        #expect(first.status == .succeeded, "\(first.error ?? "")")
+        #expect(first.counts == ["files": 1, "applied": 1, "duplicates": 0, "rejected": 0, "unsettled": 1], "\(first.counts)")
+        #expect(first.report?.contains("growing.csv: still being written") == true, "\(first.report ?? "")")
+        #expect(ftp.files("incoming") == ["growing.csv"])
+        #expect(try workspace.order("FR1002-A").shipments.count == 1, "nothing of the cut file was applied")
+
+        let second = try await workspace.run("mirakl_fr", .shipmentImport, at: Self.now)
+        #expect(second.status == .succeeded, "\(second.error ?? "")")
+        #expect(second.counts == ["files": 1, "applied": 2, "duplicates": 0, "rejected": 0], "\(second.counts)")
+        #expect(ftp.files("incoming").isEmpty)
+        #expect(try workspace.order("FR1002-A").shipments.map(\.carrierCode) == ["UPS", "UPS"])
+        #expect(try workspace.order("FR1003-A").shipments.count == 1)
+    }
+
+    /// A file that cannot be downloaded (here a folder named like a file) is reported and
+    /// skipped; the other files are imported and the run succeeds.
+    @Test func aFileThatCannotBeReadIsSkippedAndTheOthersImported() async throws {
+        let ftp = try OrderFTPServer()
+        defer { ftp.kill() }
+        let workspace = try OrderExportJobTests.workspace(ftpPort: ftp.port)
+        try FileManager.default.createDirectory(at: ftp.home.appendingPathComponent("incoming/broken.csv"),
+                                                withIntermediateDirectories: true)
+        try ftp.put("incoming/good.csv", Self.csv([Self.header, ",FR1002-A,1,TRK-1,1744187335000,UPS,1,,1"]))
+        let run = try await workspace.run("mirakl_fr", .shipmentImport, at: Self.now)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts == ["files": 1, "applied": 1, "duplicates": 0, "rejected": 0, "unreadable": 1], "\(run.counts)")
+        #expect(run.report?.contains("broken.csv: cannot be read") == true, "\(run.report ?? "")")
+        #expect(try workspace.order("FR1002-A").shipments.count == 1)
     }
 
     /// A dry run checks the files and changes nothing: no shipment, no rejected file, the
@@ -259,5 +316,18 @@ struct ShipmentImportJobTests {
         #expect(try Self.shipped(workspace, "DE2001-A") == [1])
         #expect(try workspace.order("FR1002-A").shipments.count == 1)
         #expect(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date(), limit: 10).count == 2)
+    }
+}
+
+/// True the first time only.
+final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    func first() -> Bool {
+        lock.withLock {
+            defer { done = true }
+            return !done
+        }
     }
 }

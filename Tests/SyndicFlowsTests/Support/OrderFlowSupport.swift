@@ -89,13 +89,13 @@ enum OrderFlows {
 
     /// The `orders:` block of a channel with FTP export and shipment import on `partner_ftp`.
     static func ftpOrders(statuses: [String]? = nil, splitBy: [String] = ["fulfillment", "country"],
-                          escapeFormulas: Bool? = nil) -> String {
+                          escapeFormulas: Bool? = nil, settleSeconds: Int = 0) -> String {
         var export = "    export:\n      storage: {connection: partner_ftp, folder: /outgoing}\n"
         if let statuses { export += "      statuses: [\(statuses.joined(separator: ", "))]\n" }
         if let escapeFormulas { export += "      escapeFormulas: \(escapeFormulas)\n" }
         export += "      splitBy: [\(splitBy.joined(separator: ", "))]\n"
         return "    retrieval: true\n    confirmations: true\n    lookbackDays: 3650\n" + export
-            + "    shipmentImport:\n      storage: {connection: partner_ftp, folder: /incoming}"
+            + "    shipmentImport:\n      storage: {connection: partner_ftp, folder: /incoming}\n      settleSeconds: \(settleSeconds)"
     }
 
     /// An amazon-seller channel for the order flows.
