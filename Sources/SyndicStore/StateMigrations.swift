@@ -188,6 +188,9 @@ enum StateMigrations {
         migrator.registerMigration("v7-counters") { db in
             try ChangeSequence.create(db)
         }
+        migrator.registerMigration("v8-shipment-intent") { db in
+            try db.execute(sql: "ALTER TABLE shipment ADD COLUMN sending_at DATETIME")
+        }
         return migrator
     }
 }

@@ -35,6 +35,17 @@ extension AmazonOrders {
         }
     }
 
+    /// Amazon has the shipment when every item of it is shipped at least that much
+    /// (getOrderItems). Sending it again would be safe as well: the same
+    /// `packageReferenceId` edits the package.
+    func hasConfirmed(_ shipment: PendingShipment) throws -> Bool {
+        let shipped = Dictionary(try items(of: shipment.marketplaceOrderID).compactMap { item -> (String, Int)? in
+            guard let id = item["OrderItemId"]?.stringValue else { return nil }
+            return (id, item["QuantityShipped"]?.intValue ?? 0)
+        }, uniquingKeysWith: { first, _ in first })
+        return !shipment.items.isEmpty && shipment.items.allSatisfy { (shipped[$0.lineID] ?? 0) >= $0.quantity }
+    }
+
     /// Whether Amazon's own error text says the order or the package was confirmed before
     /// ("Failed to create package due to not finding a matching package or order already
     /// fulfilled.", "… already confirmed", "… already shipped").

@@ -36,6 +36,7 @@ public struct ConfirmationPushJob: Job {
         var confirmed = 0
         var retrying = 0
         var failed = 0
+        var reconciled = 0
         var seen: Set<Int64> = []
         var pending = try context.store.dueShipments(channel: name, now: context.now(), limit: 500)
         if context.run.dryRun {
@@ -46,20 +47,31 @@ public struct ConfirmationPushJob: Job {
         while !pending.isEmpty {
             for shipment in pending where seen.insert(shipment.id).inserted {
                 try inputs.cancellation.check()
+                // The intent first: if the call goes through but recording it fails, the next
+                // run knows the shipment is uncertain and asks the marketplace before sending it
+                // again. Store errors are not push failures: they fail the run and leave the
+                // intent in place.
+                if !shipment.uncertain { try context.store.markShipmentSending(id: shipment.id, at: context.now()) }
+                let taken: Bool
                 do {
-                    try marketplace.confirm(shipment)
-                    try context.store.markShipmentConfirmed(id: shipment.id, at: context.now())
-                    confirmed += 1
+                    if shipment.uncertain, try marketplace.hasConfirmed(shipment) {
+                        // Sent before, taken by the marketplace, never recorded.
+                        reconciled += 1
+                    } else {
+                        try marketplace.confirm(shipment)
+                    }
+                    taken = true
                 } catch let failure as FlowError where failure.kind == .authentication || failure.kind == .configuration {
                     throw failure
                 } catch let stop as CancellationError {
-                    // Stopped while waiting for quota: the shipment was not tried.
+                    // Stopped while waiting for quota: the shipment was not sent.
                     throw stop
                 } catch let failure as FlowError where failure.isRejection {
                     try context.store.markShipmentAttemptFailed(id: shipment.id, error: failure.message, retryAt: nil,
                                                                 runID: context.run.id, at: context.now())
                     context.log.error("order \(shipment.marketplaceOrderID) package \(shipment.packageID): \(failure.message)")
                     failed += 1
+                    taken = false
                 } catch {
                     let retryAt = retry.nextAttempt(after: shipment.attempts + 1, failedAt: context.now())
                     try context.store.markShipmentAttemptFailed(id: shipment.id, error: "\(error)", retryAt: retryAt,
@@ -69,6 +81,11 @@ public struct ConfirmationPushJob: Job {
                         // The marketplace cannot be reached: the others would fail the same way.
                         throw failure
                     }
+                    taken = false
+                }
+                if taken {
+                    try context.store.markShipmentConfirmed(id: shipment.id, at: context.now())
+                    confirmed += 1
                 }
             }
             pending = try context.store.dueShipments(channel: name, now: context.now(), limit: 500)
@@ -76,6 +93,10 @@ public struct ConfirmationPushJob: Job {
         }
         var report = "confirmed \(confirmed) shipments to \(marketplace.marketplace); \(retrying) to try again, \(failed) failed"
         var counts = ["confirmed": confirmed, "retrying": retrying, "failed": failed]
+        if reconciled > 0 {
+            counts["reconciled"] = reconciled
+            report += "; \(reconciled) found confirmed on \(marketplace.marketplace) already (sent before, never recorded)"
+        }
         let quota = marketplace.quota
         if let waited = quota.summary { report += "; " + waited }
         counts.merge(quota.counts) { _, new in new }

@@ -15,6 +15,9 @@ protocol MarketplaceOrders: Sendable {
     /// Confirms a shipment to the marketplace. Throws a `FlowError`; a rejection
     /// (`isRejection`) will not be retried.
     func confirm(_ shipment: PendingShipment) throws
+    /// Whether the marketplace already has `shipment` confirmed (an earlier attempt whose
+    /// answer was never recorded): asked before an uncertain shipment is sent again.
+    func hasConfirmed(_ shipment: PendingShipment) throws -> Bool
     /// How long the run waited for quota so far, and how often the marketplace refused for it.
     var quota: MarketplaceQuota { get }
     /// What the run should report and alert about without failing.

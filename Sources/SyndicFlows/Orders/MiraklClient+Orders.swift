@@ -156,6 +156,18 @@ final class MiraklOrders: MarketplaceOrders, @unchecked Sendable {
         return codes
     }
 
+    /// Mirakl has the shipment when the order is shipped, or — for a shipment that does not
+    /// complete the order — when the order carries its tracking number already (OR11 by id).
+    func hasConfirmed(_ shipment: PendingShipment) throws -> Bool {
+        let url = client.url("/api/orders", query: ["order_ids=\(URLText.component(shipment.marketplaceOrderID))"])
+        let value = try MiraklClient.json(try client.send(HTTPRequest(url: url), what: "OR11 order \(shipment.marketplaceOrderID)"),
+                                          "OR11")
+        guard let order = value["orders"]?.listValue?.first else { return false }
+        if ["SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED"].contains(order["order_state"]?.stringValue ?? "") { return true }
+        guard !shipment.completesOrder, let tracking = shipment.trackingNumber else { return false }
+        return order["shipping_tracking"]?.stringValue == tracking
+    }
+
     /// Whether Mirakl has the order in a shipped state (OR11 by id).
     private func alreadyShipped(_ orderID: String) throws -> Bool {
         let url = client.url("/api/orders", query: ["order_ids=\(URLText.component(orderID))"])

@@ -28,6 +28,9 @@ public protocol OrderStore: Sendable {
         -> [ShipmentOutcome]
     /// Shipments waiting to be confirmed to the marketplace whose next attempt is due.
     func dueShipments(channel: String, now: Date, limit: Int) throws -> [PendingShipment]
+    /// A confirmation is about to be sent: recorded before the call, so that a confirmation
+    /// the marketplace took but that was never recorded as such is known to be uncertain.
+    func markShipmentSending(id: Int64, at date: Date) throws
     /// The marketplace accepted a shipment.
     func markShipmentConfirmed(id: Int64, at date: Date) throws
     /// A confirmation attempt failed: tried again at `retryAt`, or failed for good (nil),
@@ -111,6 +114,9 @@ public struct PendingShipment: Hashable, Sendable {
     public var items: [(lineID: String, quantity: Int)]
     /// Whether the order is now wholly shipped (Mirakl's OR24 ships the whole order).
     public var completesOrder: Bool
+    /// Whether an earlier attempt was sent and its outcome never recorded (the process
+    /// stopped, or recording failed): the marketplace may have it already.
+    public var uncertain = false
 
     public static func == (lhs: PendingShipment, rhs: PendingShipment) -> Bool {
         lhs.id == rhs.id && lhs.attempts == rhs.attempts

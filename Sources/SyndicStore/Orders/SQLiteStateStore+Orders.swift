@@ -103,11 +103,19 @@ extension SQLiteStateStore: OrderStore {
                     SELECT COUNT(*) FROM order_line WHERE order_id = ?
                     AND MAX(quantity_shipped, quantity_shipped_local) + quantity_canceled < quantity_ordered
                     """, arguments: [orderID]) ?? 0
-                return PendingShipment(id: id, orderID: orderID, marketplaceOrderID: row["marketplace_id"],
-                                       packageID: row["package_id"], trackingNumber: row["tracking_number"],
-                                       carrierCode: row["carrier_code"], shippingDate: row["shipping_date"],
-                                       attempts: row["attempts"], items: items, completesOrder: remaining == 0)
+                var shipment = PendingShipment(id: id, orderID: orderID, marketplaceOrderID: row["marketplace_id"],
+                                               packageID: row["package_id"], trackingNumber: row["tracking_number"],
+                                               carrierCode: row["carrier_code"], shippingDate: row["shipping_date"],
+                                               attempts: row["attempts"], items: items, completesOrder: remaining == 0)
+                shipment.uncertain = (row["sending_at"] as Date?) != nil
+                return shipment
             }
+        }
+    }
+
+    public func markShipmentSending(id: Int64, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE shipment SET sending_at = ? WHERE id = ? AND status = 'pending'", arguments: [date, id])
         }
     }
 
@@ -115,7 +123,7 @@ extension SQLiteStateStore: OrderStore {
         try pool.write { db in
             try db.execute(sql: """
                 UPDATE shipment SET status = 'confirmed', confirmed_at = ?, attempts = attempts + 1, last_error = NULL,
-                  next_attempt_at = NULL WHERE id = ?
+                  next_attempt_at = NULL, sending_at = NULL WHERE id = ?
                 """, arguments: [date, id])
         }
     }
@@ -130,12 +138,13 @@ extension SQLiteStateStore: OrderStore {
             let orderID: String = row["order_id"]
             if let retryAt {
                 try db.execute(sql: """
-                    UPDATE shipment SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
+                    UPDATE shipment SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, sending_at = NULL
+                    WHERE id = ?
                     """, arguments: [error, retryAt, id])
             } else {
                 try db.execute(sql: """
-                    UPDATE shipment SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = NULL
-                    WHERE id = ?
+                    UPDATE shipment SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = NULL,
+                      sending_at = NULL WHERE id = ?
                     """, arguments: [error, id])
                 try OrderWriter.recordError(db, channel: channel, orderID: orderID, runID: runID, stage: "confirmation",
                                             message: error, at: date)

@@ -402,3 +402,56 @@ struct AmazonConfirmationTests {
         #expect(try workspace.store.undeliveredAlerts(limit: 10).filter { $0.kind == "push-failed" }.isEmpty)
     }
 }
+
+/// The intent to confirm is recorded before the call: a confirmation the marketplace took
+/// but that was never recorded (the process stopped, or recording failed) is checked
+/// against the marketplace before it is sent again.
+struct ConfirmationIntentTests {
+    /// Sends `method path` to mirakl_sim.py with the API key, as a lost first attempt did.
+    static func mirakl(_ server: LocalServer, _ method: String, _ path: String, body: Value? = nil) throws {
+        let response = try OrderFlows.http.send(HTTPRequest(
+            method: method, url: server.baseURL + path,
+            headers: [("Authorization", OrderFlows.miraklKey), ("Content-Type", "application/json")],
+            body: body.map { Data(CanonicalJSON.string($0).utf8) }), retryUnsafe: true)
+        guard (200..<300).contains(response.status) else { throw FlowTestFailure("\(method) \(path): \(response.status)") }
+    }
+
+    @Test func anUncertainShipmentTheMarketplaceHasIsRecordedWithoutSendingIt() async throws {
+        let server = try OrderFlows.miraklSimulator()
+        defer { server.kill() }
+        let workspace = try await ConfirmationPushTests.miraklWorkspace(server)
+        try ConfirmationPushTests.apply(workspace, "mirakl_fr", [ConfirmationPushTests.shipment("FR1002-A", tracking: "TRK-L")])
+        let shipment = try #require(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date(), limit: 10).first)
+        #expect(!shipment.uncertain)
+        // The first attempt: intent recorded, calls taken by Mirakl, then the process died.
+        try workspace.store.markShipmentSending(id: shipment.id, at: Date())
+        try Self.mirakl(server, "PUT", "/api/orders/FR1002-A/tracking",
+                        body: .object(["carrier_code": .string("UPS"), "tracking_number": .string("TRK-L")]))
+        try Self.mirakl(server, "PUT", "/api/orders/FR1002-A/ship")
+        let sentBefore = try ConfirmationPushTests.writes(server)
+        #expect(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date(), limit: 10).first?.uncertain == true)
+
+        let run = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts["confirmed"] == 1, "\(run.counts)")
+        #expect(run.counts["reconciled"] == 1)
+        #expect(try ConfirmationPushTests.writes(server) == sentBefore, "nothing sent twice")
+        #expect(try workspace.order("FR1002-A").shipments.map(\.status) == ["confirmed"])
+    }
+
+    @Test func anUncertainShipmentTheMarketplaceLacksIsSent() async throws {
+        let server = try OrderFlows.miraklSimulator()
+        defer { server.kill() }
+        let workspace = try await ConfirmationPushTests.miraklWorkspace(server)
+        try ConfirmationPushTests.apply(workspace, "mirakl_fr", [ConfirmationPushTests.shipment("FR1002-A", tracking: "TRK-M")])
+        let shipment = try #require(try workspace.store.dueShipments(channel: "mirakl_fr", now: Date(), limit: 10).first)
+        // The intent was recorded, but the call never left.
+        try workspace.store.markShipmentSending(id: shipment.id, at: Date())
+        let run = try await workspace.run("mirakl_fr", .confirmationPush)
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        #expect(run.counts["confirmed"] == 1, "\(run.counts)")
+        #expect(run.counts["reconciled"] == nil)
+        #expect(try ConfirmationPushTests.writes(server) == ["PUT /api/orders/FR1002-A/tracking 204", "PUT /api/orders/FR1002-A/ship 204"])
+        #expect(try ConfirmationPushTests.simulatorOrder(server, "FR1002-A")["shipping_tracking"]?.stringValue == "TRK-M")
+    }
+}
