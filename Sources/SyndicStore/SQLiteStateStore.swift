@@ -6,13 +6,37 @@ import SyndicCore
 public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     public let path: String
     let pool: DatabasePool
+    /// The run attempt whose writes these are, checked before each write; nil for the
+    /// commands, the executor and the server.
+    let fence: RunFence?
     /// Test hook: milliseconds to wait inside the apply transaction before committing, so a
     /// test can kill the process mid-transaction (`SYNDIC_FAULT_APPLY_PAUSE_MS`).
     public var pauseInsideApplyTransaction: Int = 0
 
     /// Opens (creating and migrating) the state at `path`.
+    /// The same database for `fence`'s writes.
+    private init(sharing store: SQLiteStateStore, fence: RunFence) {
+        path = store.path
+        pool = store.pool
+        self.fence = fence
+        pauseInsideApplyTransaction = store.pauseInsideApplyTransaction
+    }
+
+    public func fenced(by fence: RunFence) -> any StateStore {
+        SQLiteStateStore(sharing: self, fence: fence)
+    }
+
+    /// A write transaction, refused when the store is fenced and the fence no longer holds.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        try pool.write { db in
+            try fence?.check(db)
+            return try updates(db)
+        }
+    }
+
     public init(path: String) throws {
         self.path = path
+        fence = nil
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,

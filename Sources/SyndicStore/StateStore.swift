@@ -4,6 +4,10 @@ import SyndicCore
 /// The state behind intention-named operations. SQLite today; the interface is narrow
 /// enough for a PostgreSQL store later.
 public protocol StateStore: RunQueue, ExportStore, OrderStore, APIStore, Sendable {
+    /// The same state for one run attempt: each of its writes first checks, in its own
+    /// transaction, that the attempt still holds the run's lease, and is refused
+    /// (`StoreError.fenced`) once another worker took the run back.
+    func fenced(by fence: RunFence) -> any StateStore
     /// The directory the last apply ran in (relative file names in resources start there).
     func applyDirectory() throws -> String?
     /// Marks a resource's credentials invalid after the remote refused them (PRODUCT.md §4);

@@ -12,6 +12,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case unavailable(path: String, reason: String)
     /// An access token not revoked already has the name.
     case tokenNameTaken(String)
+    /// A run attempt whose lease was taken back tried to write.
+    case fenced(runID: Int64, attempt: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "cannot open the state \(path): \(reason)"
         case .tokenNameTaken(let name):
             return "an access token named \"\(name)\" exists; revoke it first or choose another --name"
+        case .fenced(let runID, let attempt):
+            return "run \(runID) attempt \(attempt) no longer holds its lease (another worker took the run back): "
+                + "its writes are refused, so that two copies of a job never both act"
         }
     }
 }

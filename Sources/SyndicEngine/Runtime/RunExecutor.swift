@@ -88,7 +88,9 @@ public struct RunExecutor: Sendable {
         defer { folder.removeScratch(for: run.id) }
         let context = JobContext(run: run, channel: channel, spec: spec, connections: connections, log: logger,
                                  progress: { [progress] done, total in progress(run, done, total) },
-                                 workDirectory: workDirectory, now: { Date() }, store: store,
+                                 workDirectory: workDirectory, now: { Date() },
+                                 // Every write of the job is fenced by this attempt's lease.
+                                 store: store.fenced(by: RunFence(runID: run.id, attempt: run.attempt, worker: worker)),
                                  baseDirectory: baseDirectory, scratchDirectory: scratch)
         let task = Task { try await job.run(context) }
         release.whenRequested { task.cancel() }

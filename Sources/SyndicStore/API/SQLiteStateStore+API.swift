@@ -9,7 +9,7 @@ extension SQLiteStateStore: APIStore {
     // MARK: - Access tokens
 
     public func createAccessToken(name: String, hash: String, prefix: String, at date: Date) throws -> AccessToken {
-        try pool.write { db in
+        try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_token WHERE name = ? AND revoked_at IS NULL",
                                  arguments: [name]) == true {
                 throw StoreError.tokenNameTaken(name)
@@ -26,7 +26,7 @@ extension SQLiteStateStore: APIStore {
     }
 
     public func revokeAccessToken(_ reference: String, at date: Date) throws -> AccessToken? {
-        try pool.write { db in
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT * FROM api_token WHERE revoked_at IS NULL AND (name = ? OR CAST(id AS TEXT) = ?) ORDER BY id LIMIT 1
                 """, arguments: [reference, reference]) else { return nil }
@@ -45,7 +45,7 @@ extension SQLiteStateStore: APIStore {
     }
 
     public func markAccessTokenUsed(id: Int64, at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE api_token SET last_used_at = ? WHERE id = ?", arguments: [date, id])
         }
     }
@@ -65,7 +65,7 @@ extension SQLiteStateStore: APIStore {
 
     public func reportShipments(_ shipments: [ReportedShipment], idempotencyKey: String?, requestDigest: String,
                                 at date: Date) throws -> ShipmentReport {
-        try pool.write { db in
+        try write { db in
             if let idempotencyKey {
                 try db.execute(sql: "DELETE FROM api_idempotency WHERE created_at < ?",
                                arguments: [date.addingTimeInterval(-Self.idempotencyWindow)])

@@ -62,7 +62,7 @@ extension SQLiteStateStore: ExportStore {
     }
 
     public func beginSnapshot(channel: String) throws -> Int64 {
-        try pool.write { db in
+        try write { db in
             let current = try Int64.fetchOne(db, sql: "SELECT generation FROM export_snapshot WHERE channel = ?",
                                              arguments: [channel])
             // Numbers are never reused: a worker that lost its lease but still writes can never
@@ -78,14 +78,14 @@ extension SQLiteStateStore: ExportStore {
     public func appendSnapshotPart(channel: String, generation: Int64, seq: Int,
                                    entries: ArraySlice<DeltaSnapshot.Entry>) throws {
         let blob = Data(DeltaSnapshot.encode(entries))
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "INSERT INTO export_snapshot_part (channel, generation, seq, entries) VALUES (?, ?, ?, ?)",
                            arguments: [channel, generation, seq, blob])
         }
     }
 
     public func discardSnapshot(channel: String, generation: Int64) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation = ?",
                            arguments: [channel, generation])
         }
@@ -95,7 +95,7 @@ extension SQLiteStateStore: ExportStore {
                                     refused: [UInt64]) throws {
         var refusedBytes = Data(capacity: refused.count * 8)
         for key in refused { withUnsafeBytes(of: key.littleEndian) { refusedBytes.append(contentsOf: $0) } }
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO export_record (channel, run_id, mode, at, sent, file, products) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [record.channel, record.runID, record.mode, record.at, record.sent, record.file,
@@ -134,7 +134,7 @@ extension SQLiteStateStore: ExportStore {
     }
 
     public func saveArtifact(runID: Int64, channel: String, name: String, content: Data, at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO run_artifact (run_id, channel, name, content, created_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [runID, channel, name, content, date])
@@ -156,7 +156,7 @@ extension SQLiteStateStore: ExportStore {
 
     public func saveRequirements(_ requirements: RequirementSet, channel: String) throws {
         let json = String(decoding: try JSONEncoder().encode(requirements.attributes), as: UTF8.self)
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO requirement_set (channel, fetched_at, attributes) VALUES (?, ?, ?)
                 """, arguments: [channel, requirements.fetchedAt, json])

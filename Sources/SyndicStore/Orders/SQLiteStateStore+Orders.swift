@@ -5,7 +5,7 @@ import SyndicCore
 extension SQLiteStateStore: OrderStore {
     public func upsertOrders(_ orders: [Order], channel: String, marketplace: String, runID: Int64?, at date: Date) throws
         -> OrderUpsertSummary {
-        try pool.write { db in
+        try write { db in
             var writer = try OrderWriter(db, channel: channel, marketplace: marketplace, at: date)
             var summary = OrderUpsertSummary()
             for order in orders {
@@ -17,7 +17,7 @@ extension SQLiteStateStore: OrderStore {
 
     public func recordOrderError(channel: String, marketplaceID: String?, runID: Int64?, stage: String, message: String,
                                  at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             var orderID: String?
             if let marketplaceID {
                 orderID = try String.fetchOne(db, sql: "SELECT id FROM orders WHERE channel = ? AND marketplace_id = ?",
@@ -36,7 +36,7 @@ extension SQLiteStateStore: OrderStore {
     }
 
     public func setOrderCursor(channel: String, name: String, value: String) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO order_cursor (channel, name, value) VALUES (?, ?, ?)
                 ON CONFLICT (channel, name) DO UPDATE SET value = excluded.value
@@ -78,7 +78,7 @@ extension SQLiteStateStore: OrderStore {
 
     public func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date) throws
         -> [ShipmentOutcome] {
-        try pool.write { db in
+        try write { db in
             var applier = try ShipmentApplier(db, source: source, at: date)
             return try requests.map { try applier.apply($0, channel: channel) }
         }
@@ -114,13 +114,13 @@ extension SQLiteStateStore: OrderStore {
     }
 
     public func markShipmentSending(id: Int64, at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE shipment SET sending_at = ? WHERE id = ? AND status = 'pending'", arguments: [date, id])
         }
     }
 
     public func markShipmentConfirmed(id: Int64, at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 UPDATE shipment SET status = 'confirmed', confirmed_at = ?, attempts = attempts + 1, last_error = NULL,
                   next_attempt_at = NULL, sending_at = NULL WHERE id = ?
@@ -129,7 +129,7 @@ extension SQLiteStateStore: OrderStore {
     }
 
     public func markShipmentAttemptFailed(id: Int64, error: String, retryAt: Date?, runID: Int64?, at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT s.channel, s.order_id, s.package_id, o.marketplace_id FROM shipment s
                 JOIN orders o ON o.id = s.order_id WHERE s.id = ?
@@ -237,7 +237,7 @@ extension SQLiteStateStore: OrderStore {
     }
 
     public func raiseAlert(channel: String, kind: String, message: String, runID: Int64?, at date: Date) throws {
-        try pool.write { db in try OrderWriter.alert(db, channel: channel, kind: kind, message: message, runID: runID, at: date) }
+        try write { db in try OrderWriter.alert(db, channel: channel, kind: kind, message: message, runID: runID, at: date) }
     }
 
     public func undeliveredAlerts(limit: Int) throws -> [AlertEvent] {
@@ -251,7 +251,7 @@ extension SQLiteStateStore: OrderStore {
 
     public func markAlertsDelivered(ids: [Int64]) throws {
         guard !ids.isEmpty else { return }
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE event SET delivered = 1 WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
         }
     }

@@ -168,6 +168,33 @@ struct RunExecutorTests {
         #expect(try workspace.messages(run.id) == ["queued (manual)", "attempt 1 of 4 started by test-worker"])
     }
 
+    /// Every write a job makes is fenced by its attempt: once another worker took the run
+    /// back, the store refuses them, so two copies of a job can never both act.
+    @Test func aJobsWritesAreRefusedOnceItsRunIsTakenBack() async throws {
+        let workspace = try Self.shop()
+        let store = workspace.store
+        let outcome = Locked<String?>(nil)
+        let job = TestJob { context in
+            try context.store.setOrderCursor(channel: "shop", name: "retrieval", value: "held")
+            try await store.pool.write { db in
+                try db.execute(sql: "UPDATE run SET lease_owner = 'thief', attempt = attempt + 1 WHERE id = ?",
+                               arguments: [context.run.id])
+            }
+            do {
+                try context.store.setOrderCursor(channel: "shop", name: "retrieval", value: "stale")
+                outcome.update { $0 = "written" }
+            } catch let error as StoreError {
+                outcome.update { $0 = "\(error)" }
+                throw error
+            }
+            return JobResult(report: "done")
+        }
+        let run = try workspace.claim("shop", lease: 60)
+        _ = await Self.executor(workspace, [job]).execute(run)
+        #expect(outcome.value?.contains("no longer holds its lease") == true, "\(outcome.value ?? "nil")")
+        #expect(try store.orderCursor(channel: "shop", name: "retrieval") == "held")
+    }
+
     /// Renewals that fail (the state cannot be written) keep the lease only until it would
     /// expire: from then on another worker may take the run back, so the job is stopped and
     /// nothing is recorded.
