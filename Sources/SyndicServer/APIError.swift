@@ -11,6 +11,8 @@ struct APIError: Error, Sendable {
     var field: String?
     /// More members of the error object (the candidates of an ambiguous id).
     var extra: (@Sendable (inout JSONWriter) -> Void)?
+    /// Headers of the answer (`Allow` of a 405).
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
          extra: (@Sendable (inout JSONWriter) -> Void)? = nil) {
@@ -28,6 +30,14 @@ struct APIError: Error, Sendable {
         APIError(.badRequest, code: "invalid", message: message, field: field)
     }
 
+    /// 405 for a known path asked with a method it does not take; `Allow` lists those it takes.
+    static func methodNotAllowed(_ method: String, path: String, allowed: [String]) -> APIError {
+        var error = APIError(.methodNotAllowed, code: "method_not_allowed",
+                             message: "\(path) takes \(allowed.joined(separator: ", ")), not \(method)")
+        error.headers[.allow] = allowed.joined(separator: ", ")
+        return error
+    }
+
     static func tooLarge(limit: Int) -> APIError {
         APIError(.contentTooLarge, code: "too_large", message: "the request body is larger than \(limit) bytes", field: "body")
     }
@@ -43,6 +53,7 @@ struct APIError: Error, Sendable {
         json.endObject()
         json.endObject()
         var response = APIResponse.json(json, status: status)
+        response.headers.append(contentsOf: headers)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"syndic\"" }
         return response
     }

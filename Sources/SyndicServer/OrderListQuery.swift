@@ -5,10 +5,12 @@ import SyndicStore
 /// The query parameters of `GET /api/v1/orders`, read strictly: an unknown parameter or
 /// a bad value is a 400 naming the parameter.
 ///
-/// `status` and `channel` take several values (repeated, or separated by commas);
-/// `updated_since`, `purchased_from` and `purchased_before` take ISO 8601 (a date alone is
-/// midnight UTC); `errors` takes yes/no (or true/false); `limit` 1…max; `cursor` is the
-/// `cursor` of an earlier page.
+/// Each rule is the OpenAPI document's, so that a request the document allows is served
+/// and one it does not is refused: `status` takes statuses as the API writes them, repeated
+/// or separated by commas; `channel` takes names, repeated or separated by commas (empty
+/// ones ignored); `updated_since`, `purchased_from` and `purchased_before` take an RFC 3339
+/// date-time or a date alone (midnight UTC); `errors` takes yes, no, true or false; `limit`
+/// 1…max in digits; `cursor` the digits of an earlier page's `cursor`.
 enum OrderListQuery {
     static let parameters: Set<String> = ["status", "channel", "updated_since", "purchased_from", "purchased_before", "errors",
                                           "limit", "cursor"]
@@ -23,47 +25,47 @@ enum OrderListQuery {
             }
             let repeatable = name == "status" || name == "channel"
             guard repeatable || seen.insert(name).inserted else { throw .badRequest(field: name, "given more than once") }
-            let values = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             switch name {
             case "status":
-                for text in values {
-                    guard let status = OrderStatus(rawValue: text.uppercased()) else {
+                for text in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard let status = OrderStatus(rawValue: String(text)) else {
                         throw .badRequest(field: name, "\"\(text)\" is not one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     query.statuses.insert(status)
                 }
             case "channel":
-                query.channels.formUnion(values)
+                query.channels.formUnion(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             case "updated_since": query.updatedSince = try date(value, name)
             case "purchased_from": query.purchasedFrom = try date(value, name)
             case "purchased_before": query.purchasedBefore = try date(value, name)
             case "errors":
-                switch value.lowercased() {
+                switch value {
                 case "yes", "true": query.hasErrors = true
                 case "no", "false": query.hasErrors = false
-                default: throw .badRequest(field: name, "expected yes or no")
+                default: throw .badRequest(field: name, "expected yes, no, true or false")
                 }
             case "limit":
-                guard let limit = Int(value), (1...options.maxPageSize).contains(limit) else {
+                guard isDigits(value), let limit = Int(value), (1...options.maxPageSize).contains(limit) else {
                     throw .badRequest(field: name, "expected a whole number from 1 to \(options.maxPageSize)")
                 }
                 query.limit = limit
             default:
-                guard let after = Int64(value), after >= 0 else {
-                    throw .badRequest(field: name, "expected the cursor of an earlier page")
-                }
-                query.after = after
+                // Digits beyond any change sequence are a cursor past the last order.
+                guard isDigits(value) else { throw .badRequest(field: name, "expected the cursor of an earlier page (digits)") }
+                query.after = Int64(value) ?? .max
             }
-        }
-        if let from = query.purchasedFrom, let before = query.purchasedBefore, before <= from {
-            throw .badRequest(field: "purchased_before", "must be later than purchased_from")
         }
         return query
     }
 
+    /// One or more ASCII digits.
+    private static func isDigits(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
     private static func date(_ text: String, _ name: String) throws(APIError) -> Date {
-        guard let date = ISODate.parse(text) else {
-            throw .badRequest(field: name, "\"\(text)\" is not an ISO 8601 date or date-time")
+        guard let date = ISODate.parseStrict(text) else {
+            throw .badRequest(field: name, "\"\(text)\" is not a date-time (2026-03-01T09:00:00Z) or a date (2026-03-01)")
         }
         return date
     }

@@ -48,7 +48,10 @@ extension OrdersAPI {
     /// shipments, events and errors. `channel` picks among orders of several channels
     /// sharing a marketplace id.
     @Sendable func showOrder(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let reference = try context.parameters.require("id")
+        // The router hands the segment as sent: `FR%201` names the order `FR 1`.
+        guard let reference = try context.parameters.require("id").removingPercentEncoding else {
+            throw APIError.badRequest(field: "id", "not a valid percent-encoded path segment")
+        }
         var channel: String?
         for (name, value) in request.uri.queryParameters {
             guard name == "channel" else { throw APIError.badRequest(field: String(name), "unknown parameter; expected channel") }

@@ -132,9 +132,40 @@ import Yams
             let response = try await api.send(route.method, path, body: body)
             #expect(response.status == 200, "\(route.method) \(route.path): \(response.status)")
         }
+        for path in Set(documented.map(\.path)) {
+            let methods = documented.filter { $0.path == path }.map(\.method).sorted()
+            let other = ["GET", "POST", "PUT", "PATCH", "DELETE"].first { !methods.contains($0) }!
+            let response = try await api.send(other, path.replacingOccurrences(of: "{id}", with: "A"))
+            #expect(response.status == 405, "\(other) \(path)")
+            #expect(response.header("Allow") == methods.joined(separator: ", "), "\(path)")
+        }
         let served = try await api.send("/openapi.yaml", token: .some(nil))
         #expect(served.text == text, "the server serves the document kept in the repository")
         #expect(served.header("Content-Type") == "application/yaml")
+    }
+
+    /// A path of the document asked with a method it does not list: 405 with `Allow`, behind
+    /// the token for `/api/v1` paths (401 without one), without a token for the others.
+    @Test func knownPathsWithAnotherMethodAre405sWithAllow() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        for (method, path, allow) in [("DELETE", "/api/v1/orders", "GET"), ("POST", "/api/v1/orders", "GET"),
+                                      ("PUT", "/api/v1/orders/A", "GET"), ("GET", "/api/v1/shipments", "POST"),
+                                      ("OPTIONS", "/api/v1/shipments", "POST"), ("PATCH", "/api/v1/orders/", "GET")] {
+            let response = try await api.send(method, path)
+            #expect(response.status == 405, "\(method) \(path)")
+            #expect(response.header("Allow") == allow, "\(method) \(path)")
+            #expect(response.errorCode == "method_not_allowed")
+            #expect(try await api.send(method, path, token: .some(nil)).status == 401, "\(method) \(path) without a token")
+        }
+        for path in ["/healthz", "/metrics", "/openapi.yaml"] {
+            let response = try await api.send("POST", path, token: .some(nil))
+            #expect(response.status == 405, "\(path)")
+            #expect(response.header("Allow") == "GET")
+            #expect(response.text == "{\"error\":{\"code\":\"method_not_allowed\",\"message\":\"\(path) takes GET, not POST\"}}")
+        }
+        let metrics = try await api.send("/metrics", token: .some(nil))
+        #expect(metrics.text.contains("syndic_http_requests_total{route=\"/api/v1/orders\",method=\"DELETE\",status=\"405\"} 1"))
     }
 
     @Test func unknownRoutesAreJSON404sBehindTheToken() async throws {

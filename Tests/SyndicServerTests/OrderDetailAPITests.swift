@@ -42,6 +42,18 @@ import Testing
         #expect(upper.status == 200, "internal ids are read in any case")
     }
 
+    @Test func idsArePercentDecoded() async throws {
+        let api = try await APIHarness()
+        defer { Task { await api.stop() } }
+        try F.upsert(api.store, [F.order("FR 1/2")])
+        let response = try await api.send("/api/v1/orders/FR%201%2F2")
+        #expect(response.status == 200, "\(response.text)")
+        #expect(try response.object["order_id"] as? String == "FR 1/2")
+        let bad = try await api.send("/api/v1/orders/FR%zz")
+        #expect(bad.status == 400)
+        #expect(bad.errorField == "id")
+    }
+
     @Test func unknownAndAmbiguousIds() async throws {
         let api = try await APIHarness()
         defer { Task { await api.stop() } }

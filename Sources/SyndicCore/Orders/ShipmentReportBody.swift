@@ -9,12 +9,23 @@ import Foundation
 ///   "items": [{"line_number": 1, "quantity": 2}]}]}
 /// ```
 /// A shipment names its order by `id` (syndic's) or `order_id` (the marketplace's); an item
-/// by `line_number` or `line_id`; `shipping_date` is ISO 8601 or milliseconds since 1970;
-/// `package_id` defaults to `1`; an item without `quantity` ships all of it still to ship;
-/// a shipment without `items` ships the whole order. Unknown fields are errors.
+/// by `line_number` or `line_id`; `shipping_date` is an RFC 3339 date-time, a date alone or
+/// milliseconds since 1970 (up to the end of year 9999); `package_id` defaults to `1`; an
+/// item without `quantity` ships all of it still to ship; a shipment without `items` ships
+/// the whole order. Text fields are trimmed of `blank` characters and must keep one; an
+/// optional field may be null, as if left out. Unknown fields are errors. The Orders API's
+/// OpenAPI document states the same rules.
 public enum ShipmentReportBody {
     /// The most items one request may carry.
     public static let maximumItems = 10_000
+    /// The latest `shipping_date` in milliseconds: 9999-12-31T23:59:59.999Z.
+    public static let maximumMilliseconds = 253_402_300_799_999
+    /// What text fields are trimmed of, and a text of nothing else is empty: tabs, line
+    /// breaks and Unicode spaces, written out so that the OpenAPI document's pattern can list
+    /// exactly the same characters.
+    public static let blank = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{85}\u{A0}\u{1680}"
+        + "\u{2000}\u{2001}\u{2002}\u{2003}\u{2004}\u{2005}\u{2006}\u{2007}\u{2008}\u{2009}\u{200A}\u{200B}"
+        + "\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}")
 
     /// Why a body cannot be read, and the field at fault (`shipments[0].items[1].quantity`).
     public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -128,7 +139,7 @@ public enum ShipmentReportBody {
     private static func text(_ fields: [String: Value], _ key: String, _ path: String) throws -> String? {
         guard let value = fields[key], value != .null else { return nil }
         guard let text = value.stringValue else { throw FieldError(field: "\(path).\(key)", message: "expected a string") }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingCharacters(in: blank)
         guard !trimmed.isEmpty else { throw FieldError(field: "\(path).\(key)", message: "must not be empty") }
         return trimmed
     }
@@ -139,7 +150,7 @@ public enum ShipmentReportBody {
         case nil, .null?: return nil
         case .int(let number)?: return String(number)
         case .string(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingCharacters(in: blank)
             guard !trimmed.isEmpty else { throw FieldError(field: field, message: "must not be empty") }
             return trimmed
         default: throw FieldError(field: field, message: "expected a string")
@@ -155,18 +166,18 @@ public enum ShipmentReportBody {
         return number
     }
 
-    /// An ISO 8601 date-time or milliseconds since 1970.
+    /// An RFC 3339 date-time, a date alone (midnight UTC), or milliseconds since 1970.
     private static func date(_ value: Value, _ field: String) throws -> Date {
         switch value {
         case .string(let text):
-            guard let date = ISODate.parse(text) else {
-                throw FieldError(field: field, message: "\"\(text)\" is not an ISO 8601 date-time")
+            guard let date = ISODate.parseStrict(text) else {
+                throw FieldError(field: field, message: "\"\(text)\" is not a date-time (2026-03-01T09:00:00Z) or a date (2026-03-01)")
             }
             return date
-        case .int(let millis) where millis >= 0:
+        case .int(let millis) where (0...maximumMilliseconds).contains(millis):
             return Date(timeIntervalSince1970: Double(millis) / 1000)
         default:
-            throw FieldError(field: field, message: "expected an ISO 8601 date-time or milliseconds since 1970")
+            throw FieldError(field: field, message: "expected a date-time, a date or milliseconds since 1970 up to \(maximumMilliseconds)")
         }
     }
 }

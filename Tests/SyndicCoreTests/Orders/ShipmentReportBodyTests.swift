@@ -98,6 +98,9 @@ import Testing
         ("1744187335000", 1_744_187_335.0),
         ("1744187335123", 1_744_187_335.123),
         ("0", 0.0),
+        ("253402300799999", 253_402_300_799.999),
+        (#""2026-11-20t10:00:00.5z""#, 1_795_168_800.5),
+        (#""2026-11-20T09:30:00-00:30""#, 1_795_168_800.0),
     ])
     func shippingDate(_ json: String, _ seconds: Double) throws {
         let shipments = try Self.shipments(Self.body(#""order_id":"O-1","shipping_date":"# + json))
@@ -174,6 +177,7 @@ import Testing
         (body(#""id":"I-1","order_id":"O-1","shipping_date":0"#), "shipments[0].id", "not both"),
         (body(#""order_id":"","shipping_date":0"#), "shipments[0].order_id", "must not be empty"),
         (body(#""order_id":"   ","shipping_date":0"#), "shipments[0].order_id", "must not be empty"),
+        (body(#""order_id":"\n\t\u00a0\u200b\u3000","shipping_date":0"#), "shipments[0].order_id", "must not be empty"),
         (body(#""order_id":12,"shipping_date":0"#), "shipments[0].order_id", "expected a string"),
         (body(#""id":"","shipping_date":0"#), "shipments[0].id", "must not be empty"),
         (body(#""order_id":"O-1","channel":5,"shipping_date":0"#), "shipments[0].channel", "expected a string"),
@@ -184,8 +188,15 @@ import Testing
         (body(#""order_id":"O-1""#), "shipments[0].shipping_date", "required"),
         (body(#""order_id":"O-1","shipping_date":null"#), "shipments[0].shipping_date", "required"),
         (body(#""order_id":"O-1","shipping_date":"yesterday""#), "shipments[0].shipping_date",
-         #""yesterday" is not an ISO 8601 date-time"#),
-        (body(#""order_id":"O-1","shipping_date":"1744187335000""#), "shipments[0].shipping_date", "is not an ISO 8601 date-time"),
+         #""yesterday" is not a date-time (2026-03-01T09:00:00Z) or a date (2026-03-01)"#),
+        (body(#""order_id":"O-1","shipping_date":"1744187335000""#), "shipments[0].shipping_date", "is not a date-time"),
+        // What marketplaces write but RFC 3339 does not: no zone, no seconds, a space.
+        (body(#""order_id":"O-1","shipping_date":"2026-11-20T10:00:00""#), "shipments[0].shipping_date", "is not a date-time"),
+        (body(#""order_id":"O-1","shipping_date":"2026-11-20T10:00Z""#), "shipments[0].shipping_date", "is not a date-time"),
+        (body(#""order_id":"O-1","shipping_date":"2026-11-20 10:00:00Z""#), "shipments[0].shipping_date", "is not a date-time"),
+        (body(#""order_id":"O-1","shipping_date":"2026-11-20T10:00:00+0100""#), "shipments[0].shipping_date", "is not a date-time"),
+        (body(#""order_id":"O-1","shipping_date":"2026-02-30""#), "shipments[0].shipping_date", "is not a date-time"),
+        (body(#""order_id":"O-1","shipping_date":253402300800000"#), "shipments[0].shipping_date", "milliseconds since 1970"),
         (body(#""order_id":"O-1","shipping_date":-1"#), "shipments[0].shipping_date", "milliseconds since 1970"),
         (body(#""order_id":"O-1","shipping_date":1.5"#), "shipments[0].shipping_date", "milliseconds since 1970"),
         // Items.
