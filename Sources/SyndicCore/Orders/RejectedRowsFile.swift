@@ -7,7 +7,9 @@
 ///   breaks inside quoted fields, fields beyond the header's, bytes that are not UTF-8), `,`,
 ///   the reason quoted — `"line N: why"`, quotes inside doubled — and the record's own line
 ///   end. A record without one (the last of a file that ends without a line end) takes the
-///   header's, or CRLF when the header has none either.
+///   header's, or CRLF when the header has none either. A record whose last quoted field is
+///   never closed (the last of a file) gets its closing quote before the `,`, so that the
+///   reason stays a field of its own.
 ///
 /// The reason is always the record's last field: past the `reason` column when the record
 /// has more fields than the header, before it when it has fewer.
@@ -22,10 +24,12 @@ public enum RejectedRowsFile {
         out.reserveCapacity(file.count)
         if file.starts(with: CSVReader.byteOrderMark) { out += CSVReader.byteOrderMark }
         out += file[header.bytes]
+        if header.unclosedQuote { out.append(UInt8(ascii: "\"")) }
         out += Array(",reason".utf8)
         out += headerEnd
         for rejection in rejections {
             out += file[rejection.row.bytes]
+            if rejection.row.unclosedQuote { out.append(UInt8(ascii: "\"")) }
             out.append(UInt8(ascii: ","))
             out += quoted("line \(rejection.row.line): \(rejection.reason)")
             out += rejection.row.lineEnd.isEmpty ? headerEnd : Array(file[rejection.row.lineEnd])

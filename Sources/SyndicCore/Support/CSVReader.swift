@@ -18,12 +18,16 @@ public enum CSVReader {
         /// The line end that closes the record (`\r\n`, `\n` or `\r`); empty when the input
         /// ends without one.
         public var lineEnd: Range<Int>
+        /// Whether the input ends inside a quoted field of the record (its closing quote is
+        /// missing: the field runs to the end of the input).
+        public var unclosedQuote: Bool
 
-        public init(line: Int, fields: [String], bytes: Range<Int>, lineEnd: Range<Int>) {
+        public init(line: Int, fields: [String], bytes: Range<Int>, lineEnd: Range<Int>, unclosedQuote: Bool = false) {
             self.line = line
             self.fields = fields
             self.bytes = bytes
             self.lineEnd = lineEnd
+            self.unclosedQuote = unclosedQuote
         }
     }
 
@@ -46,6 +50,7 @@ public enum CSVReader {
         var rowLine = 1
         var rowStart = index
         var rowHasContent = false
+        var unclosedQuote = false
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
@@ -53,7 +58,8 @@ public enum CSVReader {
         func endRow(_ lineEnd: Range<Int>) {
             endField()
             if rowHasContent || fields.count > 1 || !(fields.first ?? "").isEmpty {
-                rows.append(Row(line: rowLine, fields: fields, bytes: rowStart..<lineEnd.lowerBound, lineEnd: lineEnd))
+                rows.append(Row(line: rowLine, fields: fields, bytes: rowStart..<lineEnd.lowerBound, lineEnd: lineEnd,
+                                unclosedQuote: unclosedQuote))
             }
             fields.removeAll(keepingCapacity: true)
             rowHasContent = false
@@ -64,6 +70,7 @@ public enum CSVReader {
                 // A quoted field: up to the closing quote.
                 rowHasContent = true
                 index += 1
+                unclosedQuote = true
                 while index < bytes.count {
                     let inner = bytes[index]
                     if inner == UInt8(ascii: "\"") {
@@ -73,6 +80,7 @@ public enum CSVReader {
                             continue
                         }
                         index += 1
+                        unclosedQuote = false
                         break
                     }
                     if inner == 0x0A || (inner == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) { line += 1 }

@@ -141,10 +141,20 @@ struct JSONTextParser {
         throw Failure(offset: index, message: "unterminated string")
     }
 
+    /// The four hex digits of a `\u` escape: ASCII hex digits only (`UInt32(_:radix:)` would
+    /// also take a sign, reading `\u+041` as `A`).
     private mutating func hex4() throws -> UInt32 {
         guard index + 4 <= bytes.count else { throw Failure(offset: index, message: "bad \\u escape") }
-        guard let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-            throw Failure(offset: index, message: "bad \\u escape")
+        var code: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw Failure(offset: index, message: "bad \\u escape")
+            }
+            code = code << 4 | UInt32(digit)
         }
         index += 4
         return code

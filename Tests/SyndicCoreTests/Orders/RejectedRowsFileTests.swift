@@ -37,4 +37,14 @@ struct RejectedRowsFileTests {
         let rejected = RejectedRowsFile.bytes(of: file, header: header, rejections: [(row: rows[1], reason: "x")])
         #expect(rejected == Array("h,reason\n".utf8) + [0x43, 0x61, 0x66, 0xE9] + Array(",\"line 2: x\"\n".utf8))
     }
+
+    /// A last record whose quoted field is never closed gets its closing quote, so that the
+    /// reason is a field of its own (found by fuzzing: it was swallowed into the open field).
+    @Test func anUnclosedQuoteIsClosedBeforeTheReason() throws {
+        let file = Array("original_id,shipping_date\n\"unterminated,1764000000000\n".utf8)
+        let text = try Self.rejected(file, [2: "shipping_date is required"])
+        #expect(text == "original_id,shipping_date,reason\n\"unterminated,1764000000000\n\",\"line 2: shipping_date is required\"\n")
+        #expect(CSVReader.rows(text) == [["original_id", "shipping_date", "reason"],
+                                         ["unterminated,1764000000000\n", "line 2: shipping_date is required"]])
+    }
 }

@@ -88,6 +88,12 @@ struct CSVReaderTests {
         #expect(rows[4].fields == ["last", "z"])
     }
 
+    /// Only a record the input ends inside of, in a quoted field, is marked unclosed.
+    @Test func aQuoteLeftOpenIsMarked() {
+        #expect(CSVReader.read("a,\"b\"\n\"c\"\"d\n").map(\.unclosedQuote) == [false, true])
+        #expect(CSVReader.read("\"a\"x,\"\"\n").map(\.unclosedQuote) == [false])
+    }
+
     @Test func byteOrderMarkOnlyAtTheStartIsDropped() {
         #expect(CSVReader.rows("\u{FEFF}a\n\u{FEFF}b") == [["a"], ["\u{FEFF}b"]])
     }

@@ -122,6 +122,9 @@ struct CanonicalJSONTests {
         (#"{"a":}"#, "invalid JSON at byte 5: unexpected character"),
         (#""\u12""#, #"invalid JSON at byte 3: bad \u escape"#),
         (#""\uZZZZ""#, #"invalid JSON at byte 3: bad \u escape"#),
+        // Signs are no hex digits (they used to read as `A` and as NUL).
+        (#""\u+041""#, #"invalid JSON at byte 3: bad \u escape"#),
+        (#""\u-000""#, #"invalid JSON at byte 3: bad \u escape"#),
         (#""\ud83d\u0041""#, #"invalid JSON at byte 13: unpaired surrogate in \u escape"#),
     ])
     func reportsErrorsWithTheirByteOffset(_ text: String, _ description: String) {
