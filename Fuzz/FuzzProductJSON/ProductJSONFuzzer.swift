@@ -36,7 +36,8 @@ enum ProductJSONFuzzer {
         #"{"attributes": [{"attribute": "name", "locale": "en_US", "operator": "DOES NOT CONTAIN", "value": "x"}]}"#,
         #"{"attributes": [{"attribute": "description", "locale": "fr_FR", "scope": "ecommerce", "operator": "STARTS WITH", "value": "lé"}]}"#,
         #"{"attributes": [{"attribute": "release_date", "operator": "BETWEEN", "value": ["2024-01-01", "2024-12-31"]}]}"#,
-        #"{"attributes": [{"attribute": "price", "operator": "NOT BETWEEN", "value": [{"amount": 10, "currency": "EUR"}, {"amount": 100, "currency": "EUR"}]}]}"#,
+        #"{"attributes": [{"attribute": "price", "operator": "NOT BETWEEN", "#
+            + #""value": [{"amount": 10, "currency": "EUR"}, {"amount": 100, "currency": "EUR"}]}]}"#,
         #"{"attributes": [{"attribute": "weight", "operator": "<=", "value": {"amount": 900, "unit": "GRAM"}}]}"#,
         #"{"attributes": [{"attribute": "waterproof", "operator": "=", "value": true}]}"#,
         #"{"attributes": [{"attribute": "empty_text", "operator": "EMPTY"}, {"attribute": "sku", "operator": "NOT EMPTY"}]}"#,
@@ -110,6 +111,8 @@ enum ProductJSONFuzzer {
         require(previous == full.snapshot(), "a delta snapshot does not read back")
         var delta = DeltaTracker(delta: true, specDigest: program.specDigest, previous: previous)
         let again = program.process(text, tracker: &delta, scratch: &scratch)
-        guard case .unchanged = again else { return require(false, "a product sent is not unchanged for the next delta export: \(again)") }
+        guard case .unchanged = again else {
+            return require(false, "a product sent is not unchanged for the next delta export: \(again)")
+        }
     }
 }

@@ -39,7 +39,8 @@ enum ShipmentCSVFuzzer {
         // rejected-rows file with it, and then it reads as a mark: that file is not compared.
         guard !bytes[header.bytes].starts(with: CSVReader.byteOrderMark) else { return }
         let reread = CSVReader.read(rejected)
-        require(reread.first?.fields == header.fields + ["reason"], "the rejected-rows file's header is not the file's and reason")
+        require(reread.first?.fields == header.fields + ["reason"],
+                "the rejected-rows file's header is not the file's with reason")
         require(reread.count == rejections.count + 1,
                 "the rejected-rows file has \(reread.count) rows for \(rejections.count) rejections and a header")
         for (row, rejection) in zip(reread.dropFirst(), rejections) {
