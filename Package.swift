@@ -20,13 +20,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The Orders API server; without its default traits (no swift-configuration).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // The shared state on PostgreSQL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure core: configuration model, validation, schedules, mapping grammar, planner.
         .target(name: "SyndicCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // State store: GRDB over SQLite.
+        // State store: GRDB over SQLite, postgres-nio over PostgreSQL.
         .target(name: "SyndicStore", dependencies: [
             "SyndicCore", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
         ]),
         // libcurl, as a system library (libcurl4-openssl-dev).
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
@@ -48,6 +56,7 @@ let package = Package(
         ]),
         .executableTarget(name: "SyndicBenchmarks", dependencies: [
             "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer", "SyndicTransfer",
+            "SyndicTestSupport",
         ], path: "Benchmarks/SyndicBenchmarks"),
         // A worker binary with probe jobs that live in the tests, for multi-process tests of
         // the runtime (nothing shipped pretends to be a flow).
@@ -62,7 +71,7 @@ let package = Package(
         .executableTarget(name: "FuzzProductJSON", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzProductJSON"),
         .executableTarget(name: "FuzzShipmentBody", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzShipmentBody"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"], exclude: ["Golden"]),
-        .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore"]),
+        .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore", "SyndicTestSupport"]),
         .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),
         .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
         // Test support shared by integration tests: local servers (the simulators), their control routes.

@@ -7,6 +7,8 @@ import Foundation
 ///                                       the repository root, after building the syndic product)
 ///   syndic-bench orders [ORDERS]        order retrieval, order export, shipment import (issue 5; same)
 ///   syndic-bench api [ORDERS]           Orders API list and detail under load (issue 7)
+///   syndic-bench state [CHANNELS] [RUNS] plan/apply on SQLite and PostgreSQL, claims/s on PostgreSQL
+///                                       with 1, 2 and 4 workers (issue 15; needs PostgreSQL installed)
 
 /// Prints a line at once (standard output is a pipe in CI).
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -25,11 +27,16 @@ let count = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
 switch arguments.first {
 case "reconcile": try ReconcileBenchmark.run(count: count)
 case "runtime": try RuntimeBenchmark.run(channels: count)
+case "claimer" where arguments.count >= 4:
+    try StateBenchmark.claimer(state: arguments[1], now: Date(timeIntervalSince1970: Double(arguments[2]) ?? 0),
+                               waitURL: arguments[3])
 case "claimer": try RuntimeBenchmark.claimer(statePath: arguments[1])
+case "state": try StateBenchmark.run(channels: count, claimRuns: arguments.dropFirst(2).first.flatMap(Int.init) ?? 600)
 case "export": try ExportBenchmark.run(products: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
 case "orders": try OrdersBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
 case "api": try await APIBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
 default:
-    say("usage: syndic-bench reconcile|runtime [CHANNELS] | export [PRODUCTS] | orders [ORDERS] | api [ORDERS]")
+    say("usage: syndic-bench reconcile|runtime [CHANNELS] | export [PRODUCTS] | orders [ORDERS] | api [ORDERS] "
+        + "| state [CHANNELS] [RUNS]")
     exit(64)
 }

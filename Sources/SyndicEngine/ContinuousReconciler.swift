@@ -34,7 +34,6 @@ public final class ContinuousReconciler: @unchecked Sendable {
 
     private let directory: ConfigDirectory
     private let store: any StateStore
-    private let statePath: String
     private let secrets: SecretResolver
     private let options: Options
     private let user: String
@@ -42,11 +41,10 @@ public final class ContinuousReconciler: @unchecked Sendable {
     private let stopLock = NSLock()
     private var stopRequested = false
 
-    public init(directory: ConfigDirectory, store: any StateStore, statePath: String, secrets: SecretResolver,
+    public init(directory: ConfigDirectory, store: any StateStore, secrets: SecretResolver,
                 options: Options, user: String, report: @escaping @Sendable (String) -> Void) {
         self.directory = directory
         self.store = store
-        self.statePath = statePath
         self.secrets = secrets
         self.options = options
         self.user = user
@@ -102,7 +100,7 @@ public final class ContinuousReconciler: @unchecked Sendable {
     /// Plans and applies the non-destructive changes (and the allowed deletes) once.
     public func cycle(now: Date) throws -> Cycle {
         let started = Date()
-        let lock = try StateLock(statePath: statePath, timeout: 0, holder: "syndic reconcile by \(user)")
+        let lock = try store.lockForApply(timeout: 0, holder: "syndic reconcile by \(user)")
         defer { withExtendedLifetime(lock) {} }
         let reconciler = Reconciler(directory: directory, store: store, secrets: secrets, now: now)
         var planned = try reconciler.plan()

@@ -26,6 +26,12 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         SQLiteStateStore(sharing: self, fence: fence)
     }
 
+    public func lockForApply(timeout: Double, holder: String) throws -> AnyObject {
+        try StateLock(statePath: path, timeout: timeout, holder: holder)
+    }
+
+    public var locationDescription: String { path }
+
     /// A write transaction, refused when the store is fenced and the fence no longer holds.
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
         try pool.write { db in

@@ -1,14 +1,24 @@
 import Foundation
 import SyndicCore
 
-/// The state behind intention-named operations. SQLite today; the interface is narrow
-/// enough for a PostgreSQL store later.
-public protocol StateStore: RunQueue, ExportStore, OrderStore, APIStore, Sendable {
+/// The whole state, on SQLite (`SQLiteStateStore`) or PostgreSQL (`PostgresStateStore`):
+/// the stores named by what they serve, which parts of syndic receive one by one.
+public protocol StateStore: ConfigurationStore, RunQueue, ExportStore, OrderStore, APIStore, Sendable {
     /// The same state for one run attempt: each of its writes first checks, in its own
     /// transaction, that the attempt still holds the run's lease, and is refused
     /// (`StoreError.fenced`) once another worker took the run back.
     func fenced(by fence: RunFence) -> any StateStore
-    /// The directory the last apply ran in (relative file names in resources start there).
+    /// Takes the exclusive apply lock, waiting up to `timeout` seconds (0: fail at once);
+    /// held until the returned object is released, and released by the system when the
+    /// process dies. Throws `StoreError.locked` naming the holder.
+    func lockForApply(timeout: Double, holder: String) throws -> AnyObject
+    /// Where the state is, without secrets (a file path or a `postgres://` URL).
+    var locationDescription: String { get }
+}
+
+/// The applied configuration: resources, credentials and their status, suspensions,
+/// serials and history, the parse cache, and the status facts of channels.
+public protocol ConfigurationStore: Sendable {    /// The directory the last apply ran in (relative file names in resources start there).
     func applyDirectory() throws -> String?
     /// Marks a resource's credentials invalid after the remote refused them (PRODUCT.md §4);
     /// `status` and `plan` show it until the secrets rotate.

@@ -10,5 +10,5 @@ struct Syndic: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Validate.self, PlanCommand.self, Apply.self, Status.self, History.self, Suspend.self,
                       Resume.self, SchemaCommand.self, WorkerCommand.self, RunCommand.self, RunsCommand.self, OrdersCommand.self, ServeCommand.self, TokenCommand.self, PreviewCommand.self, DiffCommand.self,
-                      ReconcileCommand.self])
+                      ReconcileCommand.self, StateCommand.self])
 }

@@ -4,7 +4,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicStore
 
-/// `syndic-test-worker --state PATH [--concurrency N] [--once] [--lease S] [--poll S] [--grace S]`:
+/// `syndic-test-worker --state PATH|URL [--concurrency N] [--once] [--lease S] [--poll S] [--grace S]`:
 /// the shipped worker runtime with probe jobs for every job kind.
 @main
 struct TestWorker {
@@ -21,8 +21,9 @@ struct TestWorker {
                                     grace: Double(option("--grace") ?? "") ?? 30,
                                     once: arguments.contains("--once"))
         let registry = JobRegistry(JobKind.allCases.map { ProbeJob(kind: $0) })
-        let store = try SQLiteStateStore(path: statePath)
-        let workDirectory = URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent("work")
+        let location = try StateLocation(statePath)
+        let store = try location.open()
+        let workDirectory = location.hostDirectory.appendingPathComponent("work")
         let worker = Worker(store: store, registry: registry, options: options, workDirectory: workDirectory,
                             report: { @Sendable line in
                                 FileHandle.standardError.write(Data((line + "\n").utf8))

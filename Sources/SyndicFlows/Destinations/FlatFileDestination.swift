@@ -13,6 +13,8 @@ final class FlatFileDestination: ProductDestination {
     private let storage: CurlStorage?
     private let folder: String
     private let dryRunDirectory: URL?
+    /// The largest dry-run file also kept as a run file (64 MiB).
+    static let runFileLimit = 64 << 20
     private let temporary: URL
     private var handle: FileHandle
     private var writer: CSVWriter
@@ -69,6 +71,14 @@ final class FlatFileDestination: ProductDestination {
             try? FileManager.default.removeItem(at: kept)
             try FileManager.default.moveItem(at: temporary, to: kept)
             outcome.file = kept.path
+            // Also kept as a run file, in the state: another host (and the console) can read it.
+            let size = (try? FileManager.default.attributesOfItem(atPath: kept.path)[.size] as? Int) ?? 0
+            if size <= Self.runFileLimit {
+                outcome.artifacts.append((fileName, try Data(contentsOf: kept)))
+            } else {
+                outcome.notes.append("the file (\(size / 1_048_576) MiB) is too large to keep as a run file: "
+                    + "it stays on this host only")
+            }
             return outcome
         }
         guard let storage else { throw FlowError(.configuration, "the channel has no export storage") }

@@ -69,6 +69,10 @@ public struct OrderExportJob: Job {
                 let outcome = try files[group]!.finish()
                 files[group] = nil
                 if let file = outcome.file { written.append(file) }
+                for artifact in outcome.artifacts {
+                    try context.store.saveArtifact(runID: context.run.id, channel: name, name: artifact.name,
+                                                   content: artifact.content, at: date)
+                }
             }
             if !context.run.dryRun, newest > cursor {
                 try context.store.setOrderCursor(channel: name, name: "export", value: String(newest))

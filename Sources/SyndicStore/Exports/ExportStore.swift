@@ -78,3 +78,25 @@ public struct SnapshotHeader: Hashable, Sendable {
         self.refused = refused
     }
 }
+
+extension SnapshotHeader {
+    /// The stored form of refused keys: little-endian 64-bit words, one after the other.
+    static func encodeRefused(_ keys: [UInt64]) -> Data {
+        var bytes = Data(capacity: keys.count * 8)
+        for key in keys { withUnsafeBytes(of: key.littleEndian) { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+
+    /// The refused keys of their stored form (a trailing partial word is ignored).
+    static func decodeRefused(_ bytes: Data) -> Set<UInt64> {
+        var keys = Set<UInt64>()
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset + 8 <= raw.count {
+                keys.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                offset += 8
+            }
+        }
+        return keys
+    }
+}

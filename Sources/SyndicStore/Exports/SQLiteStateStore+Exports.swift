@@ -27,18 +27,9 @@ extension SQLiteStateStore: ExportStore {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT spec_digest, generation, products, refused FROM export_snapshot WHERE channel = ?
                 """, arguments: [channel]) else { return nil }
-            var keys = Set<UInt64>()
-            if let refused: Data = row["refused"] {
-                refused.withUnsafeBytes { raw in
-                    var offset = 0
-                    while offset + 8 <= raw.count {
-                        keys.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-                        offset += 8
-                    }
-                }
-            }
+            let refused: Data? = row["refused"]
             return SnapshotHeader(specDigest: row["spec_digest"], generation: row["generation"], count: row["products"],
-                                  refused: keys)
+                                  refused: refused.map(SnapshotHeader.decodeRefused) ?? [])
         }
     }
 
@@ -93,8 +84,7 @@ extension SQLiteStateStore: ExportStore {
 
     public func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
                                     refused: [UInt64]) throws {
-        var refusedBytes = Data(capacity: refused.count * 8)
-        for key in refused { withUnsafeBytes(of: key.littleEndian) { refusedBytes.append(contentsOf: $0) } }
+        let refusedBytes = SnapshotHeader.encodeRefused(refused)
         try write { db in
             try db.execute(sql: """
                 INSERT INTO export_record (channel, run_id, mode, at, sent, file, products) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -26,15 +26,7 @@ struct Apply: ParsableCommand {
     var lockTimeout: Double = 0
 
     func run() throws {
-        // The lock comes first: opening a new state writes to it.
-        let lock: StateLock
-        do {
-            lock = try StateLock(statePath: options.statePath, timeout: lockTimeout,
-                                 holder: "syndic apply by \(Actor.current())")
-        } catch {
-            throw Failure.exit("\(error)")
-        }
-        let store = try options.openStore()
+        let (store, lock) = try options.openLockedStore(timeout: lockTimeout, holder: "syndic apply by \(Actor.current())")
         defer { withExtendedLifetime(lock) {} }
         let reconciler = options.reconciler(store: store)
         do {

@@ -9,26 +9,63 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration directory (recursive).")
     var dir: String = "channels"
 
-    @Option(name: .long, help: "The state database (default: $SYNDIC_STATE or .syndic/state.sqlite).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The state: a SQLite file, or a PostgreSQL database as postgres://USER@HOST:PORT/DB "
+            + "(default: $SYNDIC_STATE or .syndic/state.sqlite).",
+        discussion: "A PostgreSQL password comes from PGPASSWORD or a passfile, never from the URL."))
     var state: String?
 
-    /// The state path after defaults.
-    var statePath: String {
+    /// The `--state` value after defaults.
+    var stateArgument: String {
         state ?? ProcessInfo.processInfo.environment["SYNDIC_STATE"] ?? ".syndic/state.sqlite"
     }
 
-    /// Where jobs keep files (dry-run exports): `work/` next to the state database.
+    /// Where the state is; a URL that cannot be used fails the command with its reason.
+    func stateLocation() throws -> StateLocation {
+        do {
+            return try StateLocation(stateArgument)
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+    }
+
+    /// Where jobs keep files: `work/` next to a SQLite state, `.syndic/work` for PostgreSQL.
     var workDirectory: URL {
-        URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent("work")
+        let location = (try? StateLocation(stateArgument)) ?? .sqlite(path: stateArgument)
+        return location.hostDirectory.appendingPathComponent("work")
     }
 
     /// Opens the state store.
-    func openStore() throws -> SQLiteStateStore {
-        let store = try SQLiteStateStore(path: statePath)
-        if let pause = ProcessInfo.processInfo.environment["SYNDIC_FAULT_APPLY_PAUSE_MS"].flatMap(Int.init) {
-            store.pauseInsideApplyTransaction = pause
+    func openStore() throws -> any StateStore {
+        let store: any StateStore
+        do {
+            store = try stateLocation().open()
+        } catch let error as StoreError {
+            throw Failure.exit("\(error)")
         }
+        setFaultHooks(store)
         return store
+    }
+
+    /// Takes the apply lock and opens the state.
+    func openLockedStore(timeout: Double, holder: String) throws -> (store: any StateStore, lock: AnyObject) {
+        let opened: (store: any StateStore, lock: AnyObject)
+        do {
+            opened = try stateLocation().openLocked(timeout: timeout, holder: holder)
+        } catch let error as StoreError {
+            throw Failure.exit("\(error)")
+        }
+        setFaultHooks(opened.store)
+        return opened
+    }
+
+    /// Test hooks from the environment (`SYNDIC_FAULT_APPLY_PAUSE_MS`).
+    private func setFaultHooks(_ store: any StateStore) {
+        guard let pause = ProcessInfo.processInfo.environment["SYNDIC_FAULT_APPLY_PAUSE_MS"].flatMap(Int.init) else {
+            return
+        }
+        (store as? SQLiteStateStore)?.pauseInsideApplyTransaction = pause
+        (store as? PostgresStateStore)?.pauseInsideApplyTransaction = pause
     }
 
     /// A reconciler for the directory (as it is at `gitRef`, when given) and the state.

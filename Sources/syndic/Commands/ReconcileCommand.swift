@@ -33,7 +33,7 @@ struct ReconcileCommand: ParsableCommand {
     func run() throws {
         let store = try options.openStore()
         let reconciler = ContinuousReconciler(
-            directory: ConfigDirectory(path: options.dir), store: store, statePath: options.statePath,
+            directory: ConfigDirectory(path: options.dir), store: store,
             secrets: SecretResolver(),
             options: .init(interval: interval.seconds, prune: prune, confirmedDeletes: Set(confirmDelete)),
             user: Actor.current(), report: { Output.print("\(Timestamp.now()) \($0)") })

@@ -17,7 +17,7 @@ struct Validate: ParsableCommand {
             // Validation needs no state: an existing one speeds it up with its parse cache and
             // adds the marketplace requirements the last requirements syncs stored.
             let directory = ConfigDirectory(path: options.dir)
-            let store = FileManager.default.fileExists(atPath: options.statePath) ? try options.openStore() : nil
+            let store = try options.stateLocation().mayExist ? try options.openStore() : nil
             let cache = try store?.loadParseCache(displayPath: directory.displayPath) ?? [:]
             loaded = try Reconciler.load(directory, cache: cache, secrets: SecretResolver(),
                                          requirements: try store?.requirements() ?? [:])

@@ -41,9 +41,10 @@ enum RuntimeScenario {
         """
     }
 
-    /// A workspace with `count` channels applied.
-    static func applied(_ count: Int) throws -> Workspace {
-        let workspace = try Workspace()
+    /// A workspace with `count` channels applied, to its SQLite state or to `state` (a URL).
+    static func applied(_ count: Int, state: String? = nil) throws -> Workspace {
+        var workspace = try Workspace()
+        if let state { workspace.syndic.environment["SYNDIC_STATE"] = state }
         try workspace.write("channels/all.yaml", channels(count))
         let result = try workspace.syndic.run(["apply"])
         precondition(result.status == 0, "apply failed: \(result.stderr)")
@@ -58,7 +59,9 @@ enum RuntimeScenario {
         -> (Process, ReadInBackground) {
         let process = Process()
         process.executableURL = testWorker
-        process.arguments = ["--state", workspace.root.appendingPathComponent(".syndic/state.sqlite").path] + arguments
+        let state = workspace.syndic.environment["SYNDIC_STATE"]
+            ?? workspace.root.appendingPathComponent(".syndic/state.sqlite").path
+        process.arguments = ["--state", state] + arguments
         process.currentDirectoryURL = workspace.root
         process.environment = SyndicProcess.baseEnvironment.merging(environment) { $1 }
         let err = Pipe()

@@ -3,7 +3,7 @@ import Foundation
 /// A scratch directory holding a copy of a fixture configuration and a state file.
 struct Workspace {
     let root: URL
-    let syndic: SyndicProcess
+    var syndic: SyndicProcess
 
     /// The folder holding this test target's sources.
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

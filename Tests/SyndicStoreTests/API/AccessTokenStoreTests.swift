@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SyndicCore
 import Testing
 @testable import SyndicStore
@@ -9,8 +8,9 @@ import Testing
 @Suite struct AccessTokenStoreTests {
     typealias F = OrderFixtures
 
-    @Test func keepsHashesAndFindsActiveTokensByHash() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func keepsHashesAndFindsActiveTokensByHash(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         let created = try store.createAccessToken(name: "erp", hash: "h1", prefix: "syn_aaaaaaaa", at: F.t0)
         #expect(created.id == 1)
@@ -19,13 +19,14 @@ import Testing
         try store.markAccessTokenUsed(id: created.id, at: F.at(5))
         #expect(try store.accessTokens().map(\.lastUsedAt) == [F.at(5)])
 
-        let columns = try workspace.store.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM api_token") }
-        #expect(columns.count == 1)
-        #expect(Set(columns[0].columnNames) == ["id", "name", "prefix", "token_hash", "created_at", "last_used_at", "revoked_at"])
+        #expect(try RawState.count(store, "SELECT COUNT(*) FROM api_token") == 1)
+        #expect(try Set(RawState.columns(store, of: "api_token"))
+                == ["id", "name", "prefix", "token_hash", "created_at", "last_used_at", "revoked_at"])
     }
 
-    @Test func namesAreUniqueAmongActiveTokens() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func namesAreUniqueAmongActiveTokens(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         _ = try store.createAccessToken(name: "erp", hash: "h1", prefix: "p1", at: F.t0)
         #expect(throws: StoreError.tokenNameTaken("erp")) {
@@ -36,8 +37,9 @@ import Testing
         #expect(again.id == 2, "a revoked token's name is free again")
     }
 
-    @Test func revokedTokensNoLongerAuthenticate() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func revokedTokensNoLongerAuthenticate(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         _ = try store.createAccessToken(name: "a", hash: "ha", prefix: "pa", at: F.t0)
         _ = try store.createAccessToken(name: "b", hash: "hb", prefix: "pb", at: F.t0)

@@ -17,7 +17,7 @@ import Testing
     }
 
     /// A page as the API writes it: its order documents, parsed, and what it held.
-    static func page(_ store: SQLiteStateStore, _ query: OrderPageQuery) throws -> (orders: [[String: Any]], page: OrderPage) {
+    static func page(_ store: any StateStore, _ query: OrderPageQuery) throws -> (orders: [[String: Any]], page: OrderPage) {
         var json = JSONWriter()
         let page = try store.writeOrderPage(query, into: &json)
         let orders = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [[String: Any]])
@@ -27,8 +27,9 @@ import Testing
     /// The marketplace ids of a page's orders.
     static func ids(_ orders: [[String: Any]]) -> [String] { orders.compactMap { $0["order_id"] as? String } }
 
-    @Test func pagesFollowTheOrderOfChangesWithLines() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func pagesFollowTheOrderOfChangesWithLines(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, (1...5).map { F.order("A\($0)") })
         let (firstOrders, first) = try Self.page(store, Self.query(limit: 2))
@@ -45,8 +46,9 @@ import Testing
         #expect(empty.cursor == last.cursor, "an empty page keeps the cursor")
     }
 
-    @Test func anOrderChangedWhilePagingComesAgainAndNoneIsSkipped() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func anOrderChangedWhilePagingComesAgainAndNoneIsSkipped(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, (1...6).map { F.order("A\($0)") })
         let (firstOrders, first) = try Self.page(store, Self.query(limit: 3))
@@ -64,8 +66,9 @@ import Testing
         #expect(seen == ["A4", "A6", "A2", "A5"])
     }
 
-    @Test func filtersCombine() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func filtersCombine(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("OLD", purchasedDaysAgo: 30), F.order("NEW", purchasedDaysAgo: 1),
                              F.order("GONE", status: .canceled, purchasedDaysAgo: 1)])
@@ -84,8 +87,9 @@ import Testing
         #expect(try ids { $0.hasErrors = false; $0.channels = ["shop"] } == ["GONE", "OLD"])
     }
 
-    @Test func aPageCarriesCancellationRequests() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aPageCarriesCancellationRequests(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         let cancel = Order.Cancellation(id: "C1", lineID: "A-1", quantity: 1, reason: "buyer", at: F.t0)
         try F.upsert(store, [F.order("A", cancellations: [cancel]), F.order("B")])
@@ -95,8 +99,9 @@ import Testing
 
     /// The API writes pages straight from the rows: byte for byte the documents
     /// `OrderDocument` writes of the same page's orders.
-    @Test func theJSONWrittenFromRowsIsTheOrderDocument() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func theJSONWrittenFromRowsIsTheOrderDocument(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         var odd = F.order("Q\"1\\\n\u{01}é", fulfilledBy: nil, quantities: [])
         odd.customer = Order.Customer(name: nil, email: "tab\there", phone: nil)

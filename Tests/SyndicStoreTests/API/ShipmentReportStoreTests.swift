@@ -12,8 +12,9 @@ import Testing
         ReportedShipment(shipment: shipment, item: nil, channel: channel, request: request)
     }
 
-    @Test func findsEachOrdersChannelAndQueuesTheShipments() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func findsEachOrdersChannelAndQueuesTheShipments(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")], channel: "fr")
         try F.upsert(store, [F.order("B")], channel: "de")
@@ -31,8 +32,9 @@ import Testing
         #expect(Set(sequences).count == sequences.count)
     }
 
-    @Test func rejectsWhatNamesNoSingleOrder() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func rejectsWhatNamesNoSingleOrder(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")], channel: "fr")
         try F.upsert(store, [F.order("A")], channel: "de")
@@ -51,8 +53,9 @@ import Testing
         #expect(outcomes[3] == .rejected(reason: "order \(internalB) belongs to channel fr, not de"))
     }
 
-    @Test func anIdempotencyKeyReplaysTheFirstAnswer() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func anIdempotencyKeyReplaysTheFirstAnswer(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2])])
         let request = [Self.reported(F.shipment("A", item: .lineNumber(1), quantity: 1))]
@@ -69,8 +72,9 @@ import Testing
         #expect(try F.detail(store, "A").stored.order.lines.map(\.quantityShipped) == [1])
     }
 
-    @Test func countsForMetrics() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func countsForMetrics(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A"), F.order("B")], channel: "fr")
         try F.upsert(store, [F.order("C")], channel: "de")

@@ -6,11 +6,6 @@ import Testing
 /// Delta snapshots written in parts while an export runs: they become the channel's only
 /// when the export is recorded; failed and crashed exports leave nothing behind.
 @Suite struct SnapshotPartsTests {
-    static func store() throws -> (SQLiteStateStore, String) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-parts-\(UUID().uuidString)").path
-        return (try SQLiteStateStore(path: root + "/state.sqlite"), root)
-    }
-
     static func entries(_ range: ClosedRange<UInt64>) -> [DeltaSnapshot.Entry] {
         range.map { DeltaSnapshot.Entry(rawHash: $0 * 10, keyHash: $0, outputHash: $0 * 100 + 1) }
     }
@@ -20,13 +15,14 @@ import Testing
                             sent: 0, file: nil, products: [])
     }
 
-    static func parts(_ store: SQLiteStateStore, _ channel: String) throws -> Int {
+    static func parts(_ store: any StateStore, _ channel: String) throws -> Int {
         try store.ownedData(ofChannels: [channel])[channel]?.first { $0.label == "delta snapshot parts" }?.count ?? -1
     }
 
-    @Test func partsBecomeTheSnapshotInOrderWithRefusedKeysMarked() throws {
-        let (store, root) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+    @Test(arguments: StateBackend.allCases)
+    func partsBecomeTheSnapshotInOrderWithRefusedKeysMarked(_ backend: StateBackend) throws {
+        let workspace = try StateWorkspace(backend)
+        let store = workspace.store
         let generation = try store.beginSnapshot(channel: "feed")
         try store.appendSnapshotPart(channel: "feed", generation: generation, seq: 0, entries: Self.entries(1...3)[...])
         try store.appendSnapshotPart(channel: "feed", generation: generation, seq: 1, entries: Self.entries(4...5)[...])
@@ -40,9 +36,10 @@ import Testing
         #expect(try Self.parts(store, "feed") == 2)
     }
 
-    @Test func aDiscardedOrCrashedSnapshotLeavesTheCurrentOneAndNoParts() throws {
-        let (store, root) = try Self.store()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+    @Test(arguments: StateBackend.allCases)
+    func aDiscardedOrCrashedSnapshotLeavesTheCurrentOneAndNoParts(_ backend: StateBackend) throws {
+        let workspace = try StateWorkspace(backend)
+        let store = workspace.store
         try store.recordProductExport(Self.record("feed"), snapshot: DeltaSnapshot(specDigest: "d1", entries: Self.entries(1...2)))
         let current = try store.deltaSnapshot(channel: "feed")
 

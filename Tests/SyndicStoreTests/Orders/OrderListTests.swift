@@ -8,8 +8,8 @@ import Testing
     typealias F = OrderFixtures
 
     /// Five orders: A, B and C in `shop`, received at t0, t0+1d and t0+2d; D and E in `outlet`.
-    static func populated() throws -> F.Workspace {
-        let workspace = try F.Workspace()
+    static func populated(_ backend: StateBackend) throws -> F.Workspace {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("402-100", purchasedDaysAgo: 3), F.order("402-200", status: .shipped, purchasedDaysAgo: 1)])
         try F.upsert(store, [F.order("FR_1%", status: .canceled, purchasedDaysAgo: 2)], at: F.t0.addingTimeInterval(86_400))
@@ -23,14 +23,15 @@ import Testing
         return workspace
     }
 
-    static func ids(_ store: SQLiteStateStore, _ configure: (inout OrderFilter) -> Void) throws -> [String] {
+    static func ids(_ store: any StateStore, _ configure: (inout OrderFilter) -> Void) throws -> [String] {
         var filter = OrderFilter()
         configure(&filter)
         return try store.orders(filter).orders.map(\.marketplaceID)
     }
 
-    @Test func allOrdersNewestPurchaseFirst() throws {
-        let workspace = try Self.populated()
+    @Test(arguments: StateBackend.allCases)
+    func allOrdersNewestPurchaseFirst(_ backend: StateBackend) throws {
+        let workspace = try Self.populated(backend)
         let result = try workspace.store.orders(OrderFilter())
         #expect(result.orders.map(\.marketplaceID) == ["402-200", "FR_1%", "402-100", "FR-2", "402-300"])
         #expect(result.total == 5)
@@ -48,8 +49,9 @@ import Testing
         #expect(first.errors == 0)
     }
 
-    @Test func filtersByStatusAndChannel() throws {
-        let workspace = try Self.populated()
+    @Test(arguments: StateBackend.allCases)
+    func filtersByStatusAndChannel(_ backend: StateBackend) throws {
+        let workspace = try Self.populated(backend)
         let store = workspace.store
         #expect(try Self.ids(store) { $0.statuses = [.waitingForShipment] } == ["402-100", "402-300"])
         #expect(try Self.ids(store) { $0.statuses = [.canceled, .pending] } == ["FR_1%", "FR-2"])
@@ -59,8 +61,9 @@ import Testing
         #expect(try Self.ids(store) { $0.channels = ["nowhere"] } == [])
     }
 
-    @Test func filtersByReceivedDateHalfOpen() throws {
-        let workspace = try Self.populated()
+    @Test(arguments: StateBackend.allCases)
+    func filtersByReceivedDateHalfOpen(_ backend: StateBackend) throws {
+        let workspace = try Self.populated(backend)
         let store = workspace.store
         let day = 86_400.0
         #expect(try Self.ids(store) { $0.receivedFrom = F.t0.addingTimeInterval(day) }
@@ -75,8 +78,9 @@ import Testing
         #expect(try Self.ids(store) { $0.receivedFrom = F.t0.addingTimeInterval(3 * day) } == [])
     }
 
-    @Test func searchesByIdOrThePrefixOfOne() throws {
-        let workspace = try Self.populated()
+    @Test(arguments: StateBackend.allCases)
+    func searchesByIdOrThePrefixOfOne(_ backend: StateBackend) throws {
+        let workspace = try Self.populated(backend)
         let store = workspace.store
         #expect(try Self.ids(store) { $0.search = "402-" } == ["402-200", "402-100", "402-300"])
         #expect(try Self.ids(store) { $0.search = "402-2" } == ["402-200"])
@@ -92,8 +96,9 @@ import Testing
         #expect(try Self.ids(store) { $0.search = id.uppercased() } == ["FR-2"])
     }
 
-    @Test func sortsByErrorsAndLimitsKeepingTheTotal() throws {
-        let workspace = try Self.populated()
+    @Test(arguments: StateBackend.allCases)
+    func sortsByErrorsAndLimitsKeepingTheTotal(_ backend: StateBackend) throws {
+        let workspace = try Self.populated(backend)
         let store = workspace.store
         #expect(try Self.ids(store) { $0.sort = .errors } == ["FR-2", "402-100", "402-200", "FR_1%", "402-300"])
         var filter = OrderFilter()
@@ -110,8 +115,9 @@ import Testing
 
     // MARK: - Detail
 
-    @Test func detailByInternalOrMarketplaceId() throws {
-        let workspace = try Self.populated()
+    @Test(arguments: StateBackend.allCases)
+    func detailByInternalOrMarketplaceId(_ backend: StateBackend) throws {
+        let workspace = try Self.populated(backend)
         let store = workspace.store
         let byMarketplace = try store.orderDetail("402-100")
         #expect(byMarketplace.count == 1)
@@ -129,8 +135,9 @@ import Testing
 
     // MARK: - Channel delete
 
-    @Test func deletingTheChannelRemovesEveryOrderRow() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func deletingTheChannelRemovesEveryOrderRow(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try RuntimeFixtures.apply(store, [RuntimeFixtures.channel("shop"), RuntimeFixtures.channel("outlet")], at: F.t0)
         let cancel = Order.Cancellation(id: "C-1", lineID: "A-1", quantity: 1, reason: nil, at: nil)

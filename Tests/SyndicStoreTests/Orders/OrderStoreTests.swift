@@ -11,8 +11,9 @@ import Testing
 
     // MARK: - Upserts
 
-    @Test func upsertCreatesThenLeavesUnchangedOrdersAlone() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func upsertCreatesThenLeavesUnchangedOrdersAlone(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         let first = try F.upsert(store, [F.order("A"), F.order("B")])
         #expect(first.created == 2 && first.updated == 0 && first.unchanged == 0)
@@ -25,8 +26,9 @@ import Testing
         #expect(try F.changed(store).orders.count == 2)
     }
 
-    @Test func aChangedOrderIsUpdatedKeepingItsIdAndTakingANewerSequence() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aChangedOrderIsUpdatedKeepingItsIdAndTakingANewerSequence(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A"), F.order("B")])
         let before = try F.stored(store, "A")
@@ -47,8 +49,9 @@ import Testing
 
     /// Deleting the channel that held the newest changes does not hand their numbers out
     /// again: a cursor kept past them (an export's, an ERP's) still sees every later change.
-    @Test func sequenceNumbersNeverGoBackWhenAChannelIsDeleted() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func sequenceNumbersNeverGoBackWhenAChannelIsDeleted(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")])
         try F.upsert(store, [F.order("X"), F.order("Y")], channel: "gone", at: F.at(1))
@@ -68,8 +71,9 @@ import Testing
         #expect(try F.stored(store, "A").changeSequence > changed)
     }
 
-    @Test func anUpdateReplacesTheLines() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func anUpdateReplacesTheLines(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2, 1, 4])])
         var changed = F.order("A", quantities: [3])
@@ -82,8 +86,9 @@ import Testing
         #expect(try F.owned(store, "shop", "order lines") == 1)
     }
 
-    @Test func theSameMarketplaceIdInTwoChannelsIsTwoOrders() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func theSameMarketplaceIdInTwoChannelsIsTwoOrders(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")], channel: "shop")
         let other = try F.upsert(store, [F.order("A")], channel: "outlet", marketplace: "amazon")
@@ -94,8 +99,9 @@ import Testing
         #expect(details.map(\.stored.marketplace) == ["amazon", "mirakl"])
     }
 
-    @Test func storedOrdersKeepEveryField() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func storedOrdersKeepEveryField(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         var order = F.order("A")
         order.marketplaceUpdatedAt = F.at(-30)
@@ -121,8 +127,9 @@ import Testing
 
     static let cancellation = Order.Cancellation(id: "C-1", lineID: "A-2", quantity: 1, reason: "OUT_OF_STOCK", at: F.at(-10))
 
-    @Test func aCancellationRequestIsRecordedOnceAndRaisesOneAlert() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aCancellationRequestIsRecordedOnceAndRaisesOneAlert(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         let first = try F.upsert(store, [F.order("A", cancellations: [Self.cancellation]), F.order("B")])
         #expect(first.cancellations == 1)
@@ -148,8 +155,9 @@ import Testing
         #expect(try store.undeliveredAlerts(limit: 10).count == 1)
     }
 
-    @Test func aNewCancellationOfAKnownOrderIsRecorded() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aNewCancellationOfAKnownOrderIsRecorded(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", cancellations: [Self.cancellation])])
         let second = Order.Cancellation(id: "C-2", lineID: nil, quantity: 2, reason: nil, at: nil)
@@ -165,8 +173,9 @@ import Testing
 
     // MARK: - Errors
 
-    @Test func orderErrorsCountOnTheirOrder() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func orderErrorsCountOnTheirOrder(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", purchasedDaysAgo: 1), F.order("B", purchasedDaysAgo: 2)])
         try store.recordOrderError(channel: "shop", marketplaceID: "B", runID: 7, stage: "export", message: "bad row", at: F.at(1))
@@ -197,8 +206,9 @@ import Testing
 
     // MARK: - Cursors
 
-    @Test func cursorsArePerChannelAndName() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func cursorsArePerChannelAndName(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         #expect(try store.orderCursor(channel: "shop", name: "export") == nil)
         try store.setOrderCursor(channel: "shop", name: "export", value: "12")
@@ -213,8 +223,9 @@ import Testing
 
     // MARK: - Change feed
 
-    @Test func changedOrdersComeOldestChangeFirstWithTheirLines() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func changedOrdersComeOldestChangeFirstWithTheirLines(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [1, 2, 3]), F.order("B")])
         try F.upsert(store, [F.order("C", status: .shipped)], at: F.at(1))
@@ -239,8 +250,9 @@ import Testing
         #expect(nothing.newest == later.newest)
     }
 
-    @Test func statusesFilterTheOrdersButTheNewestSequenceCountsAll() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func statusesFilterTheOrdersButTheNewestSequenceCountsAll(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", status: .shipped), F.order("B"), F.order("C", status: .shipped), F.order("D")])
         let everything = try F.changed(store)
@@ -253,8 +265,9 @@ import Testing
         #expect(none.newest == everything.newest)
     }
 
-    @Test func anOrderWithoutLinesIsStillAChange() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func anOrderWithoutLinesIsStillAChange(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: []), F.order("B", quantities: [1])])
         let changed = try F.changed(store)
@@ -264,8 +277,9 @@ import Testing
 
     // MARK: - Alerts
 
-    @Test func alertsAreDeliveredOnce() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func alertsAreDeliveredOnce(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try store.raiseAlert(channel: "shop", kind: "retrieval-failed", message: "m1", runID: 3, at: F.at(1))
         try store.raiseAlert(channel: "outlet", kind: "ftp-failed", message: "m2", runID: nil, at: F.at(2))
@@ -281,7 +295,8 @@ import Testing
     }
 }
 
-/// Migration v7 starts the order change counter after the numbers a state already holds.
+/// Migration v7 starts the order change counter after the numbers a state already holds
+/// (SQLite only: a PostgreSQL state starts with every table at once).
 @Suite struct ChangeSequenceMigrationTests {
     @Test func theCounterStartsAfterTheHighestStoredNumber() throws {
         let queue = try DatabaseQueue()

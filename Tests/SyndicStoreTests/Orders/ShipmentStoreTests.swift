@@ -8,12 +8,12 @@ import Testing
 @Suite struct ShipmentStoreTests {
     typealias F = OrderFixtures
 
-    static func apply(_ store: SQLiteStateStore, _ requests: [ShipmentRequest], channel: String = "shop",
+    static func apply(_ store: any StateStore, _ requests: [ShipmentRequest], channel: String = "shop",
                       at date: Date = F.at(60)) throws -> [ShipmentOutcome] {
         try store.applyShipments(requests, channel: channel, source: "ftp:shipments.csv", at: date)
     }
 
-    static func shipped(_ store: SQLiteStateStore, _ id: String) throws -> [Int] {
+    static func shipped(_ store: any StateStore, _ id: String) throws -> [Int] {
         try F.detail(store, id).stored.order.lines.map(\.quantityShipped)
     }
 
@@ -24,8 +24,9 @@ import Testing
 
     // MARK: - Applying
 
-    @Test func aPartialShipmentThenTheRestShipTheOrder() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aPartialShipmentThenTheRestShipTheOrder(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2, 1])])
         let before = try F.stored(store, "A")
@@ -53,8 +54,9 @@ import Testing
         #expect(shipments.map(\.shippingDate) == [F.shippedAt, F.shippedAt])
     }
 
-    @Test func theSameRequestAgainIsADuplicateAndShipsNothingTwice() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func theSameRequestAgainIsADuplicateAndShipsNothingTwice(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [3])])
         let request = F.shipment("A", item: .marketplaceLineID("A-1"), quantity: 1)
@@ -72,8 +74,9 @@ import Testing
         #expect(try F.owned(store, "shop", "shipment requests") == 2)
     }
 
-    @Test func lineItemsOfOnePackageJoinOneShipment() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func lineItemsOfOnePackageJoinOneShipment(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2, 1])])
         let outcomes = try Self.apply(store, [F.shipment("A", item: .lineNumber(1), quantity: 1),
@@ -87,8 +90,9 @@ import Testing
         #expect(try F.stored(store, "A").order.status == .shipped)
     }
 
-    @Test func theInternalIdNamesTheOrderInAnyCase() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func theInternalIdNamesTheOrderInAnyCase(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [1])])
         let id = try F.stored(store, "A").id
@@ -99,8 +103,9 @@ import Testing
 
     // MARK: - Rejections
 
-    @Test func requestsThatCannotShipAreRejectedWithAReason() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func requestsThatCannotShipAreRejectedWithAReason(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [
             F.order("A", quantities: [2, 1]),
@@ -146,8 +151,9 @@ import Testing
         #expect(try F.owned(store, "shop", "shipment requests") == 0, "a rejected request may be sent again once fixed")
     }
 
-    @Test func canceledUnitsAreNotLeftToShip() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func canceledUnitsAreNotLeftToShip(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         var order = F.order("A", quantities: [3])
         order.lines[0].quantityCanceled = 1
@@ -162,8 +168,9 @@ import Testing
 
     // MARK: - Re-fetches
 
-    @Test func aRefetchWithTheOldStatusKeepsTheReportedShipment() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aRefetchWithTheOldStatusKeepsTheReportedShipment(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2, 1]), F.order("B", quantities: [2, 1])])
         _ = try Self.apply(store, [F.shipment("A"), F.shipment("B", item: .lineNumber(1), quantity: 2)])
@@ -190,8 +197,9 @@ import Testing
             == "order A has nothing left to ship")
     }
 
-    @Test func theMarketplacesOwnShipmentsCountToo() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func theMarketplacesOwnShipmentsCountToo(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2, 1])])
         _ = try Self.apply(store, [F.shipment("A", item: .lineNumber(1), quantity: 1)])
@@ -208,8 +216,9 @@ import Testing
         #expect(try F.detail(store, "A").shipments.last?.items == [.init(lineNumber: 1, quantity: 1)])
     }
 
-    @Test func aCancellationOnTheMarketplaceWinsOverAReportedShipment() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aCancellationOnTheMarketplaceWinsOverAReportedShipment(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2])])
         _ = try Self.apply(store, [F.shipment("A", item: .lineNumber(1), quantity: 1)])
@@ -219,8 +228,9 @@ import Testing
 
     // MARK: - Confirmation queue
 
-    @Test func dueShipmentsCarryMarketplaceLineIdsAndWhetherTheyCompleteTheOrder() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func dueShipmentsCarryMarketplaceLineIdsAndWhetherTheyCompleteTheOrder(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A", quantities: [2, 1]), F.order("B", quantities: [1])])
         _ = try Self.apply(store, [F.shipment("A", item: .lineNumber(2)), F.shipment("B", tracking: nil)])
@@ -248,8 +258,9 @@ import Testing
         #expect(try store.dueShipments(channel: "outlet", now: F.at(61), limit: 10).isEmpty)
     }
 
-    @Test func aConfirmedShipmentIsNoLongerDue() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aConfirmedShipmentIsNoLongerDue(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")])
         _ = try Self.apply(store, [F.shipment("A")])
@@ -263,8 +274,9 @@ import Testing
         #expect(shipment.lastError == nil)
     }
 
-    @Test func aFailedAttemptWithARetryIsDueAgainOnlyThen() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aFailedAttemptWithARetryIsDueAgainOnlyThen(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")])
         _ = try Self.apply(store, [F.shipment("A")])
@@ -282,8 +294,9 @@ import Testing
         #expect(try store.undeliveredAlerts(limit: 10).isEmpty)
     }
 
-    @Test func aFailedAttemptWithoutRetryFailsTheShipmentRecordsAnErrorAndAlerts() throws {
-        let workspace = try F.Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aFailedAttemptWithoutRetryFailsTheShipmentRecordsAnErrorAndAlerts(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
         let store = workspace.store
         try F.upsert(store, [F.order("A")])
         _ = try Self.apply(store, [F.shipment("A", package: "P7")])

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import SyndicCore
 import Testing
 @testable import SyndicStore
 
 private typealias Fixtures = RuntimeFixtures
-private typealias Workspace = SQLiteStateStoreTests.Workspace
+private typealias Workspace = StateWorkspace
 
 private func at(_ text: String) -> Date { RuntimeFixtures.at(text) }
 /// 2026-03-28 at `time` ("12:15" or "12:15:30") UTC.
@@ -15,26 +14,28 @@ struct RunQueueTests {
     let planner = DueJobPlanner()
 
     /// A state with the active channel `shop` whose order export runs every 15 minutes from t0.
-    fileprivate static func shop(_ schedules: [JobKind: JobScheduleEntry] = [.orderExport: Fixtures.every(15)],
-                     status: String? = "active") throws -> Workspace {
-        let workspace = try Workspace()
+    fileprivate static func shop(_ backend: StateBackend,
+                                 _ schedules: [JobKind: JobScheduleEntry] = [.orderExport: Fixtures.every(15)],
+                                 status: String? = "active") throws -> Workspace {
+        let workspace = try Workspace(backend)
         try Fixtures.apply(workspace.store, [Fixtures.channel("shop", status: status)], schedules: ["shop": schedules],
                            at: Fixtures.t0)
         return workspace
     }
 
-    func tick(_ store: SQLiteStateStore, _ now: Date, retry: RetryPolicy = .standard) throws -> [RunInfo] {
+    func tick(_ store: any StateStore, _ now: Date, retry: RetryPolicy = .standard) throws -> [RunInfo] {
         try store.enqueueDueRuns(now: now, planner: planner, retry: retry).map { try #require(try store.run(id: $0)).0 }
     }
 
-    func nextDue(_ store: SQLiteStateStore, _ channel: String = "shop", _ job: JobKind = .orderExport) throws -> Date? {
-        try store.jobSchedules(ofChannel: channel).first { $0.job == job }?.nextDue
+    func nextDue(_ store: any StateStore, _ channel: String = "shop", _ job: JobKind = .orderExport) throws -> Date? {
+        try Fixtures.jobSchedules(store, ofChannel: channel).first { $0.job == job }?.nextDue
     }
 
     // MARK: - Scheduler ticks
 
-    @Test func aDueScheduleQueuesOneScheduledRunAndMovesToTheNextSlot() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aDueScheduleQueuesOneScheduledRunAndMovesToTheNextSlot(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         #expect(try nextDue(store) == today("12:15"))
         #expect(try tick(store, today("12:14:59")).isEmpty)
@@ -65,8 +66,9 @@ struct RunQueueTests {
         #expect(try store.runs(RunFilter()).count == 1)
     }
 
-    @Test func aWorkerThatWasDownRunsAMissedJobOnceForTheLatestSlot() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aWorkerThatWasDownRunsAMissedJobOnceForTheLatestSlot(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let queued = try tick(store, today("15:07"))
         #expect(queued.map(\.slot) == [today("15:00")])
@@ -76,8 +78,9 @@ struct RunQueueTests {
         #expect(try store.runs(RunFilter()).count == 1)
     }
 
-    @Test func aDailyJobMissedForDaysRunsOnce() throws {
-        let workspace = try Self.shop([.productExport: Fixtures.daily(2, 30)])
+    @Test(arguments: StateBackend.allCases)
+    func aDailyJobMissedForDaysRunsOnce(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend, [.productExport: Fixtures.daily(2, 30)])
         let store = workspace.store
         #expect(try nextDue(store, "shop", .productExport) == at("2026-03-29T02:30:00Z"))
         let queued = try tick(store, at("2026-04-02T09:00:00Z"))
@@ -85,9 +88,9 @@ struct RunQueueTests {
         #expect(try nextDue(store, "shop", .productExport) == at("2026-04-03T02:30:00Z"))
     }
 
-    @Test(arguments: ["inactive", nil] as [String?])
-    func anInactiveChannelFiresNothing(status: String?) throws {
-        let workspace = try Self.shop([.orderExport: Fixtures.every(15), .orderRetrieval: Fixtures.every(5)],
+    @Test(arguments: StateBackend.allCases, ["inactive", nil] as [String?])
+    func anInactiveChannelFiresNothing(_ backend: StateBackend, status: String?) throws {
+        let workspace = try Self.shop(backend, [.orderExport: Fixtures.every(15), .orderRetrieval: Fixtures.every(5)],
                                       status: status)
         let store = workspace.store
         var now = Fixtures.t0
@@ -101,8 +104,9 @@ struct RunQueueTests {
         #expect(try nextDue(store, "shop", .orderRetrieval) == today("18:05"))
     }
 
-    @Test func aSuspendedChannelFiresNothingAndResumingDoesNotReplayItsSlots() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aSuspendedChannelFiresNothingAndResumingDoesNotReplayItsSlots(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         _ = try store.suspend(channel: "shop", reason: "ERP outage", by: "ops", at: today("12:01"))
         #expect(try tick(store, today("12:15")).isEmpty)
@@ -113,8 +117,9 @@ struct RunQueueTests {
         #expect(try tick(store, today("12:45")).map(\.slot) == [today("12:45")])
     }
 
-    @Test func activatingAChannelDoesNotReplaySlotsSkippedWhileInactive() throws {
-        let workspace = try Self.shop(status: "inactive")
+    @Test(arguments: StateBackend.allCases)
+    func activatingAChannelDoesNotReplaySlotsSkippedWhileInactive(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend, status: "inactive")
         let store = workspace.store
         #expect(try tick(store, today("12:15")).isEmpty)
         #expect(try tick(store, today("12:30")).isEmpty)
@@ -127,8 +132,9 @@ struct RunQueueTests {
     /// The channel was inactive and no worker ticked until after it was activated: the slots
     /// of the inactive days must not run either (PRODUCT.md §3: an inactive channel fires
     /// nothing; DueJobPlanner: activating a channel does not replay them).
-    @Test func activatingAChannelWithNoTickWhileInactiveDoesNotRunAnInactiveSlot() throws {
-        let workspace = try Self.shop([.productExport: Fixtures.daily(2, 30)], status: "inactive")
+    @Test(arguments: StateBackend.allCases)
+    func activatingAChannelWithNoTickWhileInactiveDoesNotRunAnInactiveSlot(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend, [.productExport: Fixtures.daily(2, 30)], status: "inactive")
         let store = workspace.store
         // Two days later the channel is activated; the schedule itself is unchanged.
         try Fixtures.apply(store, [Fixtures.channel("shop")], schedules: ["shop": [.productExport: Fixtures.daily(2, 30)]],
@@ -139,8 +145,9 @@ struct RunQueueTests {
     }
 
     /// Same with a suspension that no worker saw: resuming must not run a suspended slot.
-    @Test func resumingWithNoTickWhileSuspendedDoesNotRunASuspendedSlot() throws {
-        let workspace = try Self.shop([.productExport: Fixtures.daily(2, 30)])
+    @Test(arguments: StateBackend.allCases)
+    func resumingWithNoTickWhileSuspendedDoesNotRunASuspendedSlot(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend, [.productExport: Fixtures.daily(2, 30)])
         let store = workspace.store
         _ = try store.suspend(channel: "shop", reason: "ERP outage", by: "ops", at: today("13:00"))
         _ = try store.resume(channel: "shop", by: "ops", at: at("2026-03-30T10:00:00Z"))
@@ -148,16 +155,18 @@ struct RunQueueTests {
         #expect(queued.map(\.slot) == [], "the 02:30 slots of 03-29 and 03-30 passed while the channel was suspended")
     }
 
-    @Test func scheduledRunsAreNeverDryRuns() throws {
+    @Test(arguments: StateBackend.allCases)
+    func scheduledRunsAreNeverDryRuns(_ backend: StateBackend) throws {
         let schedules = Dictionary(uniqueKeysWithValues: JobKind.allCases.map { ($0, Fixtures.every(15)) })
-        let workspace = try Self.shop(schedules)
+        let workspace = try Self.shop(backend, schedules)
         let queued = try tick(workspace.store, today("12:15"))
         #expect(queued.map(\.job).sorted() == JobKind.allCases)
         #expect(queued.allSatisfy { !$0.dryRun && !$0.full && $0.trigger == .schedule })
     }
 
-    @Test func aQueuedOrRunningRunMakesTheScheduleWaitThenRunOnce() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aQueuedOrRunningRunMakesTheScheduleWaitThenRunOnce(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let manual = try Fixtures.enqueue(store, "shop", .orderExport, at: today("12:10"))
         #expect(try tick(store, today("12:15")).isEmpty)
@@ -175,16 +184,18 @@ struct RunQueueTests {
         #expect(try nextDue(store) == today("13:00"))
     }
 
-    @Test func aQueuedDryRunExportAlsoMakesTheScheduledExportWait() throws {
-        let workspace = try Self.shop([.productExport: Fixtures.every(15)])
+    @Test(arguments: StateBackend.allCases)
+    func aQueuedDryRunExportAlsoMakesTheScheduledExportWait(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend, [.productExport: Fixtures.every(15)])
         let store = workspace.store
         try Fixtures.enqueue(store, "shop", .productExport, dryRun: true, at: today("12:10"))
         #expect(try tick(store, today("12:15")).isEmpty)
         #expect(try store.runs(RunFilter(channel: "shop", job: .productExport)).count == 1)
     }
 
-    @Test func aRunOfAnotherJobOrChannelDoesNotMakeTheScheduleWait() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aRunOfAnotherJobOrChannelDoesNotMakeTheScheduleWait(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("other")], at: Fixtures.t0)
         try Fixtures.enqueue(store, "shop", .orderRetrieval, at: today("12:10"))
@@ -192,8 +203,9 @@ struct RunQueueTests {
         #expect(try tick(store, today("12:15")).map(\.job) == [.orderExport])
     }
 
-    @Test func aTickQueuesEveryDueJobOfEveryChannelInOrder() throws {
-        let workspace = try Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func aTickQueuesEveryDueJobOfEveryChannelInOrder(_ backend: StateBackend) throws {
+        let workspace = try Workspace(backend)
         let store = workspace.store
         let schedules: [JobKind: JobScheduleEntry] = [.orderExport: Fixtures.every(15), .productExport: Fixtures.every(15),
                                                       .orderRetrieval: Fixtures.every(5)]
@@ -215,8 +227,9 @@ struct RunQueueTests {
         #expect(second.map(\.id) == second.map(\.id).sorted())
     }
 
-    @Test func schedulesAreReadInTheirZoneAcrossTheSpringForwardNight() throws {
-        let workspace = try Self.shop([.productExport: Fixtures.daily(2, 30, "Europe/Paris")])
+    @Test(arguments: StateBackend.allCases)
+    func schedulesAreReadInTheirZoneAcrossTheSpringForwardNight(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend, [.productExport: Fixtures.daily(2, 30, "Europe/Paris")])
         let store = workspace.store
         // 02:30 does not exist in Paris on 2026-03-29: it fires at 03:00 local.
         #expect(try nextDue(store, "shop", .productExport) == at("2026-03-29T03:00:00+02:00"))
@@ -230,10 +243,11 @@ struct RunQueueTests {
 
     // MARK: - Manual runs
 
-    @Test(arguments: [(false, false, "queued (manual)"), (true, false, "queued (dry-run)"),
-                      (false, true, "queued (full)"), (true, true, "queued (dry-run)")])
-    func enqueueQueuesAManualRun(dryRun: Bool, full: Bool, log: String) throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases, [(false, false, "queued (manual)"), (true, false, "queued (dry-run)"),
+                                             (false, true, "queued (full)"), (true, true, "queued (dry-run)")])
+    func enqueueQueuesAManualRun(_ backend: StateBackend, _ variant: (Bool, Bool, String)) throws {
+        let (dryRun, full, log) = variant
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.enqueue(store, "shop", .productExport, dryRun: dryRun, full: full, at: today("12:03"),
                                        retry: RetryPolicy(maxAttempts: 2))
@@ -251,8 +265,9 @@ struct RunQueueTests {
         #expect(stored.1.map(\.message) == [log])
     }
 
-    @Test func theSameJobOfAChannelIsNeverQueuedTwice() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func theSameJobOfAChannelIsNeverQueuedTwice(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let first = try Fixtures.enqueue(store, "shop", .orderExport, at: Fixtures.t0)
         #expect(throws: QueueError.alreadyQueued(channel: "shop", job: .orderExport, runID: first.id, status: .queued)) {
@@ -272,9 +287,10 @@ struct RunQueueTests {
         #expect(QueueError.unknownRun(9).description == "no run 9; `syndic runs` lists the runs")
     }
 
-    @Test(arguments: [(false, true), (true, false), (false, false), (true, true)])
-    func fullAndDeltaExportsNeverOverlap(firstFull: Bool, secondFull: Bool) throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases, [(false, true), (true, false), (false, false), (true, true)])
+    func fullAndDeltaExportsNeverOverlap(_ backend: StateBackend, _ fullness: (Bool, Bool)) throws {
+        let (firstFull, secondFull) = fullness
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let first = try Fixtures.enqueue(store, "shop", .productExport, full: firstFull, at: Fixtures.t0)
         #expect(throws: QueueError.alreadyQueued(channel: "shop", job: .productExport, runID: first.id, status: .queued)) {
@@ -285,8 +301,9 @@ struct RunQueueTests {
         }
     }
 
-    @Test func aScheduledRunBlocksAManualRunOfTheSameJob() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aScheduledRunBlocksAManualRunOfTheSameJob(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let scheduled = try #require(try tick(store, today("12:15")).first)
         #expect(throws: QueueError.alreadyQueued(channel: "shop", job: .orderExport, runID: scheduled.id, status: .queued)) {
@@ -294,8 +311,9 @@ struct RunQueueTests {
         }
     }
 
-    @Test func otherJobsAndOtherChannelsQueueIndependently() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func otherJobsAndOtherChannelsQueueIndependently(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("other")], at: Fixtures.t0)
         let runs = try [("shop", JobKind.orderExport), ("shop", .productExport), ("other", .orderExport)].map {
@@ -306,8 +324,9 @@ struct RunQueueTests {
 
     // MARK: - Claims
 
-    @Test func claimTakesTheOldestRunnableRunUnderALease() throws {
-        let workspace = try Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func claimTakesTheOldestRunnableRunUnderALease(_ backend: StateBackend) throws {
+        let workspace = try Workspace(backend)
         let store = workspace.store
         try Fixtures.apply(store, ["a", "b", "c"].map { Fixtures.channel($0) }, at: Fixtures.t0)
         let a = try Fixtures.enqueue(store, "a", .orderExport, at: today("12:00"))
@@ -332,8 +351,9 @@ struct RunQueueTests {
         #expect(order == [a.id, c.id, nil])
     }
 
-    @Test func claimTakesOnlyTheJobsTheWorkerCanRun() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func claimTakesOnlyTheJobsTheWorkerCanRun(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let export = try Fixtures.enqueue(store, "shop", .productExport, at: Fixtures.t0)
         let now = today("12:01")
@@ -344,8 +364,9 @@ struct RunQueueTests {
                                    retry: .standard)?.id == export.id)
     }
 
-    @Test func claimByIDTakesExactlyThatRun() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func claimByIDTakesExactlyThatRun(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.enqueue(store, "shop", .orderExport, at: Fixtures.t0)
         let later = try Fixtures.enqueue(store, "shop", .orderRetrieval, at: today("12:01"))
@@ -358,8 +379,9 @@ struct RunQueueTests {
                                    retry: .standard) == nil)
     }
 
-    @Test func aRunIsNotClaimedBeforeItsTime() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aRunIsNotClaimedBeforeItsTime(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.enqueue(store, "shop", .orderExport, at: today("12:10"))
         #expect(try store.claimRun(jobs: [.orderExport], runID: nil, worker: "w1", lease: 60, now: today("12:09:59"),
@@ -369,8 +391,9 @@ struct RunQueueTests {
     }
 
     /// Two processes could each queue a run of the same job; only one of them runs at a time.
-    @Test func theSameJobOfAChannelNeverRunsTwiceAtOnce() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func theSameJobOfAChannelNeverRunsTwiceAtOnce(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("other")], at: Fixtures.t0)
         let delta = try Fixtures.insertQueued(store, "shop", .productExport, at: Fixtures.t0)
@@ -391,8 +414,9 @@ struct RunQueueTests {
         #expect(try claim("w2") == full)
     }
 
-    @Test func anExpiredLeaseIsTakenBackAndRunAgainAtOnce() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func anExpiredLeaseIsTakenBackAndRunAgainAtOnce(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, worker: "w1", lease: 60, at: Fixtures.t0)
         func claim(_ now: Date) throws -> RunInfo? {
@@ -428,8 +452,9 @@ struct RunQueueTests {
         #expect(try store.events(channel: nil, limit: 10).isEmpty)
     }
 
-    @Test func anExpiredLeaseIsTakenBackByAClaimForAnotherJob() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func anExpiredLeaseIsTakenBackByAClaimForAnotherJob(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, lease: 60, at: Fixtures.t0)
         // A worker that cannot run order exports still takes the dead lease back.
@@ -442,8 +467,9 @@ struct RunQueueTests {
         #expect(reaped.notBefore == today("12:05"))
     }
 
-    @Test func anExpiredLeaseOnTheLastAttemptFailsTheRunAndRaisesAnEvent() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func anExpiredLeaseOnTheLastAttemptFailsTheRunAndRaisesAnEvent(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, lease: 60, at: Fixtures.t0, retry: RetryPolicy(maxAttempts: 1))
         #expect(try store.claimRun(jobs: [.orderExport], runID: nil, worker: "w2", lease: 60, now: today("12:02"),
@@ -460,8 +486,9 @@ struct RunQueueTests {
                 == "order-export failed after 1 attempt: worker w1 stopped during attempt 1 (lease expired at 2026-03-28T12:01:00Z)")
     }
 
-    @Test func anExpiredLeaseOfARunBeingCanceledCancelsIt() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func anExpiredLeaseOfARunBeingCanceledCancelsIt(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, lease: 60, at: Fixtures.t0)
         _ = try store.cancelRuns(ofChannels: ["shop"], now: today("12:00:30"))
@@ -476,9 +503,9 @@ struct RunQueueTests {
 
     enum Gate: String, CaseIterable, Sendable { case inactive, suspended }
 
-    @Test(arguments: Gate.allCases)
-    func claimCancelsRunsOfAClosedChannelButNotDryRuns(gate: Gate) throws {
-        let workspace = try Self.shop([.orderRetrieval: Fixtures.every(5)])
+    @Test(arguments: StateBackend.allCases, Gate.allCases)
+    func claimCancelsRunsOfAClosedChannelButNotDryRuns(_ backend: StateBackend, gate: Gate) throws {
+        let workspace = try Self.shop(backend, [.orderRetrieval: Fixtures.every(5)])
         let store = workspace.store
         let scheduled = try #require(try tick(store, today("12:05")).first)
         let manual = try Fixtures.enqueue(store, "shop", .orderExport, at: today("12:06"))
@@ -507,8 +534,9 @@ struct RunQueueTests {
 
     // MARK: - Leases
 
-    @Test func renewLeaseExtendsAHeldLease() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func renewLeaseExtendsAHeldLease(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, lease: 60, at: Fixtures.t0)
         #expect(try store.renewLease(runID: run.id, worker: "w1", until: today("12:02")) == .held)
@@ -520,8 +548,9 @@ struct RunQueueTests {
         #expect(try store.run(id: run.id)?.0.attempt == 1)
     }
 
-    @Test func renewLeaseOfAnotherWorkerOrAFinishedRunIsLost() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func renewLeaseOfAnotherWorkerOrAFinishedRunIsLost(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, lease: 60, at: Fixtures.t0)
         #expect(try store.renewLease(runID: run.id, worker: "w2", until: today("12:05")) == .lost)
@@ -533,8 +562,9 @@ struct RunQueueTests {
         #expect(try store.run(id: run.id)?.0.leaseExpiresAt == nil)
     }
 
-    @Test func renewLeaseReportsACancelRequestAndStillExtends() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func renewLeaseReportsACancelRequestAndStillExtends(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, lease: 60, at: Fixtures.t0)
         _ = try store.cancelRuns(ofChannels: ["shop"], now: today("12:00:10"))
@@ -544,8 +574,9 @@ struct RunQueueTests {
 
     // MARK: - Outcomes
 
-    @Test func successRecordsCountsAndReportAndFreesTheLease() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func successRecordsCountsAndReportAndFreesTheLease(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .productExport, lease: 60, at: Fixtures.t0)
         let finished = try #require(try store.finishRun(
@@ -564,8 +595,9 @@ struct RunQueueTests {
         #expect(try store.events(channel: nil, limit: 10).isEmpty)
     }
 
-    @Test func failuresRetryWithExponentialBackoffThenFailForGoodWithAnEvent() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func failuresRetryWithExponentialBackoffThenFailForGoodWithAnEvent(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let queued = try Fixtures.enqueue(store, "shop", .productExport, at: Fixtures.t0)
         var now = Fixtures.t0
@@ -615,8 +647,9 @@ struct RunQueueTests {
         #expect(try Fixtures.enqueue(store, "shop", .productExport, at: now).status == .queued)
     }
 
-    @Test func theAttemptLimitIsTheOneTheRunWasQueuedWith() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func theAttemptLimitIsTheOneTheRunWasQueuedWith(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, at: Fixtures.t0, retry: RetryPolicy(maxAttempts: 2))
         let generous = RetryPolicy(maxAttempts: 10)
@@ -631,8 +664,9 @@ struct RunQueueTests {
         #expect(try store.events(channel: "shop", limit: 1).first?.message == "order-export failed after 2 attempts: y")
     }
 
-    @Test func theBackoffFollowsTheGivenDelaysUpToTheLongest() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func theBackoffFollowsTheGivenDelaysUpToTheLongest(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let retry = RetryPolicy(maxAttempts: 4, baseDelay: 600, maxDelay: 900)
         let run = try Fixtures.enqueue(store, "shop", .orderExport, at: Fixtures.t0, retry: retry)
@@ -649,8 +683,9 @@ struct RunQueueTests {
         #expect(delays == [600, 900, 900])
     }
 
-    @Test func anOutcomeFromAnotherWorkerOrForARunNotRunningIsIgnored() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func anOutcomeFromAnotherWorkerOrForARunNotRunningIsIgnored(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let queued = try Fixtures.enqueue(store, "shop", .orderExport, at: Fixtures.t0)
         #expect(try store.finishRun(runID: queued.id, worker: "w1", outcome: .succeeded(counts: [:], report: ""),
@@ -664,8 +699,9 @@ struct RunQueueTests {
         #expect(try store.run(id: queued.id)?.0 == claimed)
     }
 
-    @Test func aCanceledOutcomeFinishesTheRunWithoutRetry() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aCanceledOutcomeFinishesTheRunWithoutRetry(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, at: Fixtures.t0)
         let canceled = try #require(try store.finishRun(runID: run.id, worker: "w1", outcome: .canceled(reason: "stopped"),
@@ -678,8 +714,9 @@ struct RunQueueTests {
         #expect(try store.events(channel: nil, limit: 10).isEmpty)
     }
 
-    @Test func aFailureWhileACancelIsRequestedCancelsInsteadOfRetrying() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func aFailureWhileACancelIsRequestedCancelsInsteadOfRetrying(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, at: Fixtures.t0)
         _ = try store.cancelRuns(ofChannels: ["shop"], now: today("12:00:01"))
@@ -693,8 +730,9 @@ struct RunQueueTests {
         #expect(try store.events(channel: nil, limit: 10).isEmpty)
     }
 
-    @Test func releaseGivesARunBackToTheQueueWithoutUsingAnAttempt() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func releaseGivesARunBackToTheQueueWithoutUsingAnAttempt(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, at: Fixtures.t0)
         try store.releaseRun(runID: run.id, worker: "w2", now: today("12:00:10"))
@@ -716,8 +754,9 @@ struct RunQueueTests {
 
     // MARK: - Logs
 
-    @Test func appendedLogLinesFollowTheRunsOwnLines() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func appendedLogLinesFollowTheRunsOwnLines(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         let run = try Fixtures.claimed(store, "shop", .orderExport, at: Fixtures.t0)
         try store.appendLogs(runID: run.id, lines: [
@@ -736,8 +775,9 @@ struct RunQueueTests {
 
     // MARK: - Cancellation
 
-    @Test func cancelRunsCancelsQueuedRunsAndFlagsRunningOnes() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func cancelRunsCancelsQueuedRunsAndFlagsRunningOnes(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("kept")], at: Fixtures.t0)
         let running = try Fixtures.claimed(store, "shop", .orderExport, at: Fixtures.t0)
@@ -759,8 +799,9 @@ struct RunQueueTests {
         #expect(try store.run(id: kept.id)?.0 == kept)
     }
 
-    @Test func liveRunsAreRunningRunsWithAnUnexpiredLease() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func liveRunsAreRunningRunsWithAnUnexpiredLease(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("other")], at: Fixtures.t0)
         let live = try Fixtures.claimed(store, "shop", .orderExport, lease: 600, at: Fixtures.t0)
@@ -777,8 +818,9 @@ struct RunQueueTests {
 
     // MARK: - Reading
 
-    @Test func runsAreListedNewestFirstAndFiltered() throws {
-        let workspace = try Self.shop()
+    @Test(arguments: StateBackend.allCases)
+    func runsAreListedNewestFirstAndFiltered(_ backend: StateBackend) throws {
+        let workspace = try Self.shop(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("other")], at: Fixtures.t0)
         let r1 = try Fixtures.finished(store, "shop", .orderExport, at: Fixtures.t0)
@@ -799,8 +841,9 @@ struct RunQueueTests {
 
     // MARK: - Retention
 
-    @Test func purgeRemovesFinishedRunsOlderThanEachChannelsRetentionWithTheirLogs() throws {
-        let workspace = try Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func purgeRemovesFinishedRunsOlderThanEachChannelsRetentionWithTheirLogs(_ backend: StateBackend) throws {
+        let workspace = try Workspace(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("short", retainDays: 7), Fixtures.channel("plain"),
                                    Fixtures.channel("long", retainDays: 90)], at: Fixtures.t0)
@@ -838,8 +881,9 @@ struct RunQueueTests {
 
     // MARK: - Events
 
-    @Test func eventsAreNewestFirstPerChannelAndLimited() throws {
-        let workspace = try Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func eventsAreNewestFirstPerChannelAndLimited(_ backend: StateBackend) throws {
+        let workspace = try Workspace(backend)
         let store = workspace.store
         try Fixtures.apply(store, [Fixtures.channel("a"), Fixtures.channel("b")], at: Fixtures.t0)
         let failure = RunOutcome.failed(error: "down", counts: [:], report: nil)
@@ -860,8 +904,9 @@ struct RunQueueTests {
 
     // MARK: - Channel deletes
 
-    @Test func deletingAChannelRemovesItsRunsLogsSchedulesAndEvents() throws {
-        let workspace = try Workspace()
+    @Test(arguments: StateBackend.allCases)
+    func deletingAChannelRemovesItsRunsLogsSchedulesAndEvents(_ backend: StateBackend) throws {
+        let workspace = try Workspace(backend)
         let store = workspace.store
         let schedules: [JobKind: JobScheduleEntry] = [.orderExport: Fixtures.every(15), .orderRetrieval: Fixtures.every(5)]
         try Fixtures.apply(store, [Fixtures.channel("shop"), Fixtures.channel("kept")],
@@ -886,7 +931,7 @@ struct RunQueueTests {
         }
         #expect(try ChannelOwnedTable.all.map { try Fixtures.count(store, $0, "kept") } == keptBefore)
         #expect(try store.runs(RunFilter(channel: "shop")).isEmpty)
-        #expect(try store.jobSchedules(ofChannel: "shop").isEmpty)
+        #expect(try Fixtures.jobSchedules(store, ofChannel: "shop").isEmpty)
         #expect(try store.events(channel: "shop", limit: 10).isEmpty)
         #expect(try store.events(channel: "kept", limit: 10).count == 1)
     }

@@ -5,18 +5,8 @@ import SyndicCore
 /// Orders, shipments and a scratch state for the order store tests. Every instant is a
 /// whole second: the state keeps dates to the millisecond.
 enum OrderFixtures {
-    /// A fresh state database in its own temporary directory, removed with it.
-    final class Workspace {
-        let directory: String
-        let store: SQLiteStateStore
-
-        init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-orders-\(UUID().uuidString)").path
-            store = try SQLiteStateStore(path: directory + "/state.sqlite")
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
-    }
+    /// A fresh state of one backend, removed with the workspace.
+    typealias Workspace = StateWorkspace
 
     /// Monday 2026-03-02 09:00 UTC.
     static let t0 = Date(timeIntervalSince1970: 1_772_442_000)
@@ -54,26 +44,26 @@ enum OrderFixtures {
     }
 
     @discardableResult
-    static func upsert(_ store: SQLiteStateStore, _ orders: [Order], channel: String = "shop", marketplace: String = "mirakl",
+    static func upsert(_ store: any StateStore, _ orders: [Order], channel: String = "shop", marketplace: String = "mirakl",
                        at date: Date = t0) throws -> OrderUpsertSummary {
         try store.upsertOrders(orders, channel: channel, marketplace: marketplace, runID: nil, at: date)
     }
 
     /// The one stored order of marketplace id `id`.
-    static func stored(_ store: SQLiteStateStore, _ id: String) throws -> StoredOrder {
+    static func stored(_ store: any StateStore, _ id: String) throws -> StoredOrder {
         let details = try store.orderDetail(id)
         guard details.count == 1 else { throw RuntimeFixtures.FixtureError("\(details.count) orders named \(id)") }
         return details[0].stored
     }
 
-    static func detail(_ store: SQLiteStateStore, _ id: String) throws -> OrderDetail {
+    static func detail(_ store: any StateStore, _ id: String) throws -> OrderDetail {
         let details = try store.orderDetail(id)
         guard details.count == 1 else { throw RuntimeFixtures.FixtureError("\(details.count) orders named \(id)") }
         return details[0]
     }
 
     /// Every order of `channel` changed after `sequence`, and the newest sequence.
-    static func changed(_ store: SQLiteStateStore, channel: String = "shop", after sequence: Int64 = 0,
+    static func changed(_ store: any StateStore, channel: String = "shop", after sequence: Int64 = 0,
                         statuses: Set<OrderStatus> = []) throws -> (orders: [StoredOrder], newest: Int64) {
         var orders: [StoredOrder] = []
         let newest = try store.forEachChangedOrder(channel: channel, after: sequence, statuses: statuses) { orders.append($0) }
@@ -81,7 +71,7 @@ enum OrderFixtures {
     }
 
     /// The count of `label` rows the state holds for `channel`.
-    static func owned(_ store: SQLiteStateStore, _ channel: String, _ label: String) throws -> Int {
+    static func owned(_ store: any StateStore, _ channel: String, _ label: String) throws -> Int {
         try store.ownedData(ofChannels: [channel])[channel]?.first { $0.label == label }?.count ?? -1
     }
 

@@ -54,7 +54,7 @@ enum RuntimeFixtures {
     /// Applies `channels` (upserted with their full job schedules, none when absent from
     /// `schedules`) and deletes `deleting`, as one apply at `date`; returns the new serial.
     @discardableResult
-    static func apply(_ store: SQLiteStateStore, _ channels: [AppliedResource],
+    static func apply(_ store: any StateStore, _ channels: [AppliedResource],
                       schedules: [String: [JobKind: JobScheduleEntry]] = [:], deleting: [String] = [],
                       at date: Date) throws -> Int {
         let changes = channels.map { HistoryChange(address: $0.address, action: "update", field: nil, before: nil, after: nil) }
@@ -70,14 +70,14 @@ enum RuntimeFixtures {
 
     /// Queues a manual run at `date`.
     @discardableResult
-    static func enqueue(_ store: SQLiteStateStore, _ channel: String, _ job: JobKind, dryRun: Bool = false,
+    static func enqueue(_ store: any StateStore, _ channel: String, _ job: JobKind, dryRun: Bool = false,
                         full: Bool = false, at date: Date, retry: RetryPolicy = .standard) throws -> RunInfo {
         try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full),
                           now: date, retry: retry)
     }
 
     /// Queues a manual run and claims it at `date`.
-    static func claimed(_ store: SQLiteStateStore, _ channel: String, _ job: JobKind, dryRun: Bool = false,
+    static func claimed(_ store: any StateStore, _ channel: String, _ job: JobKind, dryRun: Bool = false,
                         worker: String = "w1", lease: TimeInterval = 60, at date: Date,
                         retry: RetryPolicy = .standard) throws -> RunInfo {
         let queued = try enqueue(store, channel, job, dryRun: dryRun, at: date, retry: retry)
@@ -90,7 +90,7 @@ enum RuntimeFixtures {
 
     /// A run queued, claimed and finished at `date`.
     @discardableResult
-    static func finished(_ store: SQLiteStateStore, _ channel: String, _ job: JobKind, at date: Date,
+    static func finished(_ store: any StateStore, _ channel: String, _ job: JobKind, at date: Date,
                          outcome: RunOutcome = .succeeded(counts: [:], report: "done")) throws -> RunInfo {
         let run = try claimed(store, channel, job, at: date, retry: RetryPolicy(maxAttempts: 1))
         guard let finished = try store.finishRun(runID: run.id, worker: "w1", outcome: outcome, now: date,
@@ -102,35 +102,49 @@ enum RuntimeFixtures {
 
     /// Inserts a queued run row directly, as a second process racing `enqueue` could.
     @discardableResult
-    static func insertQueued(_ store: SQLiteStateStore, _ channel: String, _ job: JobKind, full: Bool = false,
+    static func insertQueued(_ store: any StateStore, _ channel: String, _ job: JobKind, full: Bool = false,
                              at date: Date) throws -> Int64 {
-        try store.pool.write { db in
-            var run = SQLiteStateStore.newRun(RunRequest(channel: channel, job: job, trigger: .manual, full: full),
-                                              slot: nil, now: date, retry: .standard)
-            try run.insert(db)
-            return run.id!
+        if let store = store as? SQLiteStateStore {
+            return try store.pool.write { db in
+                var run = SQLiteStateStore.newRun(RunRequest(channel: channel, job: job, trigger: .manual, full: full),
+                                                  slot: nil, now: date, retry: .standard)
+                try run.insert(db)
+                return run.id!
+            }
         }
+        let id = try RawState.postgresStore(store).pool.write { session in
+            try session.value("""
+                INSERT INTO run (channel, job, trigger, dry_run, "full", status, attempt, max_attempts, not_before,
+                                 queued_at)
+                VALUES (?, ?, 'manual', false, ?, 'queued', 1, ?, ?, ?) RETURNING id
+                """, [channel, job.rawValue, full, RetryPolicy.standard.maxAttempts, date, date], as: Int64.self)
+        }
+        guard let id else { throw FixtureError("no run inserted") }
+        return id
+    }
+
+    /// The stored schedules of a channel, listed by job: each store has the method, the
+    /// `StateStore` protocol does not.
+    static func jobSchedules(_ store: any StateStore, ofChannel channel: String) throws -> [ScheduledJob] {
+        if let store = store as? SQLiteStateStore { return try store.jobSchedules(ofChannel: channel) }
+        return try RawState.postgresStore(store).jobSchedules(ofChannel: channel)
     }
 
     /// The log messages of a run, in order.
-    static func messages(_ store: SQLiteStateStore, _ id: Int64) throws -> [String] {
+    static func messages(_ store: any StateStore, _ id: Int64) throws -> [String] {
         try store.run(id: id)?.1.map(\.message) ?? []
     }
 
     /// Rows of `table` that belong to `channel`.
-    static func count(_ store: SQLiteStateStore, _ table: ChannelOwnedTable, _ channel: String) throws -> Int {
-        try store.pool.read { db in
-            let condition = table.condition.map { " AND \($0)" } ?? ""
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.table) WHERE \(table.channelColumn) = ?\(condition)",
-                                    arguments: [channel]) ?? 0
-        }
+    static func count(_ store: any StateStore, _ table: ChannelOwnedTable, _ channel: String) throws -> Int {
+        let condition = table.condition.map { " AND \($0)" } ?? ""
+        return try RawState.count(store, "SELECT COUNT(*) FROM \(table.table) WHERE \(table.channelColumn) = ?"
+                                      + condition, [channel])
     }
 
     /// Log rows of one run.
-    static func logRows(_ store: SQLiteStateStore, run id: Int64) throws -> Int {
-        try store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_log WHERE run_id = ?", arguments: [id]) ?? 0
-        }
+    static func logRows(_ store: any StateStore, run id: Int64) throws -> Int {
+        try RawState.count(store, "SELECT COUNT(*) FROM run_log WHERE run_id = ?", [id])
     }
 
     struct FixtureError: Error, CustomStringConvertible {

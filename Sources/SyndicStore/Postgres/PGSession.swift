@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One PostgreSQL connection lent to a transaction (or to a lock holder): statements run
+/// one after the other, synchronously, on the caller's thread, which waits for the answer.
+/// Statements use `?` placeholders (or `$1`…); see `PGBind` for the values they take.
+public final class PGSession: @unchecked Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+    /// The location, for errors.
+    let location: PostgresLocation
+    /// Set once COMMIT was sent: a connection lost after it leaves the outcome unknown.
+    var commitSent = false
+    /// Set when a statement failed because the connection is gone (not refused by the server).
+    var lost = false
+
+    init(connection: PostgresConnection, logger: Logger, location: PostgresLocation) {
+        self.connection = connection
+        self.logger = logger
+        self.location = location
+    }
+
+    /// Runs a statement; returns how many rows it changed (or returned).
+    @discardableResult
+    public func execute(_ sql: String, _ binds: [(any PGBind)?] = []) throws -> Int {
+        try run(sql, binds).metadata.rows ?? 0
+    }
+
+    /// Every row a query returns.
+    public func rows(_ sql: String, _ binds: [(any PGBind)?] = []) throws -> [PGRow] {
+        try run(sql, binds).rows.map(PGRow.init)
+    }
+
+    /// The first row a query returns, if any.
+    public func row(_ sql: String, _ binds: [(any PGBind)?] = []) throws -> PGRow? {
+        try rows(sql, binds).first
+    }
+
+    /// The first column of the first row (nil when there is no row or it is NULL).
+    public func value<T: PostgresDecodable>(_ sql: String, _ binds: [(any PGBind)?] = [], as type: T.Type = T.self)
+        throws -> T? {
+        guard let row = try row(sql, binds), !row.isNull(0) else { return nil }
+        return try row.get(0, as: T.self)
+    }
+
+    private func run(_ sql: String, _ binds: [(any PGBind)?]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            if let bind { bind.bind(into: &bindings) } else { bindings.appendNull() }
+        }
+        let query = PostgresQuery(unsafeSQL: PGStatement.numbered(sql), binds: bindings)
+        do {
+            return try connection.query(query, logger: logger).wait()
+        } catch {
+            let translated = PGPool.translate(error, location: location, connection: connection)
+            if !(translated is PGError) { lost = true }
+            throw translated
+        }
+    }
+}

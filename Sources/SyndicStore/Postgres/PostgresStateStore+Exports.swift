@@ -1,0 +1,182 @@
+import Foundation
+import SyndicCore
+
+/// `ExportStore` on PostgreSQL: delta snapshots (stored whole, or in parts by generation,
+/// with the keys the destination refused), export records, run files and requirements.
+extension PostgresStateStore {
+    public func deltaSnapshot(channel: String) throws -> DeltaSnapshot? {
+        guard let header = try snapshotHeader(channel: channel) else { return nil }
+        guard let generation = header.generation else {
+            // A snapshot stored whole, before snapshots were written in parts.
+            let blob = try read { session in
+                try session.row("SELECT entries FROM export_snapshot WHERE channel = ?", [channel])?.data("entries")
+            }
+            return blob.flatMap { data in data.withUnsafeBytes { DeltaSnapshot.decode($0) } }
+        }
+        var entries: [DeltaSnapshot.Entry] = []
+        entries.reserveCapacity(header.count)
+        var seq = 0
+        while let part = try snapshotPart(channel: channel, generation: generation, seq: seq) {
+            entries.append(contentsOf: part)
+            seq += 1
+        }
+        return DeltaSnapshot(specDigest: header.specDigest,
+                             entries: DeltaSnapshot.marking(entries, refused: header.refused))
+    }
+
+    public func snapshotHeader(channel: String) throws -> SnapshotHeader? {
+        try read { session in
+            guard let row = try session.row("""
+                SELECT spec_digest, generation, products, refused FROM export_snapshot WHERE channel = ?
+                """, [channel]) else { return nil }
+            let refused = try row.data("refused").map(SnapshotHeader.decodeRefused) ?? []
+            return try SnapshotHeader(specDigest: row.get("spec_digest"), generation: row.get("generation"),
+                                      count: row.get("products"), refused: refused)
+        }
+    }
+
+    public func snapshotPart(channel: String, generation: Int64, seq: Int) throws -> [DeltaSnapshot.Entry]? {
+        try read { session in
+            guard let blob = try session.row("""
+                SELECT entries FROM export_snapshot_part WHERE channel = ? AND generation = ? AND seq = ?
+                """, [channel, generation, seq])?.data("entries") else { return nil }
+            var entries: [DeltaSnapshot.Entry] = []
+            entries.reserveCapacity(blob.count / 24)
+            guard blob.withUnsafeBytes({ DeltaSnapshot.decodeEntries($0, into: &entries) }) else { return nil }
+            return entries
+        }
+    }
+
+    public func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws {
+        let generation = try beginSnapshot(channel: record.channel)
+        try appendSnapshotPart(channel: record.channel, generation: generation, seq: 0, entries: snapshot.entries[...])
+        try recordProductExport(record, generation: generation, specDigest: snapshot.specDigest,
+                                count: snapshot.entries.count, refused: [])
+    }
+
+    public func beginSnapshot(channel: String) throws -> Int64 {
+        try write { session in
+            let current = try session.value("SELECT generation FROM export_snapshot WHERE channel = ?", [channel],
+                                            as: Int64.self)
+            // Numbers are never reused: a worker that lost its lease but still writes can never
+            // add parts to a newer snapshot.
+            let highest = try session.value("SELECT MAX(generation) FROM export_snapshot_part WHERE channel = ?",
+                                            [channel], as: Int64.self) ?? 0
+            try session.execute("""
+                DELETE FROM export_snapshot_part WHERE channel = ? AND generation IS DISTINCT FROM ?
+                """, [channel, current])
+            return max(highest, current ?? 0) + 1
+        }
+    }
+
+    public func appendSnapshotPart(channel: String, generation: Int64, seq: Int,
+                                   entries: ArraySlice<DeltaSnapshot.Entry>) throws {
+        let blob = DeltaSnapshot.encode(entries)
+        try write { session in
+            try session.execute("""
+                INSERT INTO export_snapshot_part (channel, generation, seq, entries) VALUES (?, ?, ?, ?)
+                """, [channel, generation, seq, blob])
+        }
+    }
+
+    public func discardSnapshot(channel: String, generation: Int64) throws {
+        try write { session in
+            try session.execute("DELETE FROM export_snapshot_part WHERE channel = ? AND generation = ?",
+                                [channel, generation])
+        }
+    }
+
+    public func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
+                                    refused: [UInt64]) throws {
+        let refusedBytes = SnapshotHeader.encodeRefused(refused)
+        try write { session in
+            try session.execute("""
+                INSERT INTO export_record (channel, run_id, mode, at, sent, file, products) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [record.channel, record.runID, record.mode, record.at, record.sent, record.file,
+                      record.products.joined(separator: "\n")])
+            try session.execute("""
+                INSERT INTO export_snapshot (channel, spec_digest, run_id, created_at, products, entries, generation,
+                                             refused)
+                VALUES (?, ?, ?, ?, ?, ''::bytea, ?, ?)
+                ON CONFLICT (channel) DO UPDATE SET spec_digest = excluded.spec_digest, run_id = excluded.run_id,
+                    created_at = excluded.created_at, products = excluded.products, entries = excluded.entries,
+                    generation = excluded.generation, refused = excluded.refused
+                """, [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes])
+            try session.execute("DELETE FROM export_snapshot_part WHERE channel = ? AND generation <> ?",
+                                [record.channel, generation])
+        }
+    }
+
+    public func productExports(runID: Int64) throws -> [ProductExportRecord] {
+        try read { session in
+            try session.rows("SELECT * FROM export_record WHERE run_id = ? ORDER BY id", [runID]).map(Self.exportRecord)
+        }
+    }
+
+    public func productExports(channel: String, limit: Int) throws -> [ProductExportRecord] {
+        try read { session in
+            try session.rows("SELECT * FROM export_record WHERE channel = ? ORDER BY id DESC LIMIT ?", [channel, limit])
+                .map(Self.exportRecord)
+        }
+    }
+
+    /// An export record of its row; `products` holds the keys one a line.
+    private static func exportRecord(_ row: PGRow) throws -> ProductExportRecord {
+        let products: String = try row.get("products")
+        return try ProductExportRecord(channel: row.get("channel"), runID: row.get("run_id"), mode: row.get("mode"),
+                                       at: row.get("at"), sent: row.get("sent"), file: row.get("file"),
+                                       products: products.isEmpty ? [] : products.components(separatedBy: "\n"))
+    }
+
+    public func saveArtifact(runID: Int64, channel: String, name: String, content: Data, at date: Date) throws {
+        try write { session in
+            try session.execute("""
+                INSERT INTO run_artifact (run_id, channel, name, content, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (run_id, name) DO UPDATE SET channel = excluded.channel, content = excluded.content,
+                    created_at = excluded.created_at
+                """, [runID, channel, name, content, date])
+        }
+    }
+
+    public func artifacts(runID: Int64) throws -> [(name: String, size: Int)] {
+        try read { session in
+            // Names in SQLite's order (bytes), whatever the database's collation.
+            try session.rows("""
+                SELECT name, length(content)::bigint AS size FROM run_artifact WHERE run_id = ?
+                ORDER BY name COLLATE "C"
+                """, [runID]).map { row in
+                    try (name: row.get("name", as: String.self), size: row.get("size", as: Int.self))
+                }
+        }
+    }
+
+    public func artifact(runID: Int64, name: String) throws -> Data? {
+        try read { session in
+            try session.row("SELECT content FROM run_artifact WHERE run_id = ? AND name = ?", [runID, name])?
+                .data("content")
+        }
+    }
+
+    public func saveRequirements(_ requirements: RequirementSet, channel: String) throws {
+        let json = String(decoding: try JSONEncoder().encode(requirements.attributes), as: UTF8.self)
+        try write { session in
+            try session.execute("""
+                INSERT INTO requirement_set (channel, fetched_at, attributes) VALUES (?, ?, ?)
+                ON CONFLICT (channel) DO UPDATE SET fetched_at = excluded.fetched_at, attributes = excluded.attributes
+                """, [channel, requirements.fetchedAt, json])
+        }
+    }
+
+    public func requirements() throws -> [String: RequirementSet] {
+        try read { session in
+            var result: [String: RequirementSet] = [:]
+            for row in try session.rows("SELECT * FROM requirement_set") {
+                let channel: String = try row.get("channel")
+                let json: String = try row.get("attributes")
+                let attributes = (try? JSONDecoder().decode([MarketplaceAttribute].self, from: Data(json.utf8))) ?? []
+                result[channel] = try RequirementSet(fetchedAt: row.get("fetched_at"), attributes: attributes)
+            }
+            return result
+        }
+    }
+}
