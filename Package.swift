@@ -42,12 +42,12 @@ let package = Package(
         // The one transfer layer: HTTP(S) and file/FTP(S)/SFTP storage through libcurl.
         .target(name: "SyndicTransfer", dependencies: ["CCurl"]),
         // Engine: reading the configuration directory, secrets, applying plans.
-        .target(name: "SyndicEngine", dependencies: ["SyndicCore", "SyndicStore"]),
+        .target(name: "SyndicEngine", dependencies: ["SyndicCore"]),
         // The data flows: product sources and destinations, the jobs the worker runs.
-        .target(name: "SyndicFlows", dependencies: ["SyndicCore", "SyndicStore", "SyndicEngine", "SyndicTransfer"]),
+        .target(name: "SyndicFlows", dependencies: ["SyndicCore", "SyndicEngine", "SyndicTransfer"]),
         // The Orders API (Hummingbird) over the state store.
         .target(name: "SyndicServer", dependencies: [
-            "SyndicCore", "SyndicStore", .product(name: "Hummingbird", package: "hummingbird"),
+            "SyndicCore", .product(name: "Hummingbird", package: "hummingbird"),
         ], resources: [.copy("openapi.yaml")]),
         // The thin command-line executable.
         .executableTarget(name: "syndic", dependencies: [

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// Turns a plan into the one batch of writes an apply commits.
 public enum Applier {

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// What `syndic status` shows about one channel, computed from the state at one moment.
 public struct ChannelStatusReport: Sendable {
@@ -45,7 +44,7 @@ public struct ChannelStatusReport: Sendable {
     }
 
     /// Builds the reports of all channels, or of one (unknown: `StoreError.unknownChannel`).
-    public static func build(store: any StateStore, channel: String?, now: Date, fireTimes: Int = 3) throws
+    public static func build(store: any ConfigurationStore & RunQueue, channel: String?, now: Date, fireTimes: Int = 3) throws
         -> [ChannelStatusReport] {
         try store.channelStates(named: channel).map { state in
             let spec = (try? CanonicalJSON.parse(state.resource.specJSON)) ?? .object([:])

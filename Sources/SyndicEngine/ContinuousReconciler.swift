@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// `syndic reconcile --watch`: re-reads the configuration at every interval (and at once
 /// when a file changes), plans, and applies everything that is not destructive.

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// Validates, plans and applies one configuration directory against one state store.
 public struct Reconciler: Sendable {

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// The query parameters of `GET /api/v1/orders`, read strictly: an unknown parameter or
 /// a bad value is a 400 naming the parameter.

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SyndicCore
-import SyndicStore
 
 extension OrdersAPI {
     /// `GET /healthz`: 200 when the state answers, else 503 with the request's id (the error

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SyndicCore
-import SyndicStore
 
 extension OrdersAPI {
     /// `GET /api/v1/orders`: a page of orders with their lines, oldest change first, and the

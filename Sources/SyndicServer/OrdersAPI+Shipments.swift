@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SyndicCore
-import SyndicStore
 
 extension OrdersAPI {
     /// `POST /api/v1/shipments`: shipments of one or many orders, each item validated and

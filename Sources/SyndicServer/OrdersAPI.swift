@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import SyndicStore
+import SyndicCore
 
 /// The Orders API (`syndic serve`): ERPs pull orders and report shipments over HTTP,
 /// with access tokens, over the same state the worker uses.

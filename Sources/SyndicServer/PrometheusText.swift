@@ -1,5 +1,5 @@
 import Foundation
-import SyndicStore
+import SyndicCore
 
 /// The Prometheus text exposition (format 0.0.4) of `/metrics`: the server's request
 /// counters and latencies (since the server started), and gauges read from the state when

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import SyndicStore
+import SyndicCore
 
 /// Requires `Authorization: Bearer <token>` of a token the state knows and has not
 /// revoked. Missing, wrong and revoked tokens get the same 401.

@@ -102,7 +102,7 @@ struct ReconcilerTests {
 
             """
         let workspace = try EngineWorkspace(files: ["connections.yaml": EngineWorkspace.connections, "amazon.yaml": amazon])
-        let expected = ["\(workspace.channels)/amazon.yaml:8:21: warning: delta export is not recommended on Amazon channels: features such as A+ content can damage delta exports (seed 000)"]
+        let expected = ["\(workspace.channels)/amazon.yaml:8:21: warning: delta export is not recommended on Amazon channels: features such as A+ content can be lost when only changed products are sent; prefer full exports"]
         let first = try workspace.reconciler().plan()
         #expect(first.plan.diagnostics.map(\.description) == expected)
         _ = try workspace.reconciler().apply(first, confirmedDeletes: [], user: "test")

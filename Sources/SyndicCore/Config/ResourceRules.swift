@@ -168,7 +168,8 @@ enum ResourceRules {
                 error("products.export.storage applies to flat-file channels only", at: "products.export.storage")
             }
             if type == "amazon-seller", products?.value(at: "export.delta")?.boolValue == true {
-                warning("delta export is not recommended on Amazon channels: features such as A+ content can damage delta exports (seed 000)",
+                warning("delta export is not recommended on Amazon channels: features such as A+ content can be "
+                            + "lost when only changed products are sent; prefer full exports",
                         at: "products.export.delta")
             }
             if let separator = products?.value(at: "export.valueSeparator")?.stringValue, separator.isEmpty {
@@ -189,7 +190,7 @@ enum ResourceRules {
             let path = "products.mapping.\(target)"
             if type == "akeneo-api" {
                 do { _ = try MappingExpression.parse(target) } catch {
-                    self.error("mapping target \(error.message); akeneo-api targets are named code~locale~scope (seed 002)",
+                    self.error("mapping target \(error.message); akeneo-api targets are named code~locale~scope",
                                at: path)
                 }
             }

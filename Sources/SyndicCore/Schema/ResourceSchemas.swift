@@ -182,7 +182,7 @@ public enum ResourceSchemas {
                 .init("name", .string(StringSchema(doc: "The carrier's name, sent when the marketplace does not know it."))),
                 .init("url", .string(StringSchema(doc: "The carrier's tracking page, sent with the name."))),
             ])), doc: "Carrier codes of shipments (the ERP's) mapped to the marketplace's.")),
-        .init("export", .object(ObjectSchema(doc: "FTP order-export job (seed 001).", fields: [
+        .init("export", .object(ObjectSchema(doc: "FTP order-export job: changed orders as CSV files on the channel's storage.", fields: [
             .init("schedule", .object(schedule)),
             .init("storage", .object(storage), required: true),
             .init("statuses", .list(.string(StringSchema(doc: "A normalized order status.", values: orderStatuses)),
@@ -192,7 +192,7 @@ public enum ResourceSchemas {
             .init("escapeFormulas", .boolean(doc: "Put a ' before buyer and marketplace text cells that start with =, +, -, @, "
                                              + "tab or CR, so that spreadsheets do not run them as formulas; default true.")),
         ]))),
-        .init("shipmentImport", .object(ObjectSchema(doc: "FTP shipment-confirmation import job (seed 001).", fields: [
+        .init("shipmentImport", .object(ObjectSchema(doc: "FTP shipment-confirmation import job: the ERP's shipment CSV files, applied and confirmed to the marketplace.", fields: [
             .init("schedule", .object(schedule)),
             .init("storage", .object(storage), required: true),
             .init("settleSeconds", .integer(min: 0, max: 3600, doc: "A file is imported once its size and modification time "

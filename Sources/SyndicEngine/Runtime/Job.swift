@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// One data flow that a worker runs for one channel: product export, requirements sync,
 /// order retrieval, order export, shipment import, confirmation push.
@@ -21,20 +20,28 @@ public protocol JobFailure: Error {
     var isPermanent: Bool { get }
     /// What failed (`authentication`, `connectivity`, `storage`, …): the alert it raises.
     var category: String? { get }
+    /// The resource (an address, `connection.pim`) whose credentials a remote refused: the
+    /// runtime marks them invalid in the state.
+    var refusedCredentials: String? { get }
 }
 
 extension JobFailure {
     public var category: String? { nil }
+    public var refusedCredentials: String? { nil }
 }
 
 /// What a finished job reports: counts ("exported": 120) and a human-readable report.
 public struct JobResult: Hashable, Sendable {
     public var counts: [String: Int]
     public var report: String
+    /// The resources (addresses) whose credentials the remotes accepted: the runtime marks
+    /// them valid, clearing an earlier refusal.
+    public var acceptedCredentials: [String]
 
-    public init(counts: [String: Int] = [:], report: String) {
+    public init(counts: [String: Int] = [:], report: String, acceptedCredentials: [String] = []) {
         self.counts = counts
         self.report = report
+        self.acceptedCredentials = acceptedCredentials
     }
 }
 
@@ -57,17 +64,22 @@ public struct JobContext: Sendable {
     public let scratchDirectory: URL
     /// The time source.
     public let now: @Sendable () -> Date
-    /// The state: delta snapshots, export records, run files, requirements.
-    public let store: any StateStore
+    /// What the product flows keep in the state: delta snapshots, export records, run files,
+    /// requirements. Every write is fenced by the run's attempt.
+    public let exports: any ExportStore
+    /// What the order flows keep in the state: orders, shipments, cursors, order errors and
+    /// alerts. Every write is fenced by the run's attempt.
+    public let orders: any OrderStore
     /// Where relative file names of resources start (the directory apply ran in).
     public let baseDirectory: String
 
     public init(run: RunInfo, channel: AppliedResource, spec: Value, connections: [String: AppliedResource],
                 log: RunLogger, progress: @escaping @Sendable (Int, Int?) -> Void, workDirectory: URL,
-                now: @escaping @Sendable () -> Date, store: any StateStore,
+                now: @escaping @Sendable () -> Date, exports: any ExportStore, orders: any OrderStore,
                 baseDirectory: String = FileManager.default.currentDirectoryPath, scratchDirectory: URL? = nil) {
         self.scratchDirectory = scratchDirectory ?? WorkFolder(root: workDirectory).scratch(for: run.id)
-        self.store = store
+        self.exports = exports
+        self.orders = orders
         self.baseDirectory = baseDirectory
         self.run = run
         self.channel = channel

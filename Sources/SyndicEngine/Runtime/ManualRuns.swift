@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// `syndic run`: queues a run now, and optionally runs it in this process.
 public struct ManualRuns: Sendable {

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// Runs one claimed run: loads its channel, runs its job while renewing the lease, and
 /// records the outcome (a failure is retried by the queue with backoff).
@@ -86,11 +85,11 @@ public struct RunExecutor: Sendable {
         }
         // Whatever the outcome, nothing the run wrote there (private keys among them) stays.
         defer { folder.removeScratch(for: run.id) }
+        // Every write of the job is fenced by this attempt's lease.
+        let fenced = store.fenced(by: RunFence(runID: run.id, attempt: run.attempt, worker: worker))
         let context = JobContext(run: run, channel: channel, spec: spec, connections: connections, log: logger,
                                  progress: { [progress] done, total in progress(run, done, total) },
-                                 workDirectory: workDirectory, now: { Date() },
-                                 // Every write of the job is fenced by this attempt's lease.
-                                 store: store.fenced(by: RunFence(runID: run.id, attempt: run.attempt, worker: worker)),
+                                 workDirectory: workDirectory, now: { Date() }, exports: fenced, orders: fenced,
                                  baseDirectory: baseDirectory, scratchDirectory: scratch)
         let task = Task { try await job.run(context) }
         release.whenRequested { task.cancel() }
@@ -112,12 +111,14 @@ public struct RunExecutor: Sendable {
         case .success(let outcome):
             logger.summary(outcome.report)
             logger.flush()
+            CredentialRecorder.accepted(outcome, store: store, at: Date())
             return finish(run, .succeeded(counts: outcome.counts, report: outcome.report))
         case .failure(let error) where error is CancellationError:
             return finish(run, .canceled(reason: watch.cancelReason ?? "stopped"))
         case .failure(let error):
             logger.error("\(error)")
             logger.flush()
+            CredentialRecorder.failed(error, store: store, at: Date())
             let permanent = (error as? JobFailure)?.isPermanent ?? false
             return finish(run, .failed(error: "\(error)", counts: [:], report: nil, retryable: !permanent,
                                        category: (error as? JobFailure)?.category))

@@ -1,5 +1,5 @@
 import Foundation
-import SyndicStore
+import SyndicCore
 
 /// Collects a run's log lines and writes them to the state in batches.
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// The worker: ticks the scheduler, claims due runs under leases and executes them, up to
 /// `concurrency` at once. Several workers (processes) can share one state.

@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// Delivers the alerts the flows raised (failed runs, failed confirmations, cancellation
@@ -11,13 +10,13 @@ import SyndicTransfer
 /// (at least once: a receiver may see an alert twice). Alerts no notification takes are
 /// marked delivered as they are.
 public struct AlertDispatcher: Sendable {
-    let store: any StateStore
+    let store: any ConfigurationStore & OrderStore
     let http: HTTPClient
     /// Where relative secret files start (the directory apply ran in).
     let baseDirectory: String
     let secrets = SecretResolver()
 
-    public init(store: any StateStore, http: HTTPClient = HTTPClient(maxAttempts: 2, baseDelay: 1, maxDelay: 5),
+    public init(store: any ConfigurationStore & OrderStore, http: HTTPClient = HTTPClient(maxAttempts: 2, baseDelay: 1, maxDelay: 5),
                 baseDirectory: String? = nil) {
         self.store = store
         self.http = http

@@ -50,26 +50,15 @@ extension FlowError: JobFailure {
     /// run fails at once. Remote errors, connectivity and storage problems are retried.
     public var isPermanent: Bool { kind == .configuration || kind == .authentication }
     public var category: String? { kind.rawValue }
+    public var refusedCredentials: String? { kind == .authentication ? credentialsOf : nil }
 }
 
 extension FlowError {
-    /// Runs `body`; when it fails because a remote refused credentials, marks them invalid in
-    /// the state (PRODUCT.md §4) before the failure goes on; when it succeeds, marks the
-    /// credentials the remotes accepted valid (which clears an earlier refusal).
-    static func markingCredentials<T>(_ context: JobContext, _ use: CredentialUse, _ body: () throws -> T) throws -> T {
-        do {
-            let result = try body()
-            for owner in use.accepted {
-                if let (kind, name) = Address.parse(owner) {
-                    try? context.store.markCredentialsValid(kind: kind, name: name, at: context.now())
-                }
-            }
-            return result
-        } catch let failure as FlowError where failure.kind == .authentication {
-            if let owner = failure.credentialsOf, let (kind, name) = Address.parse(owner) {
-                try? context.store.markCredentialsInvalid(kind: kind, name: name, message: failure.message, at: context.now())
-            }
-            throw failure
-        }
+    /// Runs a job's `body` and names, in its result, the credentials the remotes accepted;
+    /// the runtime marks them valid (and those of a refusal invalid, from the failure).
+    static func reportingCredentials(_ use: CredentialUse, _ body: () throws -> JobResult) rethrows -> JobResult {
+        var result = try body()
+        result.acceptedCredentials = use.accepted.sorted()
+        return result
     }
 }

@@ -1,5 +1,4 @@
 import SyndicCore
-import SyndicStore
 
 /// The previous snapshot of a large catalog, read part by part beside the catalog instead of
 /// indexed whole, so that a delta export's memory does not grow with the catalog.
@@ -12,7 +11,7 @@ import SyndicStore
 final class DeltaWindows {
     let segment: Int
     let margin: Int
-    private let store: any StateStore
+    private let store: any ExportStore
     private let channel: String
     private let header: SnapshotHeader
     private let generation: Int64
@@ -28,7 +27,7 @@ final class DeltaWindows {
     /// How far the previous snapshot's places are ahead of the catalog's (learned as it goes).
     var drift = 0
 
-    init(store: any StateStore, channel: String, header: SnapshotHeader, generation: Int64, specDigest: String,
+    init(store: any ExportStore, channel: String, header: SnapshotHeader, generation: Int64, specDigest: String,
          segment: Int = 1 << 17, margin: Int = 1 << 15) {
         self.store = store
         self.channel = channel

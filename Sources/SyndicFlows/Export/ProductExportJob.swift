@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// The product export job (PRODUCT.md §5, seeds 000, 002, 003, 004): reads the channel's
@@ -37,7 +36,7 @@ public struct ProductExportJob: Job {
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] cancellation in
             let export = ProductExport(context: context, job: self, cancellation: cancellation)
-            return try FlowError.markingCredentials(context, export.inputs.credentialUse) { try export.run() }
+            return try FlowError.reportingCredentials(export.inputs.credentialUse) { try export.run() }
         }
     }
 }
@@ -77,20 +76,20 @@ struct ProductExport {
         let program = try sources.program(for: channel, spec: context.spec)
         let delta = channel.products?.export?.delta == true && !context.run.full
         let dryRun = context.run.dryRun
-        let header = delta ? try context.store.snapshotHeader(channel: context.channel.name) : nil
+        let header = delta ? try context.exports.snapshotHeader(channel: context.channel.name) : nil
         let hadPrevious = header != nil
         var tracker: DeltaTracker
         let lookup: DeltaLookup
         if let header, let generation = header.generation, header.count > job.wholeIndexLimit {
             // A large previous snapshot is read beside the catalog, a window at a time.
             tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
-            lookup = .windows(DeltaWindows(store: context.store, channel: context.channel.name, header: header,
+            lookup = .windows(DeltaWindows(store: context.exports, channel: context.channel.name, header: header,
                                            generation: generation, specDigest: program.specDigest,
                                            segment: job.windowSegment, margin: job.windowMargin))
         } else {
             // The previous snapshot lives only as long as the tracker's index is built from it.
             tracker = try { () throws -> DeltaTracker in
-                let previous = header == nil ? nil : try context.store.deltaSnapshot(channel: context.channel.name)
+                let previous = header == nil ? nil : try context.exports.deltaSnapshot(channel: context.channel.name)
                 return DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
             }()
             lookup = .whole(tracker.index)
@@ -103,7 +102,7 @@ struct ProductExport {
         let pipeline = ExportPipeline(program: program, lookup: lookup)
         // A real export stores its snapshot in parts as it goes; it becomes the channel's only
         // when the export succeeds.
-        let snapshot = dryRun ? nil : try SnapshotParts(store: context.store, channel: context.channel.name)
+        let snapshot = dryRun ? nil : try SnapshotParts(store: context.exports, channel: context.channel.name)
         do {
             try pipeline.run(source, cancellation: inputs.cancellation) { chunk in
                 tally.read += chunk.read
@@ -145,7 +144,7 @@ struct ProductExport {
         let refused = Set(outcome.refusedKeys)
         let delivered = tally.sentKeys.filter { !refused.contains($0.key) }.map(\.shown)
         for artifact in outcome.artifacts {
-            try context.store.saveArtifact(runID: context.run.id, channel: context.channel.name, name: artifact.name,
+            try context.exports.saveArtifact(runID: context.run.id, channel: context.channel.name, name: artifact.name,
                                            content: artifact.content, at: finished)
         }
         let mode = delta ? "delta" : "full"
@@ -154,7 +153,7 @@ struct ProductExport {
                                              sent: outcome.delivered, file: outcome.file, products: delivered)
             do {
                 try snapshot.store(&tracker, atLeast: 1)
-                try context.store.recordProductExport(record, generation: snapshot.generation, specDigest: program.specDigest,
+                try context.exports.recordProductExport(record, generation: snapshot.generation, specDigest: program.specDigest,
                                                       count: tracker.count, refused: refusedHashes.sorted())
             } catch {
                 snapshot.discard()

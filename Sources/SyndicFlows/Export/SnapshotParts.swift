@@ -1,5 +1,4 @@
 import SyndicCore
-import SyndicStore
 
 /// The delta snapshot an export writes as it goes, in parts of `partSize` products, so that
 /// an export never holds the whole snapshot (24 bytes a product) in memory. The parts become
@@ -10,11 +9,11 @@ final class SnapshotParts {
     static let partSize = 1 << 16
 
     let generation: Int64
-    private let store: any StateStore
+    private let store: any ExportStore
     private let channel: String
     private var seq = 0
 
-    init(store: any StateStore, channel: String) throws {
+    init(store: any ExportStore, channel: String) throws {
         self.store = store
         self.channel = channel
         generation = try store.beginSnapshot(channel: channel)

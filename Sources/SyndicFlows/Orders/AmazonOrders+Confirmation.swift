@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 import SyndicTransfer
 
 /// confirmShipment as the orders model requires it: a positive numeric

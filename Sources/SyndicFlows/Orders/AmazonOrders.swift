@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 import SyndicTransfer
 
 /// The Amazon Selling Partner API, orders v0: a Login with Amazon token (refresh-token

@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// The confirmation push (seed 001, PRODUCT.md §5): every 15 minutes when
@@ -25,7 +24,7 @@ public struct ConfirmationPushJob: Job {
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] cancellation in
             let inputs = FlowInputs(context, cancellation: cancellation)
-            return try FlowError.markingCredentials(context, inputs.credentialUse) { try push(context, inputs) }
+            return try FlowError.reportingCredentials(inputs.credentialUse) { try push(context, inputs) }
         }
     }
 
@@ -38,7 +37,7 @@ public struct ConfirmationPushJob: Job {
         var failed = 0
         var reconciled = 0
         var seen: Set<Int64> = []
-        var pending = try context.store.dueShipments(channel: name, now: context.now(), limit: 500)
+        var pending = try context.orders.dueShipments(channel: name, now: context.now(), limit: 500)
         if context.run.dryRun {
             let lines = pending.map { "  order \($0.marketplaceOrderID) package \($0.packageID): \($0.items.count) item(s)" }
             return JobResult(counts: ["due": pending.count],
@@ -51,7 +50,7 @@ public struct ConfirmationPushJob: Job {
                 // run knows the shipment is uncertain and asks the marketplace before sending it
                 // again. Store errors are not push failures: they fail the run and leave the
                 // intent in place.
-                if !shipment.uncertain { try context.store.markShipmentSending(id: shipment.id, at: context.now()) }
+                if !shipment.uncertain { try context.orders.markShipmentSending(id: shipment.id, at: context.now()) }
                 let taken: Bool
                 do {
                     if shipment.uncertain, try marketplace.hasConfirmed(shipment) {
@@ -67,14 +66,14 @@ public struct ConfirmationPushJob: Job {
                     // Stopped while waiting for quota: the shipment was not sent.
                     throw stop
                 } catch let failure as FlowError where failure.isRejection {
-                    try context.store.markShipmentAttemptFailed(id: shipment.id, error: failure.message, retryAt: nil,
+                    try context.orders.markShipmentAttemptFailed(id: shipment.id, error: failure.message, retryAt: nil,
                                                                 runID: context.run.id, at: context.now())
                     context.log.error("order \(shipment.marketplaceOrderID) package \(shipment.packageID): \(failure.message)")
                     failed += 1
                     taken = false
                 } catch {
                     let retryAt = retry.nextAttempt(after: shipment.attempts + 1, failedAt: context.now())
-                    try context.store.markShipmentAttemptFailed(id: shipment.id, error: "\(error)", retryAt: retryAt,
+                    try context.orders.markShipmentAttemptFailed(id: shipment.id, error: "\(error)", retryAt: retryAt,
                                                                 runID: context.run.id, at: context.now())
                     if retryAt == nil { failed += 1 } else { retrying += 1 }
                     if let failure = error as? FlowError, failure.kind == .connectivity {
@@ -84,11 +83,11 @@ public struct ConfirmationPushJob: Job {
                     taken = false
                 }
                 if taken {
-                    try context.store.markShipmentConfirmed(id: shipment.id, at: context.now())
+                    try context.orders.markShipmentConfirmed(id: shipment.id, at: context.now())
                     confirmed += 1
                 }
             }
-            pending = try context.store.dueShipments(channel: name, now: context.now(), limit: 500)
+            pending = try context.orders.dueShipments(channel: name, now: context.now(), limit: 500)
                 .filter { !seen.contains($0.id) }
         }
         var report = "confirmed \(confirmed) shipments to \(marketplace.marketplace); \(retrying) to try again, \(failed) failed"

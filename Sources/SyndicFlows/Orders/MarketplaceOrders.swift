@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 
 /// A marketplace's order API, as the order flows use it: orders updated since a moment,
 /// page by page, and shipment confirmations. Mirakl (OR11, OR21, OR23, OR24) and Amazon

@@ -1,6 +1,5 @@
 import Foundation
 import SyndicCore
-import SyndicStore
 import SyndicTransfer
 
 /// Mirakl's order calls: OR11 pages by `max`/`offset` in creation order (an order updated

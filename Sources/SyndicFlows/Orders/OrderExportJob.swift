@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// The order export job (seed 001 "Order Export Job"): the orders changed since the previous
@@ -36,13 +35,13 @@ public struct OrderExportJob: Job {
         let statuses = Set((settings.statuses ?? []).compactMap(OrderStatus.init(rawValue:)))
         let split = OrderExportSplit(settings.splitBy)
         let escapeFormulas = settings.escapeFormulas ?? true
-        let cursor = Int64(try context.store.orderCursor(channel: name, name: "export") ?? "0") ?? 0
+        let cursor = Int64(try context.orders.orderCursor(channel: name, name: "export") ?? "0") ?? 0
         let date = context.now()
         var files: [[String]: FlatFileDestination] = [:]
         var orders = 0
         var rows = 0
         do {
-            let newest = try context.store.forEachChangedOrder(channel: name, after: cursor, statuses: statuses) { stored in
+            let newest = try context.orders.forEachChangedOrder(channel: name, after: cursor, statuses: statuses) { stored in
                 if orders % 1000 == 0 { try inputs.cancellation.check() }
                 let group = split.group(of: stored.order)
                 let file: FlatFileDestination
@@ -70,12 +69,12 @@ public struct OrderExportJob: Job {
                 files[group] = nil
                 if let file = outcome.file { written.append(file) }
                 for artifact in outcome.artifacts {
-                    try context.store.saveArtifact(runID: context.run.id, channel: name, name: artifact.name,
+                    try context.exports.saveArtifact(runID: context.run.id, channel: name, name: artifact.name,
                                                    content: artifact.content, at: date)
                 }
             }
             if !context.run.dryRun, newest > cursor {
-                try context.store.setOrderCursor(channel: name, name: "export", value: String(newest))
+                try context.orders.setOrderCursor(channel: name, name: "export", value: String(newest))
             }
             let lines = written.isEmpty
                 ? ["no order changed since the last export: no file written"]

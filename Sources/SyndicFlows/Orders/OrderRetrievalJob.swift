@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// Order retrieval (seed 001, PRODUCT.md §5): every 5 minutes when `orders.retrieval` is on,
@@ -28,7 +27,7 @@ public struct OrderRetrievalJob: Job {
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] cancellation in
             let inputs = FlowInputs(context, cancellation: cancellation)
-            return try FlowError.markingCredentials(context, inputs.credentialUse) { try retrieve(context, inputs) }
+            return try FlowError.reportingCredentials(inputs.credentialUse) { try retrieve(context, inputs) }
         }
     }
 
@@ -36,7 +35,7 @@ public struct OrderRetrievalJob: Job {
         let channel = try Marketplaces.channelSpec(context)
         let marketplace = try Marketplaces.orders(channel, inputs: inputs, http: http, dryRun: context.run.dryRun, now: context.now)
         let started = context.now()
-        let cursor = try context.store.orderCursor(channel: context.channel.name, name: "retrieval").flatMap(ISODate.parse)
+        let cursor = try context.orders.orderCursor(channel: context.channel.name, name: "retrieval").flatMap(ISODate.parse)
         let since = cursor.map { $0.addingTimeInterval(-overlap) }
             ?? started.addingTimeInterval(-Double(channel.orders?.lookbackDays ?? 30) * 86_400)
         var total = OrderUpsertSummary()
@@ -48,7 +47,7 @@ public struct OrderRetrievalJob: Job {
         var orders: [Order] = []
         func store() throws {
             guard !context.run.dryRun, !orders.isEmpty else { return orders.removeAll(keepingCapacity: true) }
-            let summary = try context.store.upsertOrders(orders, channel: context.channel.name,
+            let summary = try context.orders.upsertOrders(orders, channel: context.channel.name,
                                                          marketplace: marketplace.marketplace, runID: context.run.id,
                                                          at: context.now())
             total.created += summary.created
@@ -68,7 +67,7 @@ public struct OrderRetrievalJob: Job {
                     errors += 1
                     context.log.error("order \(problem.orderID ?? "without id"): \(problem.message)")
                     if !context.run.dryRun {
-                        try context.store.recordOrderError(channel: context.channel.name, marketplaceID: problem.orderID,
+                        try context.orders.recordOrderError(channel: context.channel.name, marketplaceID: problem.orderID,
                                                            runID: context.run.id, stage: "retrieval", message: problem.message,
                                                            at: context.now())
                     }
@@ -83,7 +82,7 @@ public struct OrderRetrievalJob: Job {
         // (in creation order an update cannot move an order out of the pages), and none after
         // `latest` was read; an order changed after its page was read is fetched next time.
         if !context.run.dryRun, let latest, case let proved = min(latest, started), proved > cursor ?? .distantPast {
-            try context.store.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(proved))
+            try context.orders.setOrderCursor(channel: context.channel.name, name: "retrieval", value: ISODate.milliseconds(proved))
         }
         let warnings = try warn(marketplace.warnings, context)
         let quota = marketplace.quota
@@ -110,11 +109,11 @@ public struct OrderRetrievalJob: Job {
             guard let alert = warning.alert, !context.run.dryRun else { continue }
             let marker = "alert." + alert.rawValue
             let now = context.now()
-            if let last = try context.store.orderCursor(channel: context.channel.name, name: marker).flatMap(ISODate.parse),
+            if let last = try context.orders.orderCursor(channel: context.channel.name, name: marker).flatMap(ISODate.parse),
                now.timeIntervalSince(last) < 86_400 { continue }
-            try context.store.raiseAlert(channel: context.channel.name, kind: alert.rawValue, message: warning.message,
+            try context.orders.raiseAlert(channel: context.channel.name, kind: alert.rawValue, message: warning.message,
                                          runID: context.run.id, at: now)
-            try context.store.setOrderCursor(channel: context.channel.name, name: marker, value: ISODate.milliseconds(now))
+            try context.orders.setOrderCursor(channel: context.channel.name, name: marker, value: ISODate.milliseconds(now))
         }
         return warnings
     }

@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// The shipment import job (seed 001 "Order Shipment Confirmation Job"): every `.csv` file
@@ -170,7 +169,7 @@ public struct ShipmentImportJob: Job {
                 if context.run.dryRun {
                     outcome.applied = requests.count
                 } else {
-                    let results = try context.store.applyShipments(requests, channel: context.channel.name,
+                    let results = try context.orders.applyShipments(requests, channel: context.channel.name,
                                                                    source: "ftp:\(name)", at: context.now())
                     for (row, result) in zip(requestRows, results) {
                         switch result {

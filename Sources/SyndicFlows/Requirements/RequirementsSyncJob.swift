@@ -1,7 +1,6 @@
 import Foundation
 import SyndicCore
 import SyndicEngine
-import SyndicStore
 import SyndicTransfer
 
 /// The requirements sync (PRODUCT.md §5, seed 000): fetches the attributes a Mirakl
@@ -18,7 +17,7 @@ public struct RequirementsSyncJob: Job {
     public func run(_ context: JobContext) async throws -> JobResult {
         try await DedicatedThreads.run { [self] _ in
             let inputs = FlowInputs(context)
-            return try FlowError.markingCredentials(context, inputs.credentialUse) { try sync(context, inputs) }
+            return try FlowError.reportingCredentials(inputs.credentialUse) { try sync(context, inputs) }
         }
     }
 
@@ -36,7 +35,7 @@ public struct RequirementsSyncJob: Job {
         let attributes = try client.attributes()
         let requirements = RequirementSet(fetchedAt: context.now(), attributes: attributes)
         if !context.run.dryRun {
-            try context.store.saveRequirements(requirements, channel: context.channel.name)
+            try context.exports.saveRequirements(requirements, channel: context.channel.name)
         }
         let required = attributes.filter(\.required)
         let mapped = Set(channel.products?.mapping?.keys.map { $0 } ?? [])

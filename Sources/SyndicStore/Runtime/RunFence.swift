@@ -1,19 +1,7 @@
 import GRDB
+import SyndicCore
 
-/// A run attempt's claim to write: the run, the attempt and the worker holding its lease.
-/// A store fenced by it refuses every write once the run is no longer running under that
-/// attempt and worker (its lease lapsed and another worker claimed it, or it was finished).
-public struct RunFence: Hashable, Sendable {
-    public var runID: Int64
-    public var attempt: Int
-    public var worker: String
-
-    public init(runID: Int64, attempt: Int, worker: String) {
-        self.runID = runID
-        self.attempt = attempt
-        self.worker = worker
-    }
-
+extension RunFence {
     /// Throws `StoreError.fenced` unless the attempt still holds the run (inside the write's
     /// transaction, so no other worker can take the run between the check and the write).
     func check(_ db: Database) throws {

@@ -326,7 +326,7 @@ struct DocumentCompilerTests {
 
             """)
         #expect(TestConfig.render(yaml) == [
-            Self.at(11, 16, #"error: mapping target "name-fr": "name-fr" is not an attribute code (letters, digits, _); akeneo-api targets are named code~locale~scope (seed 002)"#),
+            Self.at(11, 16, #"error: mapping target "name-fr": "name-fr" is not an attribute code (letters, digits, _); akeneo-api targets are named code~locale~scope"#),
         ])
     }
 
@@ -387,7 +387,7 @@ struct DocumentCompilerTests {
               products:
                 export: {delta: true}
 
-            """), [at(9, 21, "warning: delta export is not recommended on Amazon channels: features such as A+ content can damage delta exports (seed 000)")]),
+            """), [at(9, 21, "warning: delta export is not recommended on Amazon channels: features such as A+ content can be lost when only changed products are sent; prefer full exports")]),
         Case("requirements sync outside mirakl is a warning", channel("amazon-seller", name: "amazon_de", """
               source: {connection: pim}
               products:

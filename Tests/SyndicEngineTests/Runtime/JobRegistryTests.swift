@@ -33,7 +33,7 @@ struct JobRegistryTests {
         let context = JobContext(run: run, channel: RuntimeWorkspace.channel("shop"), spec: .object([:]), connections: [:],
                                  log: RunLogger(queue: workspace.store, runID: run.id, minimal: false),
                                  progress: { _, _ in }, workDirectory: workspace.workDirectory, now: { Date() },
-                                 store: workspace.store)
+                                 exports: workspace.store, orders: workspace.store)
         #expect(throws: Never.self) { try context.checkCancellation() }
         let task = Task {
             while !Task.isCancelled { try? await Task.sleep(nanoseconds: 5_000_000) }

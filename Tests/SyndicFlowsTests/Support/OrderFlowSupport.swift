@@ -147,14 +147,16 @@ extension FlowWorkspace {
         let logger = RunLogger(queue: store, runID: claimed.id, minimal: false)
         let context = JobContext(run: claimed, channel: resource, spec: try CanonicalJSON.parse(resource.specJSON),
                                  connections: connections, log: logger, progress: { _, _ in }, workDirectory: workDirectory,
-                                 now: { now }, store: store, baseDirectory: try store.applyDirectory() ?? channels.path)
+                                 now: { now }, exports: store, orders: store, baseDirectory: try store.applyDirectory() ?? channels.path)
         let outcome: RunOutcome
         do {
             let result = try await implementation.run(context)
+            CredentialRecorder.accepted(result, store: store, at: now)
             logger.summary(result.report)
             outcome = .succeeded(counts: result.counts, report: result.report)
         } catch {
             logger.error("\(error)")
+            CredentialRecorder.failed(error, store: store, at: now)
             let failure = error as? JobFailure
             outcome = .failed(error: "\(error)", counts: [:], report: nil, retryable: !(failure?.isPermanent ?? false),
                               category: failure?.category)

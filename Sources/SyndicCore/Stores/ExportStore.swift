@@ -1,0 +1,101 @@
+import Foundation
+
+/// What the product flows keep in the state: delta snapshots and export records, files a
+/// run produced (feedback files, error reports), and marketplace requirements.
+public protocol ExportStore: Sendable {
+    /// The snapshot of the channel's last successful export, if any.
+    func deltaSnapshot(channel: String) throws -> DeltaSnapshot?
+    /// What the channel's snapshot is, without its entries (to read them part by part).
+    func snapshotHeader(channel: String) throws -> SnapshotHeader?
+    /// One part of a stored snapshot, refused keys not yet marked; nil past the last one.
+    func snapshotPart(channel: String, generation: Int64, seq: Int) throws -> [DeltaSnapshot.Entry]?
+    /// Records a successful export and replaces the channel's snapshot, in one transaction.
+    func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws
+    /// Starts a new snapshot of the channel, written in parts while the export runs; removes
+    /// the parts an export that never finished left behind. Returns its generation.
+    func beginSnapshot(channel: String) throws -> Int64
+    /// Stores the next part of a snapshot being written.
+    func appendSnapshotPart(channel: String, generation: Int64, seq: Int, entries: ArraySlice<DeltaSnapshot.Entry>) throws
+    /// Drops a snapshot being written (the export failed or was a dry run).
+    func discardSnapshot(channel: String, generation: Int64) throws
+    /// Records a successful export; the snapshot written in parts (`generation`, `count`
+    /// entries) becomes the channel's, with the keys the destination refused. One transaction.
+    func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
+                             refused: [UInt64]) throws
+    /// Export records of a run (normally one).
+    func productExports(runID: Int64) throws -> [ProductExportRecord]
+    /// The newest export records of a channel, newest first.
+    func productExports(channel: String, limit: Int) throws -> [ProductExportRecord]
+    /// Keeps a file a run produced (replacing one of the same name).
+    func saveArtifact(runID: Int64, channel: String, name: String, content: Data, at date: Date) throws
+    /// The files a run produced: names and sizes, by name.
+    func artifacts(runID: Int64) throws -> [(name: String, size: Int)]
+    /// One file of a run.
+    func artifact(runID: Int64, name: String) throws -> Data?
+    /// Stores the marketplace's attributes for a channel (replacing the previous set).
+    func saveRequirements(_ requirements: RequirementSet, channel: String) throws
+    /// The stored requirements of every channel that has some, by channel.
+    func requirements() throws -> [String: RequirementSet]
+}
+
+/// One successful product export: when, full or delta, how many products it sent, the file
+/// it wrote (flat-file), and — for a delta export — the keys of the products it sent.
+public struct ProductExportRecord: Hashable, Sendable {
+    public var channel: String
+    public var runID: Int64?
+    public var mode: String
+    public var at: Date
+    public var sent: Int
+    public var file: String?
+    public var products: [String]
+
+    public init(channel: String, runID: Int64?, mode: String, at: Date, sent: Int, file: String?, products: [String]) {
+        self.channel = channel
+        self.runID = runID
+        self.mode = mode
+        self.at = at
+        self.sent = sent
+        self.file = file
+        self.products = products
+    }
+}
+
+/// A stored delta snapshot without its entries.
+public struct SnapshotHeader: Hashable, Sendable {
+    public var specDigest: String
+    /// The generation of its parts; nil for a snapshot stored whole (before parts existed).
+    public var generation: Int64?
+    /// How many products it covers.
+    public var count: Int
+    /// Key hashes the destination refused: their entries count as never exported.
+    public var refused: Set<UInt64>
+
+    public init(specDigest: String, generation: Int64?, count: Int, refused: Set<UInt64>) {
+        self.specDigest = specDigest
+        self.generation = generation
+        self.count = count
+        self.refused = refused
+    }
+}
+
+extension SnapshotHeader {
+    /// The stored form of refused keys: little-endian 64-bit words, one after the other.
+    public static func encodeRefused(_ keys: [UInt64]) -> Data {
+        var bytes = Data(capacity: keys.count * 8)
+        for key in keys { withUnsafeBytes(of: key.littleEndian) { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+
+    /// The refused keys of their stored form (a trailing partial word is ignored).
+    public static func decodeRefused(_ bytes: Data) -> Set<UInt64> {
+        var keys = Set<UInt64>()
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset + 8 <= raw.count {
+                keys.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                offset += 8
+            }
+        }
+        return keys
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// One run as commands and workers see it.
+public struct RunInfo: Hashable, Sendable {
+    public var id: Int64
+    public var channel: String
+    public var job: JobKind
+    public var trigger: RunTrigger
+    public var dryRun: Bool
+    public var full: Bool
+    /// The schedule slot a scheduled run is for.
+    public var slot: Date?
+    public var status: RunStatus
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var notBefore: Date
+    public var queuedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Date?
+    public var cancelRequested: Bool
+    public var counts: [String: Int]
+    public var report: String?
+    public var error: String?
+}
+
+/// One log line of a run.
+public struct RunLogLine: Hashable, Sendable {
+    public var seq: Int
+    public var at: Date
+    public var level: String
+    public var message: String
+
+    public init(seq: Int, at: Date, level: String, message: String) {
+        self.seq = seq
+        self.at = at
+        self.level = level
+        self.message = message
+    }
+}
+
+/// A request to queue a run.
+public struct RunRequest: Hashable, Sendable {
+    public var channel: String
+    public var job: JobKind
+    public var trigger: RunTrigger
+    public var dryRun: Bool
+    public var full: Bool
+
+    public init(channel: String, job: JobKind, trigger: RunTrigger, dryRun: Bool = false, full: Bool = false) {
+        self.channel = channel
+        self.job = job
+        self.trigger = trigger
+        self.dryRun = dryRun
+        self.full = full
+    }
+}
+
+/// How a run ended, as its job reports it.
+public enum RunOutcome: Hashable, Sendable {
+    case succeeded(counts: [String: Int], report: String)
+    /// A failed attempt; retried with backoff while attempts remain, unless not `retryable`
+    /// (the same attempt would fail the same way: a configuration or credentials problem).
+    /// `category` says what failed (`authentication`, `connectivity`, …) for the alert it raises.
+    case failed(error: String, counts: [String: Int], report: String?, retryable: Bool = true, category: String? = nil)
+    case canceled(reason: String)
+}
+
+/// Whether a worker still holds a run's lease.
+public enum LeaseState: Hashable, Sendable {
+    case held
+    /// Held, but the run must stop (its channel is being deleted).
+    case cancelRequested
+    /// Another worker took the run over, or it was finished or deleted.
+    case lost
+}
+
+/// Which runs to list.
+public struct RunFilter: Hashable, Sendable {
+    public var channel: String?
+    public var job: JobKind?
+    public var status: RunStatus?
+    public var limit: Int
+
+    public init(channel: String? = nil, job: JobKind? = nil, status: RunStatus? = nil, limit: Int = 50) {
+        self.channel = channel
+        self.job = job
+        self.status = status
+        self.limit = limit
+    }
+}
