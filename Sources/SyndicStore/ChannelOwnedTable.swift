@@ -1,3 +1,4 @@
+import SyndicCore
 /// A table whose rows belong to a channel: counted in the delete plan, deleted with it.
 ///
 /// Every table a later flow adds for a channel's data (runs, logs, export records, orders,

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 
 /// Where the state is: a SQLite file (the default, one host) or a PostgreSQL database
 /// (`postgres://USER@HOST:PORT/DB`, shared by several hosts).

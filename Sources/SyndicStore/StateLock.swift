@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 #if canImport(Glibc)
 import Glibc
 #endif

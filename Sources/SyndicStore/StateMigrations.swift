@@ -1,3 +1,4 @@
+import SyndicCore
 import GRDB
 
 /// The named, frozen migrations of the state database. Never edit a shipped migration:

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SyndicCore
 @testable import SyndicStore
 
 /// What only a SQLite state has: its files and their modes.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SyndicCore
 @testable import SyndicStore
 #if canImport(Glibc)
 import Glibc

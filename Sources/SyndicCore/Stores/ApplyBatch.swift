@@ -73,6 +73,15 @@ public struct HistoryEntry: Hashable, Sendable {
     public var user: String
     public var gitCommit: String?
     public var changes: [HistoryChange]
+
+    public init(serial: Int, operation: String, at: Date, user: String, gitCommit: String? = nil, changes: [HistoryChange]) {
+        self.serial = serial
+        self.operation = operation
+        self.at = at
+        self.user = user
+        self.gitCommit = gitCommit
+        self.changes = changes
+    }
 }
 
 /// The stored status of one channel, for `syndic status`.
@@ -80,6 +89,12 @@ public struct ChannelState: Sendable {
     public var resource: AppliedResource
     public var suspension: Suspension?
     public var credentials: [CredentialState]
+
+    public init(resource: AppliedResource, suspension: Suspension? = nil, credentials: [CredentialState]) {
+        self.resource = resource
+        self.suspension = suspension
+        self.credentials = credentials
+    }
 }
 
 /// The status of one secret field.
@@ -88,6 +103,13 @@ public struct CredentialState: Hashable, Sendable {
     public var status: String
     public var message: String?
     public var changedAt: Date
+
+    public init(path: String, status: String, message: String? = nil, changedAt: Date) {
+        self.path = path
+        self.status = status
+        self.message = message
+        self.changedAt = changedAt
+    }
 }
 
 /// A job's schedule and the zone it is read in, as apply stores it.

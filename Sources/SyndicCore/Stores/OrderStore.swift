@@ -122,6 +122,20 @@ public struct PendingShipment: Hashable, Sendable {
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    public init(id: Int64, orderID: String, marketplaceOrderID: String, packageID: String, trackingNumber: String? = nil, carrierCode: String? = nil, shippingDate: Date, attempts: Int, items: [(lineID: String, quantity: Int)], completesOrder: Bool, uncertain: Bool = false) {
+        self.id = id
+        self.orderID = orderID
+        self.marketplaceOrderID = marketplaceOrderID
+        self.packageID = packageID
+        self.trackingNumber = trackingNumber
+        self.carrierCode = carrierCode
+        self.shippingDate = shippingDate
+        self.attempts = attempts
+        self.items = items
+        self.completesOrder = completesOrder
+        self.uncertain = uncertain
+    }
 }
 
 /// The filters of `syndic orders list` (seed 001).
@@ -162,6 +176,23 @@ public struct OrderSummary: Hashable, Sendable, Codable {
     public var errors: Int
     /// Whether the marketplace or the buyer asked to cancel some of it.
     public var cancellationRequested: Bool
+
+    public init(id: String, channel: String, marketplace: String, marketplaceID: String, status: String, rawStatus: String, fulfilledBy: String? = nil, purchaseDate: Date? = nil, receivedAt: Date, total: Double? = nil, currency: String? = nil, lines: Int, errors: Int, cancellationRequested: Bool) {
+        self.id = id
+        self.channel = channel
+        self.marketplace = marketplace
+        self.marketplaceID = marketplaceID
+        self.status = status
+        self.rawStatus = rawStatus
+        self.fulfilledBy = fulfilledBy
+        self.purchaseDate = purchaseDate
+        self.receivedAt = receivedAt
+        self.total = total
+        self.currency = currency
+        self.lines = lines
+        self.errors = errors
+        self.cancellationRequested = cancellationRequested
+    }
 }
 
 /// Everything `syndic orders show` tells of an order.
@@ -188,6 +219,25 @@ public struct OrderDetail: Hashable, Sendable {
         public struct Item: Hashable, Sendable, Codable {
             public var lineNumber: Int
             public var quantity: Int
+
+            public init(lineNumber: Int, quantity: Int) {
+                self.lineNumber = lineNumber
+                self.quantity = quantity
+            }
+        }
+
+        public init(id: Int64, packageID: String, trackingNumber: String? = nil, carrierCode: String? = nil, shippingDate: Date, source: String, status: String, attempts: Int, lastError: String? = nil, confirmedAt: Date? = nil, items: [Item]) {
+            self.id = id
+            self.packageID = packageID
+            self.trackingNumber = trackingNumber
+            self.carrierCode = carrierCode
+            self.shippingDate = shippingDate
+            self.source = source
+            self.status = status
+            self.attempts = attempts
+            self.lastError = lastError
+            self.confirmedAt = confirmedAt
+            self.items = items
         }
     }
 
@@ -197,6 +247,13 @@ public struct OrderDetail: Hashable, Sendable {
         public var reference: String
         public var detail: String
         public var at: Date
+
+        public init(kind: String, reference: String, detail: String, at: Date) {
+            self.kind = kind
+            self.reference = reference
+            self.detail = detail
+            self.at = at
+        }
     }
 
     /// An error recorded for the order.
@@ -205,5 +262,19 @@ public struct OrderDetail: Hashable, Sendable {
         public var message: String
         public var runID: Int64?
         public var at: Date
+
+        public init(stage: String, message: String, runID: Int64? = nil, at: Date) {
+            self.stage = stage
+            self.message = message
+            self.runID = runID
+            self.at = at
+        }
+    }
+
+    public init(stored: StoredOrder, shipments: [Shipment], events: [Event], errors: [OrderError]) {
+        self.stored = stored
+        self.shipments = shipments
+        self.events = events
+        self.errors = errors
     }
 }

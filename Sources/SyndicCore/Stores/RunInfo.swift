@@ -23,6 +23,29 @@ public struct RunInfo: Hashable, Sendable {
     public var counts: [String: Int]
     public var report: String?
     public var error: String?
+
+    public init(id: Int64, channel: String, job: JobKind, trigger: RunTrigger, dryRun: Bool, full: Bool, slot: Date? = nil, status: RunStatus, attempt: Int, maxAttempts: Int, notBefore: Date, queuedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, cancelRequested: Bool, counts: [String: Int], report: String? = nil, error: String? = nil) {
+        self.id = id
+        self.channel = channel
+        self.job = job
+        self.trigger = trigger
+        self.dryRun = dryRun
+        self.full = full
+        self.slot = slot
+        self.status = status
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.notBefore = notBefore
+        self.queuedAt = queuedAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.cancelRequested = cancelRequested
+        self.counts = counts
+        self.report = report
+        self.error = error
+    }
 }
 
 /// One log line of a run.

@@ -44,6 +44,15 @@ public struct AlertEvent: Hashable, Sendable {
     public var message: String
     public var runID: Int64?
     public var at: Date
+
+    public init(id: Int64, channel: String, kind: String, message: String, runID: Int64? = nil, at: Date) {
+        self.id = id
+        self.channel = channel
+        self.kind = kind
+        self.message = message
+        self.runID = runID
+        self.at = at
+    }
 }
 
 /// Errors of the queue.

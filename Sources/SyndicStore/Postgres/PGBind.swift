@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 import NIOCore
 import PostgresNIO
 

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 import Logging
 import NIOCore
 import PostgresNIO

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 
 /// Where a PostgreSQL state lives, read from a `postgres://USER@HOST:PORT/DB?…` URL.
 ///

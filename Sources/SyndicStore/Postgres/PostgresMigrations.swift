@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 
 /// The named, frozen migrations of a PostgreSQL state, applied in order on first use under
 /// an advisory lock (two processes starting at once migrate once). Never edit a shipped

@@ -212,30 +212,33 @@ extension PostgresStateStore {
             }
         }
         // Channels this apply activates start their schedules from now: slots they missed while
-        // inactive are not replayed.
+        // inactive are not replayed. The rows apply compares with are read in one query each,
+        // and written in batches: a round trip per row would make a large apply wait on the
+        // network, not on the server.
         var activated: Set<String> = []
-        for resource in batch.upserts where resource.kind == .channel {
-            guard let old = try session.value("SELECT spec FROM resource WHERE kind = 'Channel' AND name = ?",
-                                              [resource.name], as: String.self) else { continue }
-            let wasActive = (try? CanonicalJSON.parse(old)).map(ChannelJobs.isActive) ?? false
-            let isActive = (try? CanonicalJSON.parse(resource.specJSON)).map(ChannelJobs.isActive) ?? false
-            if isActive && !wasActive { activated.insert(resource.name) }
+        if batch.upserts.contains(where: { $0.kind == .channel }) {
+            var previous: [String: String] = [:]
+            for row in try session.rows("SELECT name, spec FROM resource WHERE kind = 'Channel'") {
+                previous[try row.get("name", as: String.self)] = try row.get("spec", as: String.self)
+            }
+            for resource in batch.upserts where resource.kind == .channel {
+                guard let old = previous[resource.name] else { continue }
+                let wasActive = (try? CanonicalJSON.parse(old)).map(ChannelJobs.isActive) ?? false
+                let isActive = (try? CanonicalJSON.parse(resource.specJSON)).map(ChannelJobs.isActive) ?? false
+                if isActive && !wasActive { activated.insert(resource.name) }
+            }
         }
-        for resource in batch.upserts {
-            try session.execute("""
-                INSERT INTO resource (kind, name, type, spec, labels, source_file, created_serial, updated_serial)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kind, name) DO UPDATE SET type = excluded.type, spec = excluded.spec,
-                  labels = excluded.labels, source_file = excluded.source_file, updated_serial = excluded.updated_serial
-                """, [resource.kind.rawValue, resource.name, resource.type, resource.specJSON, resource.labelsJSON,
-                      resource.sourceFile, serial, serial])
-            try writeFingerprints(batch.fingerprints[resource.address] ?? [:], for: resource, at: batch.at,
-                                  session: session)
-        }
-        for channel in batch.jobSchedules.keys.sorted() {
-            try Self.syncSchedules(session, channel: channel, wanted: batch.jobSchedules[channel]!, now: batch.at,
-                                   restart: activated.contains(channel))
-        }
+        try Self.insertRows(session, """
+            INSERT INTO resource (kind, name, type, spec, labels, source_file, created_serial, updated_serial)
+            """, batch.upserts.map { resource -> [(any PGBind)?] in
+                [resource.kind.rawValue, resource.name, resource.type, resource.specJSON, resource.labelsJSON,
+                 resource.sourceFile, serial, serial]
+            }, suffix: """
+            ON CONFLICT (kind, name) DO UPDATE SET type = excluded.type, spec = excluded.spec,
+              labels = excluded.labels, source_file = excluded.source_file, updated_serial = excluded.updated_serial
+            """)
+        try writeFingerprints(batch, session: session)
+        try Self.syncSchedules(session, batch.jobSchedules, now: batch.at, restart: activated)
         try session.execute("""
             INSERT INTO revision (serial, operation, at, "user", git_commit, config_digest)
             VALUES (?, 'apply', ?, ?, ?, ?)
@@ -249,26 +252,30 @@ extension PostgresStateStore {
     }
 
     /// Keeps fingerprints that did not change (with their status), resets rotated ones.
-    private func writeFingerprints(_ wanted: [String: String], for resource: AppliedResource, at date: Date,
-                                   session: PGSession) throws {
-        var had: [String: String] = [:]
-        for row in try session.rows("SELECT path, fingerprint FROM credential WHERE kind = ? AND name = ?",
-                                    [resource.kind.rawValue, resource.name]) {
-            let path = try row.get("path", as: String.self)
-            had[path] = try row.get("fingerprint", as: String.self)
+    private func writeFingerprints(_ batch: ApplyBatch, session: PGSession) throws {
+        var had: [String: [String: String]] = [:]
+        for row in try session.rows("SELECT kind, name, path, fingerprint FROM credential") {
+            let owner = try row.get("kind", as: String.self) + "\u{0}" + row.get("name", as: String.self)
+            had[owner, default: [:]][try row.get("path", as: String.self)] = try row.get("fingerprint", as: String.self)
         }
-        for path in had.keys where wanted[path] == nil {
-            try session.execute("DELETE FROM credential WHERE kind = ? AND name = ? AND path = ?",
-                                [resource.kind.rawValue, resource.name, path])
+        var writes: [[(any PGBind)?]] = []
+        for resource in batch.upserts {
+            let wanted = batch.fingerprints[resource.address] ?? [:]
+            let current = had[resource.kind.rawValue + "\u{0}" + resource.name] ?? [:]
+            for path in current.keys.sorted() where wanted[path] == nil {
+                try session.execute("DELETE FROM credential WHERE kind = ? AND name = ? AND path = ?",
+                                    [resource.kind.rawValue, resource.name, path])
+            }
+            for (path, fingerprint) in wanted.sorted(by: { $0.key < $1.key }) where current[path] != fingerprint {
+                writes.append([resource.kind.rawValue, resource.name, path, fingerprint, batch.at])
+            }
         }
-        for (path, fingerprint) in wanted where had[path] != fingerprint {
-            try session.execute("""
-                INSERT INTO credential (kind, name, path, fingerprint, status, status_message, changed_at)
-                VALUES (?, ?, ?, ?, 'unknown', NULL, ?)
-                ON CONFLICT (kind, name, path) DO UPDATE SET fingerprint = excluded.fingerprint,
-                  status = 'unknown', status_message = NULL, changed_at = excluded.changed_at
-                """, [resource.kind.rawValue, resource.name, path, fingerprint, date])
-        }
+        try Self.insertRows(session, """
+            INSERT INTO credential (kind, name, path, fingerprint, status, status_message, changed_at)
+            """, writes, values: "(?, ?, ?, ?, 'unknown', NULL, ?)", suffix: """
+            ON CONFLICT (kind, name, path) DO UPDATE SET fingerprint = excluded.fingerprint,
+              status = 'unknown', status_message = NULL, changed_at = excluded.changed_at
+            """)
     }
 
     /// Replaces the parse cache with `files`.
@@ -290,12 +297,15 @@ extension PostgresStateStore {
 
     /// Inserts `rows` with `insert` (`INSERT INTO table (columns)`), `insertBatchRows` rows a
     /// statement, so that a large apply does not wait for one round trip per row.
-    private static func insertRows(_ session: PGSession, _ insert: String, _ rows: [[(any PGBind)?]]) throws {
+    static func insertRows(_ session: PGSession, _ insert: String, _ rows: [[(any PGBind)?]],
+                           values tuple: String? = nil, suffix: String = "") throws {
+        guard let first = rows.first else { return }
+        let tuple = tuple ?? "(" + Array(repeating: "?", count: first.count).joined(separator: ", ") + ")"
         for start in stride(from: 0, to: rows.count, by: insertBatchRows) {
             let chunk = rows[start..<min(start + insertBatchRows, rows.count)]
-            let tuple = "(" + Array(repeating: "?", count: rows[start].count).joined(separator: ", ") + ")"
             let values = Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
-            try session.execute(insert + " VALUES " + values, chunk.flatMap { $0 })
+            try session.execute(insert + " VALUES " + values + (suffix.isEmpty ? "" : " " + suffix),
+                                chunk.flatMap { $0 })
         }
     }
 

@@ -4,35 +4,44 @@ import SyndicCore
 /// Job schedules: written by apply, advanced by scheduler ticks (the ticks are in
 /// `PostgresStateStore+RunQueue.swift`).
 extension PostgresStateStore {
-    /// Makes a channel's `job_schedule` rows match `wanted`. An unchanged schedule keeps its
-    /// next due time; a new or changed one is first due at its next fire time after `now`,
-    /// and so is every schedule of a channel that starts firing again (`restart`: activated),
-    /// so that slots missed while it fired nothing are not replayed.
-    static func syncSchedules(_ session: PGSession, channel: String, wanted: [JobKind: JobScheduleEntry], now: Date,
-                              restart: Bool) throws {
-        var current: [String: (schedule: String, zone: String)] = [:]
-        for row in try session.rows("SELECT job, schedule, time_zone FROM job_schedule WHERE channel = ?", [channel]) {
-            let job = try row.get("job", as: String.self)
-            current[job] = try (schedule: row.get("schedule", as: String.self),
-                                zone: row.get("time_zone", as: String.self))
-        }
-        for job in current.keys where JobKind(rawValue: job).map({ wanted[$0] == nil }) ?? true {
-            try session.execute("DELETE FROM job_schedule WHERE channel = ? AND job = ?", [channel, job])
+    /// Makes the `job_schedule` rows of each channel in `wanted` match its entries. An
+    /// unchanged schedule keeps its next due time; a new or changed one is first due at its next
+    /// fire time after `now`, and so is every schedule of a channel that starts firing again
+    /// (in `restart`: activated), so that slots missed while it fired nothing are not replayed.
+    /// The current rows are read in one query and the new ones written in batches.
+    static func syncSchedules(_ session: PGSession, _ wanted: [String: [JobKind: JobScheduleEntry]], now: Date,
+                              restart: Set<String>) throws {
+        guard !wanted.isEmpty else { return }
+        var current: [String: [String: (schedule: String, zone: String)]] = [:]
+        for row in try session.rows("SELECT channel, job, schedule, time_zone FROM job_schedule") {
+            let channel = try row.get("channel", as: String.self)
+            guard wanted[channel] != nil else { continue }
+            current[channel, default: [:]][try row.get("job", as: String.self)] =
+                try (schedule: row.get("schedule", as: String.self), zone: row.get("time_zone", as: String.self))
         }
         let planner = DueJobPlanner()
-        for (job, entry) in wanted {
-            let encoded = ScheduleCoding.encode(entry.schedule)
-            if !restart, let row = current[job.rawValue], row.schedule == encoded, row.zone == entry.timeZone {
-                continue
+        var writes: [[(any PGBind)?]] = []
+        for channel in wanted.keys.sorted() {
+            let entries = wanted[channel]!
+            let existing = current[channel] ?? [:]
+            for job in existing.keys.sorted() where JobKind(rawValue: job).map({ entries[$0] == nil }) ?? true {
+                try session.execute("DELETE FROM job_schedule WHERE channel = ? AND job = ?", [channel, job])
             }
-            try session.execute("""
-                INSERT INTO job_schedule (channel, job, schedule, time_zone, next_due, last_slot)
-                VALUES (?, ?, ?, ?, ?, NULL)
-                ON CONFLICT (channel, job) DO UPDATE SET schedule = excluded.schedule, time_zone = excluded.time_zone,
-                  next_due = excluded.next_due, last_slot = NULL
-                """, [channel, job.rawValue, encoded, entry.timeZone,
-                      planner.firstDue(entry.schedule, timeZone: entry.timeZone, now: now)])
+            for (job, entry) in entries.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                let encoded = ScheduleCoding.encode(entry.schedule)
+                if !restart.contains(channel), let row = existing[job.rawValue], row.schedule == encoded,
+                   row.zone == entry.timeZone {
+                    continue
+                }
+                writes.append([channel, job.rawValue, encoded, entry.timeZone,
+                               planner.firstDue(entry.schedule, timeZone: entry.timeZone, now: now)])
+            }
         }
+        try insertRows(session, "INSERT INTO job_schedule (channel, job, schedule, time_zone, next_due, last_slot)",
+                       writes, values: "(?, ?, ?, ?, ?, NULL)", suffix: """
+            ON CONFLICT (channel, job) DO UPDATE SET schedule = excluded.schedule, time_zone = excluded.time_zone,
+              next_due = excluded.next_due, last_slot = NULL
+            """)
     }
 
     /// Moves every schedule of a channel to its first fire time after `now` (on resume).

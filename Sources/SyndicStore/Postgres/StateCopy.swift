@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 import GRDB
 
 /// Copies a SQLite state into an empty PostgreSQL state in one transaction: every table, row

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyndicCore
 import SyndicStore
 
 /// `syndic state`: operations on the state itself.

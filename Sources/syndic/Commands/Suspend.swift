@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyndicCore
 import SyndicStore
 
 /// `syndic suspend`: an operator's emergency stop, outside git.

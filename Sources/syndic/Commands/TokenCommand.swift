@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyndicServer
+import SyndicCore
 import SyndicStore
 
 /// `syndic token`: access tokens of the Orders API.

@@ -175,13 +175,13 @@ struct RunExecutorTests {
         let store = workspace.store
         let outcome = Locked<String?>(nil)
         let job = TestJob { context in
-            try context.store.setOrderCursor(channel: "shop", name: "retrieval", value: "held")
+            try context.orders.setOrderCursor(channel: "shop", name: "retrieval", value: "held")
             try await store.pool.write { db in
                 try db.execute(sql: "UPDATE run SET lease_owner = 'thief', attempt = attempt + 1 WHERE id = ?",
                                arguments: [context.run.id])
             }
             do {
-                try context.store.setOrderCursor(channel: "shop", name: "retrieval", value: "stale")
+                try context.orders.setOrderCursor(channel: "shop", name: "retrieval", value: "stale")
                 outcome.update { $0 = "written" }
             } catch let error as StoreError {
                 outcome.update { $0 = "\(error)" }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SyndicCore
 @testable import SyndicStore
 
 /// Reading a PostgreSQL state URL and finding its password, without a server: the password

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SyndicCore
 @testable import SyndicStore
 
 /// A state's tables read and written directly, on either backend, for what the stores do

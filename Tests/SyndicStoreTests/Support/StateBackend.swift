@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 import SyndicStore
 import SyndicTestSupport
 

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 import SyndicStore
 
 /// A new, empty state of one backend for one test, removed when the workspace goes.
