@@ -68,6 +68,11 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             Self.makeOwnerOnly(path)
             // Readers never wait for a running apply: the write happens only on a new state.
             let migrator = StateMigrations.migrator
+            let known = Set(migrator.migrations)
+            if let newer = try pool.read({ db in try migrator.appliedIdentifiers(db) }).subtracting(known).sorted().first {
+                throw StoreError.unavailable(path: path, reason: "the database was written by a newer syndic "
+                    + "(migration \(newer)); upgrade syndic on this host")
+            }
             if try !pool.read(migrator.hasCompletedMigrations) { try migrator.migrate(pool) }
             let hasSalt = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'salt'") != nil

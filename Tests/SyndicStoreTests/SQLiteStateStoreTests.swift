@@ -30,6 +30,25 @@ struct SQLiteStateStoreTests {
         #expect(Self.mode(statePath) == 0o600)
     }
 
+    /// A state a newer syndic migrated is refused, and left as it is.
+    @Test func aStateFromANewerSyndicIsRefused() throws {
+        let workspace = try StateWorkspace(.sqlite)
+        let store = try SQLiteStateStore(path: workspace.location)
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
+        }
+        #expect {
+            _ = try SQLiteStateStore(path: workspace.location)
+        } throws: { error in
+            guard case StoreError.unavailable(_, let reason) = error else { return false }
+            return reason.contains("written by a newer syndic (migration v99-future)")
+        }
+        let kept = try store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        }
+        #expect(kept.contains("v99-future") && kept.contains("v8-shipment-intent"))
+    }
+
     @Test func unopenableStateIsUnavailable() throws {
         let workspace = try StateWorkspace(.sqlite)
         let path = (workspace.location as NSString).deletingLastPathComponent + "/not-a-database"

@@ -15,6 +15,9 @@ public final class PostgresServer: @unchecked Sendable {
     public let user = "syndic_test"
     /// The passfile holding the password (mode 0600).
     public let passfile: String
+    /// The server's self-signed certificate (for 127.0.0.1), the root a `verify-full`
+    /// client trusts: the server accepts TLS and plain connections alike.
+    public let certificate: String
     let password: String
     let dataDirectory: String
     let root: String
@@ -61,6 +64,7 @@ public final class PostgresServer: @unchecked Sendable {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-pg-\(UUID().uuidString)").path
         dataDirectory = root + "/data"
         passfile = root + "/passfile"
+        certificate = root + "/server.crt"
         password = UUID().uuidString
         port = try Self.freePort()
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
@@ -72,6 +76,11 @@ public final class PostgresServer: @unchecked Sendable {
         try run(binaries + "/initdb", ["-D", dataDirectory, "-U", user, "--pwfile", pwfile, "-E", "UTF8",
                                        "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"], asServer: true)
         try? FileManager.default.removeItem(atPath: pwfile)
+        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", root + "/server.key",
+                                     "-out", certificate])
+        chmod(root + "/server.key", 0o600)
+        if runAs != nil { try run("/bin/chown", ["postgres:postgres", root + "/server.key", certificate]) }
         FileManager.default.createFile(atPath: passfile, contents: Data("127.0.0.1:\(port):*:\(user):\(password)\n".utf8),
                                        attributes: [.posixPermissions: 0o600])
         try start()
@@ -80,7 +89,8 @@ public final class PostgresServer: @unchecked Sendable {
     /// Starts the server (again, after `stop()`), waiting until it accepts connections.
     public func start() throws {
         let options = "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories='\(root)' "
-            + "-c fsync=off -c full_page_writes=off -c max_connections=200"
+            + "-c fsync=off -c full_page_writes=off -c max_connections=200 "
+            + "-c ssl=on -c ssl_cert_file='\(certificate)' -c ssl_key_file='\(root)/server.key'"
         try run(binaries + "/pg_ctl", ["-D", dataDirectory, "-o", options, "-l", root + "/server.log", "-w",
                                        "-t", "60", "start"], asServer: true)
     }

@@ -177,7 +177,6 @@ public final class PGPool: @unchecked Sendable {
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
         configuration.options.additionalStartupParameters = [("application_name", name)]
-        if location.sslMode == .verifyFull { configuration.options.tlsServerName = location.host }
         condition.lock()
         nextID += 1
         let id = nextID

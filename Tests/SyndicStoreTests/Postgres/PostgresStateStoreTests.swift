@@ -31,6 +31,35 @@ struct PostgresStateStoreTests {
         #expect(try server.psql("SELECT name FROM schema_migration ORDER BY name", database: database) == migrations)
     }
 
+    /// `sslmode=require` encrypts without checking the certificate; `verify-full` checks it
+    /// against `sslrootcert` and the host name, and refuses a server it cannot verify.
+    @Test func tlsConnectionsAreMadeAndVerified() throws {
+        let server = try PostgresServer.shared()
+        let plain = try server.makeDatabase()
+        let database = try PostgresLocation(url: plain).database
+        let base = "postgres://\(server.user)@127.0.0.1:\(server.port)/\(database)?passfile=\(server.passfile)"
+        for query in ["&sslmode=require", "&sslmode=verify-full&sslrootcert=\(server.certificate)",
+                      "&sslmode=verify-ca&sslrootcert=\(server.certificate)"] {
+            let store = try PostgresStateStore(location: try PostgresLocation(url: base + query))
+            #expect(try store.currentSerial() == 0, "\(query)")
+            let encrypted = try store.pool.read { session in
+                try session.value("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", as: Bool.self)
+            }
+            #expect(encrypted == true, "\(query)")
+        }
+        let unencrypted = try PostgresStateStore(location: try PostgresLocation(url: base + "&sslmode=disable"))
+        #expect(try unencrypted.pool.read { session in
+            try session.value("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", as: Bool.self)
+        } == false)
+        // Without the server's certificate as a trusted root, verify-full refuses the server.
+        #expect {
+            _ = try PostgresStateStore(location: try PostgresLocation(url: base + "&sslmode=verify-full"))
+        } throws: { error in
+            guard case StoreError.unavailable(_, let reason) = error else { return false }
+            return reason.hasPrefix("cannot connect to 127.0.0.1:\(server.port):")
+        }
+    }
+
     @Test func aDatabaseThatDoesNotExistIsUnavailable() throws {
         let url = try PostgresServer.shared().url(database: "t_missing_\(UUID().uuidString.prefix(8).lowercased())")
         let location = try PostgresLocation(url: url)
