@@ -117,6 +117,8 @@ public final class PGPool: @unchecked Sendable {
             } catch {
                 if connection.isClosed || session.lost {
                     checkin(connection, broken: true)
+                    // The others were opened to the same server: after a restart they are gone too.
+                    dropIdleConnections()
                     // Lost before COMMIT: the server rolled the transaction back; run it again once.
                     if !session.commitSent && attempt < 2 { continue }
                     throw error
@@ -155,6 +157,17 @@ public final class PGPool: @unchecked Sendable {
             condition.unlock()
             throw error
         }
+    }
+
+    /// Closes the idle connections, so that the next transactions open new ones.
+    private func dropIdleConnections() {
+        condition.lock()
+        let dropped = idle
+        idle.removeAll()
+        open -= dropped.count
+        condition.broadcast()
+        condition.unlock()
+        for connection in dropped { Self.closeAndWait(connection) }
     }
 
     private func checkin(_ connection: PostgresConnection, broken: Bool = false) {
