@@ -109,11 +109,12 @@ public final class ContinuousReconciler: @unchecked Sendable {
             guard change.action == .delete else { return true }
             let labels = planned.actual.resources[change.address].flatMap { try? CanonicalJSON.parse($0.labelsJSON) }
             let labelled = labels?[Self.pruneLabel]?.stringValue == "allow"
-            let allowed = options.prune && (change.kind != .channel || labelled || options.confirmedDeletes.contains(change.name))
+            let allowed = change.blocked == nil
+                && options.prune && (change.kind != .channel || labelled || options.confirmedDeletes.contains(change.name))
             if allowed {
                 if change.kind == .channel { allowedChannels.insert(change.name) }
             } else {
-                pending.append(change.address)
+                pending.append(change.blocked == nil ? change.address : change.address + " (protected)")
             }
             return allowed
         }

@@ -98,6 +98,8 @@ public struct Reconciler: Sendable {
     /// stop and waited for (up to `stopTimeout` seconds).
     public func apply(_ planned: Planned, confirmedDeletes: Set<String>, user: String,
                       stopTimeout: TimeInterval = 120) throws -> Int {
+        let blocked = planned.plan.blockedDeletes
+        if !blocked.isEmpty { throw DeleteBlocked(changes: blocked) }
         let deleted = planned.plan.deletedChannels
         let unconfirmed = deleted.filter { !confirmedDeletes.contains($0) }
         if !unconfirmed.isEmpty { throw DeleteNotConfirmed(channels: unconfirmed, plan: planned.plan) }
@@ -148,6 +150,17 @@ public struct RunsStillRunning: Error, CustomStringConvertible {
 }
 
 /// A plan deletes channels that were not confirmed with `--confirm-delete`.
+/// A plan that deletes protected resources: refused whole, whatever is confirmed.
+public struct DeleteBlocked: Error, CustomStringConvertible {
+    public let changes: [Change]
+
+    public var description: String {
+        var lines = ["the plan deletes protected resources; nothing was applied."]
+        for change in changes { lines.append("  \(change.address): \(change.blocked ?? "protected")") }
+        return lines.joined(separator: "\n")
+    }
+}
+
 public struct DeleteNotConfirmed: Error, CustomStringConvertible {
     public let channels: [String]
     public let plan: Plan

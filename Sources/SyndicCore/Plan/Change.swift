@@ -14,10 +14,12 @@ public struct Change: Hashable, Sendable, Codable {
     public var data: [DataCount]
     /// Facts worth telling (delta resends, suspension, inactive channel).
     public var notes: [String]
+    /// For a delete apply refuses whatever is confirmed: why (the resource is protected).
+    public var blocked: String?
 
     public init(address: String, kind: ResourceKind, name: String, action: ChangeAction,
                 fields: [FieldChange] = [], schedules: [ScheduleChange] = [], data: [DataCount] = [],
-                notes: [String] = []) {
+                notes: [String] = [], blocked: String? = nil) {
         self.address = address
         self.kind = kind
         self.name = name
@@ -26,6 +28,7 @@ public struct Change: Hashable, Sendable, Codable {
         self.schedules = schedules
         self.data = data
         self.notes = notes
+        self.blocked = blocked
     }
 }
 

@@ -19,6 +19,11 @@ public struct Plan: Hashable, Sendable, Codable {
         ChangeAction.allCases.map { action in (action, changes.filter { $0.action == action }.count) }
     }
 
+    /// The deletes apply refuses: their resources are protected.
+    public var blockedDeletes: [Change] {
+        changes.filter { $0.action == .delete && $0.blocked != nil }
+    }
+
     /// Names of the channels the plan deletes: each must be confirmed.
     public var deletedChannels: [String] {
         changes.filter { $0.action == .delete && $0.kind == .channel }.map(\.name)

@@ -64,6 +64,10 @@ public struct Planner: Sendable {
             }
             change.notes.append("deletes the channel and all its data; apply needs --confirm-delete \(applied.name)")
         }
+        if Protection.isProtected(labelsJSON: applied.labelsJSON) {
+            change.blocked = "protected by the label \(Protection.label): \"true\"; apply a change that removes "
+                + "the label first, then delete it"
+        }
         return change
     }
 

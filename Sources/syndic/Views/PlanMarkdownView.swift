@@ -127,6 +127,7 @@ struct PlanMarkdownView {
             lines.append("-     data deleted with it: " + change.data.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
         }
         lines += change.notes.map { "#     \($0)" }
+        if let blocked = change.blocked { lines.append("!     blocked: \(blocked)") }
         return lines
     }
 

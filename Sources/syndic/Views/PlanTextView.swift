@@ -61,6 +61,7 @@ struct PlanTextView {
             lines.append("      data deleted with it: \(counts)")
         }
         lines += change.notes.map { style.dim("      # \($0)") }
+        if let blocked = change.blocked { lines.append("      ! blocked: \(blocked)") }
         return lines
     }
 

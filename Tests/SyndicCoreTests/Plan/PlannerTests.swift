@@ -184,6 +184,26 @@ struct PlannerTests {
         #expect(plan.deletedChannels == ["mirakl_fr"])
     }
 
+    /// A resource applied with `syndic/protect: "true"` is deleted by no plan: the delete is
+    /// planned, and marked blocked. Any other value of the label protects nothing.
+    @Test func deleteOfAProtectedResourceIsBlocked() throws {
+        let protected = Self.resources(Self.mirakl(labels: #"{team: emea, "syndic/protect": "true"}"#))
+        let plan = Self.planner.plan(desired: Self.desired(Self.resources()), actual: Self.actual(protected))
+        let delete = try #require(plan.changes.first { $0.address == "channel.mirakl_fr" })
+        #expect(delete.action == .delete)
+        #expect(delete.blocked == #"protected by the label syndic/protect: "true"; apply a change that removes "#
+            + "the label first, then delete it")
+        #expect(plan.blockedDeletes.map(\.address) == ["channel.mirakl_fr"])
+        for value in ["false", "yes", ""] {
+            let open = Self.resources(Self.mirakl(labels: #"{"syndic/protect": "\#(value)"}"#))
+            let unblocked = Self.planner.plan(desired: Self.desired(Self.resources()), actual: Self.actual(open))
+            #expect(unblocked.blockedDeletes.isEmpty, "syndic/protect: \(value)")
+        }
+        // Keeping the resource, or changing it, is not blocked.
+        let kept = Self.planner.plan(desired: Self.desired(protected), actual: Self.actual(protected))
+        #expect(kept.blockedDeletes.isEmpty)
+    }
+
     @Test func deleteOfAConnectionNeedsNoConfirmation() throws {
         let plan = Self.planner.plan(desired: Self.desired([]), actual: Self.actual(Self.resources()))
         #expect(plan.changes.map(\.address) == ["connection.outbox", "connection.partner_ftp", "connection.pim"])
