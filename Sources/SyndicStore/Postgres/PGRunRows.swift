@@ -83,13 +83,13 @@ extension RunRecord {
             binds.append(runID)
         }
         if !passed.isEmpty {
-            only += " AND r.id NOT IN (\(SQLiteStateStore.placeholders(passed.count)))"
+            only += " AND r.id NOT IN (\(RunRecord.placeholders(passed.count)))"
             for id in passed { binds.append(id) }
         }
         return try session.row("""
             SELECT r.* FROM run r
             WHERE r.status = 'queued' AND r.not_before <= ?
-              AND r.job IN (\(SQLiteStateStore.placeholders(jobs.count)))\(only)
+              AND r.job IN (\(RunRecord.placeholders(jobs.count)))\(only)
               AND NOT EXISTS (SELECT 1 FROM run b WHERE b.status = 'running'
                               AND b.channel = r.channel AND b.job = r.job)
             ORDER BY r.not_before, r.id LIMIT 1

@@ -58,7 +58,7 @@ extension PostgresStateStore {
                     try Self.lockJob(session, channel: channel, job: jobName)
                     // Queued by another process since `busy` was read: the slot waits, as for a busy job.
                     guard try RunRecord.active(session, channel: channel, job: jobName) == nil else { continue }
-                    let run = try SQLiteStateStore.newRun(RunRequest(channel: channel, job: job, trigger: .schedule),
+                    let run = try RunRecord.queued(RunRequest(channel: channel, job: job, trigger: .schedule),
                                                           slot: slot, now: now, retry: retry).inserted(session)
                     try Self.log(session, runID: run.id!, channel: channel, at: now, level: "info",
                                  message: "queued by the schedule for \(Timestamp.iso(slot, zone: scheduled.timeZone))")
@@ -84,7 +84,7 @@ extension PostgresStateStore {
                 throw QueueError.alreadyQueued(channel: request.channel, job: request.job, runID: existing.id ?? 0,
                                                status: RunStatus(rawValue: existing.status) ?? .queued)
             }
-            let run = try SQLiteStateStore.newRun(request, slot: nil, now: now, retry: retry).inserted(session)
+            let run = try RunRecord.queued(request, slot: nil, now: now, retry: retry).inserted(session)
             let kind = request.dryRun ? "dry-run" : request.full ? "full" : "manual"
             try Self.log(session, runID: run.id!, channel: request.channel, at: now, level: "info",
                          message: "queued (\(kind))")
@@ -168,7 +168,7 @@ extension PostgresStateStore {
             case .succeeded(let counts, let report):
                 run.status = RunStatus.succeeded.rawValue
                 run.finishedAt = now
-                run.counts = SQLiteStateStore.countsJSON(counts)
+                run.counts = RunRecord.countsJSON(counts)
                 run.report = report
                 run.error = nil
                 try Self.log(session, runID: runID, channel: run.channel, at: now, level: "info", message: "succeeded")
@@ -179,7 +179,7 @@ extension PostgresStateStore {
                 try Self.log(session, runID: runID, channel: run.channel, at: now, level: "warning",
                              message: run.error!)
             case .failed(let error, let counts, let report, let retryable, let category):
-                run.counts = SQLiteStateStore.countsJSON(counts)
+                run.counts = RunRecord.countsJSON(counts)
                 run.report = report
                 try Self.fail(session, &run, error: error, now: now, retry: retry, retryable: retryable,
                               category: category)
@@ -235,7 +235,7 @@ extension PostgresStateStore {
         guard !channels.isEmpty else { return [] }
         return try pool.write(isolation: .readCommitted) { session in
             let names: [(any PGBind)?] = channels.map { $0 }
-            let list = SQLiteStateStore.placeholders(channels.count)
+            let list = RunRecord.placeholders(channels.count)
             try session.execute("""
                 SELECT id FROM run WHERE status IN ('queued', 'running') AND channel IN (\(list))
                 ORDER BY id FOR NO KEY UPDATE
@@ -259,7 +259,7 @@ extension PostgresStateStore {
         return try pool.read { session in
             try session.rows("""
                 SELECT * FROM run WHERE status = 'running' AND lease_expires_at >= ?
-                  AND channel IN (\(SQLiteStateStore.placeholders(channels.count)))
+                  AND channel IN (\(RunRecord.placeholders(channels.count)))
                 ORDER BY id
                 """, binds).map { try RunRecord($0).info }
         }
@@ -364,7 +364,7 @@ extension PostgresStateStore {
         let rows = try session.rows("""
             SELECT r.name, r.spec, s.channel AS suspended FROM resource r
             LEFT JOIN suspension s ON s.channel = r.name
-            WHERE r.kind = 'Channel' AND r.name IN (\(SQLiteStateStore.placeholders(channels.count)))
+            WHERE r.kind = 'Channel' AND r.name IN (\(RunRecord.placeholders(channels.count)))
             """, names)
         var open: Set<String> = []
         for row in rows where row.isNull("suspended") {

@@ -51,3 +51,23 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension RunRecord {
+    /// A new run of `request`, queued at `now` (both stores insert it).
+    static func queued(_ request: RunRequest, slot: Date?, now: Date, retry: RetryPolicy) -> RunRecord {
+        RunRecord(id: nil, channel: request.channel, job: request.job.rawValue, trigger: request.trigger.rawValue,
+                  dryRun: request.dryRun, full: request.full, slot: slot, status: RunStatus.queued.rawValue, attempt: 1,
+                  maxAttempts: retry.maxAttempts, notBefore: now, queuedAt: now, startedAt: nil, finishedAt: nil,
+                  leaseOwner: nil, leaseExpiresAt: nil, cancelRequested: false, counts: "{}", report: nil, error: nil)
+    }
+
+    /// Counts as stored: canonical JSON.
+    static func countsJSON(_ counts: [String: Int]) -> String {
+        CanonicalJSON.string(.object(counts.mapValues { .int($0) }))
+    }
+
+    /// `?, ?, …` for an `IN (…)` list of `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}

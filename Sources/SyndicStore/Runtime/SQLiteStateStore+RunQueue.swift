@@ -29,7 +29,7 @@ extension SQLiteStateStore: RunQueue {
                 let key = "\(channel)/\(jobName)"
                 switch planner.decide(scheduled, gateOpen: gates.contains(channel), busy: busy.contains(key), now: now) {
                 case .enqueue(let slot, let nextDue)?:
-                    var run = Self.newRun(RunRequest(channel: channel, job: job, trigger: .schedule), slot: slot,
+                    var run = RunRecord.queued(RunRequest(channel: channel, job: job, trigger: .schedule), slot: slot,
                                           now: now, retry: retry)
                     try run.insert(db)
                     try Self.log(db, runID: run.id!, channel: channel, at: now, level: "info",
@@ -56,7 +56,7 @@ extension SQLiteStateStore: RunQueue {
                 throw QueueError.alreadyQueued(channel: request.channel, job: request.job, runID: existing.id ?? 0,
                                                status: RunStatus(rawValue: existing.status) ?? .queued)
             }
-            var run = Self.newRun(request, slot: nil, now: now, retry: retry)
+            var run = RunRecord.queued(request, slot: nil, now: now, retry: retry)
             try run.insert(db)
             let kind = request.dryRun ? "dry-run" : request.full ? "full" : "manual"
             try Self.log(db, runID: run.id!, channel: request.channel, at: now, level: "info", message: "queued (\(kind))")
@@ -125,7 +125,7 @@ extension SQLiteStateStore: RunQueue {
             case .succeeded(let counts, let report):
                 run.status = RunStatus.succeeded.rawValue
                 run.finishedAt = now
-                run.counts = Self.countsJSON(counts)
+                run.counts = RunRecord.countsJSON(counts)
                 run.report = report
                 run.error = nil
                 try Self.log(db, runID: runID, channel: run.channel, at: now, level: "info", message: "succeeded")
@@ -135,7 +135,7 @@ extension SQLiteStateStore: RunQueue {
                 run.error = "canceled: \(reason)"
                 try Self.log(db, runID: runID, channel: run.channel, at: now, level: "warning", message: run.error!)
             case .failed(let error, let counts, let report, let retryable, let category):
-                run.counts = Self.countsJSON(counts)
+                run.counts = RunRecord.countsJSON(counts)
                 run.report = report
                 try Self.fail(db, &run, error: error, now: now, retry: retry, retryable: retryable, category: category)
             }
@@ -184,7 +184,7 @@ extension SQLiteStateStore: RunQueue {
                 try run.update(db)
             }
             try db.execute(sql: """
-                UPDATE run SET cancel_requested = 1 WHERE status = 'running' AND channel IN (\(Self.placeholders(channels.count)))
+                UPDATE run SET cancel_requested = 1 WHERE status = 'running' AND channel IN (\(RunRecord.placeholders(channels.count)))
                 """, arguments: StatementArguments(channels))
             return try RunRecord.filter(channels.contains(RunRecord.Columns.channel)
                                         && RunRecord.Columns.status == RunStatus.running.rawValue).fetchAll(db).map(\.info)
@@ -196,7 +196,7 @@ extension SQLiteStateStore: RunQueue {
         return try pool.read { db in
             try RunRecord.fetchAll(db, sql: """
                 SELECT * FROM run WHERE status = 'running' AND lease_expires_at >= ?
-                  AND channel IN (\(Self.placeholders(channels.count)))
+                  AND channel IN (\(RunRecord.placeholders(channels.count)))
                 """, arguments: StatementArguments([now] + channels.map { $0 as DatabaseValueConvertible }))
                 .map(\.info)
         }
@@ -256,13 +256,6 @@ extension SQLiteStateStore: RunQueue {
 
     // MARK: - Helpers
 
-    static func newRun(_ request: RunRequest, slot: Date?, now: Date, retry: RetryPolicy) -> RunRecord {
-        RunRecord(id: nil, channel: request.channel, job: request.job.rawValue, trigger: request.trigger.rawValue,
-                  dryRun: request.dryRun, full: request.full, slot: slot, status: RunStatus.queued.rawValue, attempt: 1,
-                  maxAttempts: retry.maxAttempts, notBefore: now, queuedAt: now, startedAt: nil, finishedAt: nil,
-                  leaseOwner: nil, leaseExpiresAt: nil, cancelRequested: false, counts: "{}", report: nil, error: nil)
-    }
-
     /// Channels among `channels` that are active and not suspended.
     static func openGates(_ db: Database, channels: Set<String>) throws -> Set<String> {
         guard !channels.isEmpty else { return [] }
@@ -270,7 +263,7 @@ extension SQLiteStateStore: RunQueue {
         let rows = try Row.fetchAll(db, sql: """
             SELECT r.name, r.spec, s.channel AS suspended FROM resource r
             LEFT JOIN suspension s ON s.channel = r.name
-            WHERE r.kind = 'Channel' AND r.name IN (\(placeholders(names.count)))
+            WHERE r.kind = 'Channel' AND r.name IN (\(RunRecord.placeholders(names.count)))
             """, arguments: StatementArguments(names))
         var open: Set<String> = []
         for row in rows where (row["suspended"] as String?) == nil {
@@ -341,24 +334,5 @@ extension SQLiteStateStore: RunQueue {
             INSERT INTO run_log (run_id, channel, seq, at, level, message)
             VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_log WHERE run_id = ?), ?, ?, ?)
             """, arguments: [runID, channel, runID, at, level, message])
-    }
-
-    static func countsJSON(_ counts: [String: Int]) -> String {
-        CanonicalJSON.string(.object(counts.mapValues { .int($0) }))
-    }
-
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-}
-
-/// Stored form of schedules: the configuration keys as canonical JSON.
-enum ScheduleCoding {
-    /// The configuration keys of a schedule as canonical JSON.
-    static func encode(_ schedule: Schedule) -> String { CanonicalJSON.string(schedule.writtenForm) }
-
-    static func decode(_ text: String) -> Schedule? {
-        guard let value = try? CanonicalJSON.parse(text) else { return nil }
-        return try? ChannelJobs.parse(value)
     }
 }

@@ -191,7 +191,7 @@ final class RuntimeWorkspace: @unchecked Sendable {
     @discardableResult
     func insertQueued(_ channel: String, _ job: JobKind = .productExport, at date: Date = Date()) throws -> Int64 {
         try store.pool.write { db in
-            var run = SQLiteStateStore.newRun(RunRequest(channel: channel, job: job, trigger: .manual), slot: nil,
+            var run = RunRecord.queued(RunRequest(channel: channel, job: job, trigger: .manual), slot: nil,
                                               now: date, retry: .standard)
             try run.insert(db)
             return run.id!

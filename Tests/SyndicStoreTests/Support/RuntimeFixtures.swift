@@ -106,7 +106,7 @@ enum RuntimeFixtures {
                              at date: Date) throws -> Int64 {
         if let store = store as? SQLiteStateStore {
             return try store.pool.write { db in
-                var run = SQLiteStateStore.newRun(RunRequest(channel: channel, job: job, trigger: .manual, full: full),
+                var run = RunRecord.queued(RunRequest(channel: channel, job: job, trigger: .manual, full: full),
                                                   slot: nil, now: date, retry: .standard)
                 try run.insert(db)
                 return run.id!
