@@ -22,6 +22,39 @@ struct RunExecutorTests {
         return workspace
     }
 
+    // MARK: - Credentials
+
+    /// A failure that says a remote refused the credentials of `connection.pim`.
+    struct CredentialsRefused: JobFailure, CustomStringConvertible {
+        var isPermanent: Bool { true }
+        var refusedCredentials: String? { "connection.pim" }
+        var description: String { "401 Unauthorized from the PIM" }
+    }
+
+    /// The runtime, not the job, records what a run learned about credentials: a refusal
+    /// marks the resource's credentials invalid (plan and status show it), a later run whose
+    /// remotes accepted them marks them valid again.
+    @Test func credentialStatusIsRecordedFromTheJobsOutcome() async throws {
+        let workspace = try Self.shop()
+        let pim = try #require(try workspace.store.resource(.connection, named: "pim"))
+        _ = try workspace.store.commit(ApplyBatch(
+            expectedSerial: try workspace.store.currentSerial(), upserts: [pim], deletions: [],
+            fingerprints: ["connection.pim": ["credentials.secret": "f1"]],
+            changes: [HistoryChange(address: "connection.pim", action: "rotate", field: nil, before: nil, after: nil)],
+            cache: [], user: "test", gitCommit: nil, configDigest: "digest", at: Date()))
+
+        let refused = TestJob(.productExport) { _ in throw CredentialsRefused() }
+        let failed = try #require(await Self.executor(workspace, [refused]).execute(try workspace.claim("shop")))
+        #expect(failed.status == .failed)
+        #expect(try workspace.store.loadActualState().credentialProblems["connection.pim"]
+            == "credentials.secret: 401 Unauthorized from the PIM")
+
+        let accepted = TestJob(.productExport) { _ in JobResult(report: "done", acceptedCredentials: ["connection.pim"]) }
+        let succeeded = try #require(await Self.executor(workspace, [accepted]).execute(try workspace.claim("shop")))
+        #expect(succeeded.status == .succeeded)
+        #expect(try workspace.store.loadActualState().credentialProblems["connection.pim"] == nil)
+    }
+
     // MARK: - Outcomes
 
     @Test func aSuccessfulRunIsRecordedWithItsCountsReportAndLogs() async throws {
