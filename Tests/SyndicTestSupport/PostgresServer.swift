@@ -34,7 +34,7 @@ public final class PostgresServer: @unchecked Sendable {
         do {
             let server = try PostgresServer()
             running = server
-            atexit { PostgresServer.running?.stop() }
+            atexit { PostgresServer.running?.shutdown() }
             return .success(server)
         } catch {
             return .failure(error)
@@ -98,6 +98,12 @@ public final class PostgresServer: @unchecked Sendable {
     /// Stops the server at once (open connections are cut).
     public func stop() {
         try? run(binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], asServer: true)
+    }
+
+    /// Stops the server and removes its folder (data, certificate, passfile).
+    func shutdown() {
+        stop()
+        try? FileManager.default.removeItem(atPath: root)
     }
 
     /// A new empty database; returns its state URL.
