@@ -106,7 +106,7 @@ public struct Reconciler: Sendable {
         if !deleted.isEmpty { try stopRuns(ofChannels: deleted, timeout: stopTimeout) }
         let batch = Applier.batch(for: planned, user: user, at: now)
         let serial = try store.commit(batch)
-        // The files a deleted channel's runs kept go with its data (seed 000).
+        // The files a deleted channel's runs kept go with its data.
         if let workDirectory {
             for channel in deleted {
                 try? FileManager.default.removeItem(at: workDirectory.appendingPathComponent("dry-runs").appendingPathComponent(channel))

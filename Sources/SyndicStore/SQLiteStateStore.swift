@@ -97,13 +97,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
 
     public func fingerprintSalt() throws -> [UInt8] {
         let hex = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'salt'") } ?? ""
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
-            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return bytes
+        return [UInt8](hexString: hex)
     }
 
     public func markCredentialsInvalid(kind: ResourceKind, name: String, message: String, at date: Date) throws {

@@ -141,7 +141,7 @@ enum StateMigrations {
             try db.create(table: "export_record") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("channel", .text).notNull()
-                // Kept when retention removes the run (seed 000: a record of every delta export).
+                // Kept when retention removes the run (a record of every delta export is kept).
                 t.column("run_id", .integer).references("run", onDelete: .setNull)
                 t.column("mode", .text).notNull()
                 t.column("at", .datetime).notNull()

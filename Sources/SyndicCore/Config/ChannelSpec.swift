@@ -1,4 +1,4 @@
-/// The typed spec of a `Channel` resource (PRODUCT.md §2). Decoded from its normalized value.
+/// The typed spec of a `Channel` resource. Decoded from its normalized value.
 public struct ChannelSpec: Hashable, Sendable, Codable {
     public var type: String
     public var status: String?
@@ -16,7 +16,7 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
     public var orders: Orders?
     public var logs: Logs?
 
-    /// Whether the channel is active (channels are inactive by default, seed 000).
+    /// Whether the channel is active (channels are inactive by default).
     public var isActive: Bool { status == "active" }
     /// The zone schedules are read in.
     public var timeZoneIdentifier: String { timezone ?? "UTC" }

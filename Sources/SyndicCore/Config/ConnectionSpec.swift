@@ -1,4 +1,4 @@
-/// The typed spec of a `Connection` resource (PRODUCT.md §2).
+/// The typed spec of a `Connection` resource.
 public struct ConnectionSpec: Hashable, Sendable, Codable {
     public var type: String
     public var url: String?

@@ -1,4 +1,4 @@
-/// The product filter of a channel; maps 1:1 to Akeneo's product `search` filters (seed 003).
+/// The product filter of a channel; maps 1:1 to Akeneo's product `search` filters.
 public struct ProductFilter: Hashable, Sendable, Codable {
     public var enabled: Bool?
     public var families: [String]?

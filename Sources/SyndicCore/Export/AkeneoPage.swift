@@ -1,4 +1,4 @@
-/// One page of an Akeneo list endpoint (API-NOTES.md): `{"_links": {"next": {"href"}},
+/// One page of an Akeneo list endpoint: `{"_links": {"next": {"href"}},
 /// "_embedded": {"items": [...]}}`, read without building the items — each item's JSON text
 /// is handed on as it is, like a line of a catalog file.
 public struct AkeneoPage: Sendable {

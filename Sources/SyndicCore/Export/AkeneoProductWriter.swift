@@ -1,11 +1,10 @@
-/// Turns a mapped row into an Akeneo product for `PATCH /api/rest/v1/products` (seed 002):
+/// Turns a mapped row into an Akeneo product for `PATCH /api/rest/v1/products`:
 /// targets named `code`, `code~locale`, `code~scope`, `code~locale~scope`, with `@currency`
 /// ("740.00 EUR"), `@EUR` ("740.00") or `@unit` ("3000.00 MMT") for prices and metrics.
 ///
 /// - `identifier`, `family`, `parent`, `enabled`, `categories` and `groups` targets set the
 ///   product's own properties (lists split on the value separator);
-/// - `true` / `false` become JSON booleans (seed 002 writes booleans as true/false, never
-///   1/0; the Akeneo API takes JSON booleans, API-NOTES.md);
+/// - `true` / `false` become JSON booleans (never 1/0: the Akeneo API takes JSON booleans);
 /// - a cell holding the value separator becomes a list (a multiselect);
 /// - prices of one attribute, locale and scope merge into one price collection;
 /// - an empty cell sends nothing (it never erases a value in the target PIM);

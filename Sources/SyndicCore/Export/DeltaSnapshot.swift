@@ -1,6 +1,8 @@
+import Foundation
+
 /// What the last successful export of a channel knew about each product: the hash of its
-/// source text, of its key, and of its mapped output — the delta export's memory (seed 000:
-/// only products whose mapped output changed since the last successful export are sent).
+/// source text, of its key, and of its mapped output — the delta export's memory
+/// (only products whose mapped output changed since the last successful export are sent).
 ///
 /// Stored as one binary blob per channel (24 bytes per product, little-endian) so that a
 /// million products load and save in milliseconds.
@@ -84,6 +86,14 @@ public struct DeltaSnapshot: Hashable, Sendable {
             }
             initialized = offset
         }
+    }
+
+    /// The entries of one stored part; nil when it is not a part.
+    public static func entries(ofPart blob: Data) -> [Entry]? {
+        var entries: [Entry] = []
+        entries.reserveCapacity(blob.count / 24)
+        guard blob.withUnsafeBytes({ decodeEntries($0, into: &entries) }) else { return nil }
+        return entries
     }
 
     /// Appends the entries of one stored part to `entries`; false when it is not a part.

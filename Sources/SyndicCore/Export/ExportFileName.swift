@@ -1,6 +1,6 @@
 import Foundation
 
-/// File names of exported files (seed 001's convention, applied to product exports too):
+/// File names of exported files (one convention for order and product exports):
 /// `products_export_<channel>_<isoDate>.csv`, the ISO date in UTC with `-` for `:` and four
 /// decimals of seconds, such as `2025-04-11T15-37-34.5132`.
 public enum ExportFileName {

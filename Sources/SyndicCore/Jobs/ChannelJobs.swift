@@ -1,8 +1,8 @@
 /// Which jobs of a channel are scheduled, and how: derived from the channel spec alone.
 public enum ChannelJobs {
-    /// Order retrieval runs every 5 minutes when enabled (seed 001).
+    /// Order retrieval runs every 5 minutes when enabled.
     public static let retrievalInterval = Schedule.every(minutes: 5)
-    /// Confirmation pushes run every 15 minutes when enabled (seed 001).
+    /// Confirmation pushes run every 15 minutes when enabled.
     public static let confirmationInterval = Schedule.every(minutes: 15)
 
     /// Spec key paths that hold a schedule.
@@ -43,7 +43,7 @@ public enum ChannelJobs {
                      days: written["days"]?.listValue?.compactMap(\.stringValue), cron: written["cron"]?.stringValue)
     }
 
-    /// Whether a channel spec says `status: active` (inactive is the default, seed 000).
+    /// Whether a channel spec says `status: active` (inactive is the default).
     public static func isActive(_ spec: Value) -> Bool { spec["status"]?.stringValue == "active" }
 
     /// The time zone a channel's schedules are read in.

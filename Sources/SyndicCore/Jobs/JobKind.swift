@@ -1,4 +1,4 @@
-/// The jobs a channel can run (PRODUCT.md §5).
+/// The jobs a channel can run.
 public enum JobKind: String, CaseIterable, Hashable, Sendable, Codable, Comparable {
     case productExport = "product-export"
     case requirementsSync = "requirements-sync"

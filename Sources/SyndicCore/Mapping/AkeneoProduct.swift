@@ -1,4 +1,4 @@
-/// Reads the data of Akeneo-format values (API-NOTES.md): prices `{amount, currency}` and
+/// Reads the data of Akeneo-format values: prices `{amount, currency}` and
 /// metrics `{amount, unit}`. (`ProductFields` picks the entry that applies at a locale and scope.)
 ///
 /// Small objects are read by walking their few members and comparing keys, which costs far

@@ -5,7 +5,7 @@
 /// value at the first of `locales` (at `scope`); non-localizable and non-scopable values are
 /// read whatever the context says, and an explicit locale or scope always wins.
 public struct MappingContext: Hashable, Sendable {
-    /// The separator of multi-values when the channel sets none (seed 002).
+    /// The separator of multi-values when the channel sets none.
     public static let defaultValueSeparator = "<###>"
 
     /// The channel (scope) localizable-free expressions read scopable values at.

@@ -6,7 +6,7 @@
 /// empty, or "" — unless the target is `required`, in which case the product is skipped with
 /// the reason `missing required value for <target> (<source>)`.
 ///
-/// Sources (seed 002, PRODUCT.md §2):
+/// Sources:
 /// - `code`, `code~locale`, `code~scope`, `code~locale~scope`: the attribute's value at that
 ///   locale and scope; a missing locale or scope is the context's first locale and scope, and
 ///   non-localizable / non-scopable values (null locale / scope) match any locale / scope;

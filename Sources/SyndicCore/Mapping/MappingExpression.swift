@@ -1,6 +1,6 @@
 /// A parsed mapping expression: `code`, `code~locale`, `code~scope`, `code~locale~scope`,
 /// optionally followed by `@EUR` (amount in a currency), `@currency` ("740.00 EUR") or
-/// `@unit` ("3000.00 MMT"), as seed 002 names attributes.
+/// `@unit` ("3000.00 MMT"), as Akeneo names attributes.
 public struct MappingExpression: Hashable, Sendable {
     /// How a price or metric value is rendered.
     public enum Suffix: Hashable, Sendable {
@@ -79,7 +79,7 @@ public struct MappingExpression: Hashable, Sendable {
         return out
     }
 
-    /// Attribute and scope codes: letters, digits and underscores (no dash, seed 002).
+    /// Attribute and scope codes: letters, digits and underscores (no dash).
     public static func isCode(_ text: String) -> Bool {
         !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
     }

@@ -1,7 +1,7 @@
 /// Renders Akeneo value data as the text of one output cell.
 ///
 /// - null, an empty string or an empty list: "" (missing);
-/// - a string: as given; a boolean: "true" / "false" (seed 002); a number: its JSON text
+/// - a string: as given; a boolean: "true" / "false"; a number: its JSON text
 ///   (an integer as written; a decimal as Swift's shortest round-trip text, "12.5");
 /// - a list of scalars (multiselect option codes, categories, groups): the items joined by
 ///   the value separator, empty items left out;

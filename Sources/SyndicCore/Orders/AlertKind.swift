@@ -1,4 +1,4 @@
-/// The events a Notification resource can take (seed 001's "types of alert monitoring").
+/// The events a Notification resource can take.
 public enum AlertKind: String, CaseIterable, Codable, Hashable, Sendable {
     /// Order retrieval from a marketplace failed.
     case retrievalFailed = "retrieval-failed"

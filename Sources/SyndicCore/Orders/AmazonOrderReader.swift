@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads an Amazon SP-API order (`getOrders`) and its items (`getOrderItems`) into an
-/// `Order` (API-NOTES.md): AFN orders are fulfilled by the marketplace; `ItemPrice` is the
+/// `Order`: AFN orders are fulfilled by the marketplace; `ItemPrice` is the
 /// price of all units of an item.
 public enum AmazonOrderReader {
     /// The order `value` with `items`, or a reason it cannot be read.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads a Mirakl OR11 order (API-NOTES.md) into an `Order`: the status from the table of
-/// API-NOTES.md, lines with their cancellations, alpha-2 country codes, the buyer's email
+/// Reads a Mirakl OR11 order into an `Order`: the status from `OrderStatus`'s table of
+/// Mirakl states, lines with their cancellations, alpha-2 country codes, the buyer's email
 /// from `customer_notification_email` (Mirakl shows it, like the address, once the order is
 /// accepted).
 public enum MiraklOrderReader {

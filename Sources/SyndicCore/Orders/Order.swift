@@ -1,6 +1,6 @@
 import Foundation
 
-/// One marketplace order as the order flows keep it (seed 001): the marketplace's id and
+/// One marketplace order as the order flows keep it: the marketplace's id and
 /// status next to the normalized ones, who fulfils it, the buyer and the shipping address,
 /// and its lines. A split order (merchant and marketplace fulfilment) is two orders.
 public struct Order: Hashable, Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The date filter of the order list (seed 001): on the date syndic received an order.
+/// The date filter of the order list: on the date syndic received an order.
 /// This week starts on Monday; last week is the previous 7 rolling days.
 public enum OrderDateRange: String, CaseIterable, Sendable {
     case today

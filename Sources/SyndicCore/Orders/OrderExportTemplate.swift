@@ -1,6 +1,6 @@
 import Foundation
 
-/// The order export template of seed 001: its columns in its order, one row per order line,
+/// The order export template: its columns in its order, one row per order line,
 /// its formulas, and its file names.
 public enum OrderExportTemplate {
     /// The columns, exactly as the seed lists them.
@@ -65,7 +65,7 @@ public enum OrderExportTemplate {
     }
 }
 
-/// What an order export splits its files by (seed 001's "File Split Group").
+/// What an order export splits its files by (its "File Split Group").
 public struct OrderExportSplit: Hashable, Sendable {
     public var byFulfillment: Bool
     public var byCountry: Bool

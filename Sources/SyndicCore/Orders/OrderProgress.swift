@@ -1,5 +1,5 @@
-/// How shipments reported to syndic move an order's status: "Shipped means a shipment was
-/// processed, not necessarily sent to the marketplace yet" (seed 001).
+/// How shipments reported to syndic move an order's status: shipped means a shipment was
+/// processed, not necessarily sent to the marketplace yet.
 public enum OrderProgress {
     /// What one line counts.
     public struct Line: Hashable, Sendable {

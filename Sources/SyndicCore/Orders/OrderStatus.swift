@@ -1,4 +1,4 @@
-/// The normalized status of an order (seed 001, API-NOTES.md): what the order flows, the
+/// The normalized status of an order: what the order flows, the
 /// CSV export and `syndic orders` speak, whatever the marketplace calls it.
 public enum OrderStatus: String, CaseIterable, Codable, Hashable, Sendable {
     case pending = "PENDING"
@@ -18,7 +18,7 @@ public enum FulfilledBy: String, CaseIterable, Codable, Hashable, Sendable {
     case marketplace
 }
 
-/// The status table of API-NOTES.md, as functions.
+/// The marketplaces' status tables, as functions.
 public enum OrderStatusMapping {
     /// What the status of a Mirakl order needs to know of one of its lines.
     public struct MiraklLine: Hashable, Sendable {

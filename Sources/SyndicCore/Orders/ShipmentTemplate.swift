@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shipment confirmation template of seed 001: its columns and the rules of a row.
+/// The shipment confirmation template: its columns and the rules of a row.
 ///
 /// - one of `id` (syndic's internal order id) or `original_id` (the marketplace's) is required;
 /// - `shipping_date` is a timestamp in milliseconds, 13 digits;

@@ -1,5 +1,5 @@
 /// Checks a Mirakl channel's mapping against the marketplace's attributes as the last
-/// requirements sync stored them (PRODUCT.md §5): a mapping target that is neither one of its
+/// requirements sync stored them: a mapping target that is neither one of its
 /// attributes nor an offer column (`MiraklOfferColumns`) is an error; a required attribute
 /// left unmapped is a warning. Both are located in the channel's YAML.
 public enum RequirementsCheck {

@@ -3,7 +3,7 @@ import Foundation
 /// Decides, purely from schedules, channel gates, busy jobs and the time, what a scheduler
 /// tick does. An actor in the engine executes the decisions.
 ///
-/// Rules (PRODUCT.md §3, seed 000): an inactive or suspended channel fires nothing, and the
+/// Rules: an inactive or suspended channel fires nothing, and the
 /// slots it misses pass without a run (activating a channel does not replay them); a job
 /// that missed several slots while no worker was up runs once, for the latest slot; the
 /// same job of the same channel never has two runs queued or running at once.

@@ -1,4 +1,4 @@
-/// Whether a manual run may be queued (seed 000): allowed while a schedule is on; refused on
+/// Whether a manual run may be queued: allowed while a schedule is on; refused on
 /// an inactive or suspended channel, except a dry-run export, which sends nothing.
 public enum ManualRunPolicy {
     /// The refusal, or nil when the run may be queued.

@@ -1,4 +1,4 @@
-/// The schema of every resource kind, as PRODUCT.md §2 describes them.
+/// The schema of every resource kind.
 public enum ResourceSchemas {
     /// Channel types.
     public static let channelTypes = ["mirakl", "amazon-seller", "flat-file", "akeneo-api"]
@@ -8,7 +8,7 @@ public enum ResourceSchemas {
     public static let sourceTypes = ["akeneo", "catalog-file"]
     /// Connection types a channel may write files to or read files from.
     public static let storageTypes = ["local", "ftp", "ftps", "sftp"]
-    /// Normalized order statuses (seed 001).
+    /// Normalized order statuses.
     public static let orderStatuses = [
         "PENDING", "WAITING_FOR_SHIPMENT", "PARTIALLY_SHIPPED", "SHIPPED", "REFUSED", "CANCELED", "UNKNOWN",
     ]

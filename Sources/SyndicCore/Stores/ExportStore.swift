@@ -9,8 +9,6 @@ public protocol ExportStore: Sendable {
     func snapshotHeader(channel: String) throws -> SnapshotHeader?
     /// One part of a stored snapshot, refused keys not yet marked; nil past the last one.
     func snapshotPart(channel: String, generation: Int64, seq: Int) throws -> [DeltaSnapshot.Entry]?
-    /// Records a successful export and replaces the channel's snapshot, in one transaction.
-    func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws
     /// Starts a new snapshot of the channel, written in parts while the export runs; removes
     /// the parts an export that never finished left behind. Returns its generation.
     func beginSnapshot(channel: String) throws -> Int64
@@ -75,6 +73,17 @@ public struct SnapshotHeader: Hashable, Sendable {
         self.generation = generation
         self.count = count
         self.refused = refused
+    }
+}
+
+extension ExportStore {
+    /// Records a successful export with a snapshot held whole: the snapshot is written as one
+    /// part, then it becomes the channel's with the record, in one transaction.
+    public func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws {
+        let generation = try beginSnapshot(channel: record.channel)
+        try appendSnapshotPart(channel: record.channel, generation: generation, seq: 0, entries: snapshot.entries[...])
+        try recordProductExport(record, generation: generation, specDigest: snapshot.specDigest,
+                                count: snapshot.entries.count, refused: [])
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the order flows keep in the state (seed 001): orders with their lines, shipments
+/// What the order flows keep in the state: orders with their lines, shipments
 /// and their confirmations, order events (cancellation requests) and order errors, the
 /// flows' cursors, and the alerts they raise. Every table is owned by its channel.
 public protocol OrderStore: Sendable {
@@ -138,7 +138,7 @@ public struct PendingShipment: Hashable, Sendable {
     }
 }
 
-/// The filters of `syndic orders list` (seed 001).
+/// The filters of `syndic orders list`.
 public struct OrderFilter: Hashable, Sendable {
     public var statuses: Set<OrderStatus> = []
     public var channels: Set<String> = []

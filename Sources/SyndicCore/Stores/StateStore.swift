@@ -19,11 +19,11 @@ public protocol StateStore: ConfigurationStore, RunQueue, ExportStore, OrderStor
 /// serials and history, the parse cache, and the status facts of channels.
 public protocol ConfigurationStore: Sendable {    /// The directory the last apply ran in (relative file names in resources start there).
     func applyDirectory() throws -> String?
-    /// Marks a resource's credentials invalid after the remote refused them (PRODUCT.md §4);
+    /// Marks a resource's credentials invalid after the remote refused them;
     /// `status` and `plan` show it until the secrets rotate.
     func markCredentialsInvalid(kind: ResourceKind, name: String, message: String, at date: Date) throws
     /// Marks a resource's credentials valid after a remote accepted them: a successful run
-    /// clears an earlier refusal (PRODUCT.md §4).
+    /// clears an earlier refusal.
     func markCredentialsValid(kind: ResourceKind, name: String, at date: Date) throws
     /// The current serial (0 before the first apply).
     func currentSerial() throws -> Int

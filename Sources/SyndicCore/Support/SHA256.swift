@@ -159,3 +159,15 @@ extension Sequence where Element == UInt8 {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// The bytes of a hexadecimal string (pairs of digits; a pair that is not hex reads as 0).
+    public init(hexString hex: String) {
+        self = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
+            append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+    }
+}

@@ -3,7 +3,7 @@ import SyndicCore
 
 /// Collects a run's log lines and writes them to the state in batches.
 ///
-/// With the channel's `logs.minimal` on (seed 003) only warnings, errors and the summary are
+/// With the channel's `logs.minimal` on, only warnings, errors and the summary are
 /// kept; every item is kept otherwise.
 public final class RunLogger: @unchecked Sendable {
     private let queue: any RunQueue

@@ -2,7 +2,7 @@ import Foundation
 import SyndicCore
 import SyndicTransfer
 
-/// The Akeneo PIM REST API (API-NOTES.md): OAuth password grant, refresh, bearer calls.
+/// The Akeneo PIM REST API: OAuth password grant, refresh, bearer calls.
 ///
 /// Tokens are cached per process for each instance and set of credentials (a rotated secret
 /// is a different set, so its token is dropped with it); a refresh token is used before the

@@ -2,7 +2,7 @@ import Foundation
 import SyndicCore
 import SyndicTransfer
 
-/// The Mirakl Seller API (API-NOTES.md): the shop API key in `Authorization`, `shop_id` for
+/// The Mirakl Seller API: the shop API key in `Authorization`, `shop_id` for
 /// multi-shop keys. Offers import (OF01–OF03) and attributes (PM11) for the product flows.
 struct MiraklClient: Sendable {
     let baseURL: String

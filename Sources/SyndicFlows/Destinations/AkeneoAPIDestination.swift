@@ -1,7 +1,7 @@
 import Foundation
 import SyndicCore
 
-/// An akeneo-api channel (seed 002): mapped products written to another Akeneo with
+/// An akeneo-api channel: mapped products written to another Akeneo with
 /// `PATCH /api/rest/v1/products`, at most min(batchSize, 100) per request, one JSON product
 /// per line. Akeneo answers one line per product (`line`, `identifier`, `status_code`,
 /// `message`); they make the feedback file kept with the run, and products answered with an

@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicTransfer
 
-/// The product export job (PRODUCT.md §5, seeds 000, 002, 003, 004): reads the channel's
+/// The product export job: reads the channel's
 /// source, filters, maps, and sends to the channel's destination — full, or delta when the
 /// channel asks for it (`--full` forces a full one). Only a successful, real export moves the
 /// delta snapshot and leaves an export record; a dry run builds the file and the report and

@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicTransfer
 
-/// The confirmation push (seed 001, PRODUCT.md §5): every 15 minutes when
+/// The confirmation push: every 15 minutes when
 /// `orders.confirmations` is on, the shipments reported to syndic (FTP import, Orders API)
 /// and not yet confirmed go to the marketplace — Mirakl OR23 + OR24, Amazon
 /// confirmShipment. A shipment the marketplace refuses (4xx) fails for good with an order

@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicTransfer
 
-/// The order export job (seed 001 "Order Export Job"): the orders changed since the previous
+/// The order export job: the orders changed since the previous
 /// successful export, one CSV row per order line in the template's columns, filtered by
 /// status, split by fulfilment and/or shipping country into the seed's file names, and
 /// uploaded to `orders.export.storage` (atomically). Buyer and marketplace text that a

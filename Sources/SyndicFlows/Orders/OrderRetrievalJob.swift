@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicTransfer
 
-/// Order retrieval (seed 001, PRODUCT.md §5): every 5 minutes when `orders.retrieval` is on,
+/// Order retrieval: every 5 minutes when `orders.retrieval` is on,
 /// the orders the marketplace updated since the last fetch, stored idempotently (the overlap
 /// is de-duplicated by order id); cancellation requests become order events and alerts; an
 /// order that cannot be read is recorded as an error and the others go on. The cursor moves

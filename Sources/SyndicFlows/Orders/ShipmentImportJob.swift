@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicTransfer
 
-/// The shipment import job (seed 001 "Order Shipment Confirmation Job"): every `.csv` file
+/// The shipment import job: every `.csv` file
 /// in `orders.shipmentImport.storage` (other files are left alone), read robustly (UTF-8
 /// BOM, CRLF, quoted fields), each row checked against the template. Per file, in this
 /// order: the valid rows are applied in one transaction; the rejected rows, byte for byte as

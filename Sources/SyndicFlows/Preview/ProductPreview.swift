@@ -2,7 +2,7 @@ import Foundation
 import SyndicCore
 import SyndicEngine
 
-/// The first mapped products of a channel (seed 003's preview): its source read from the
+/// The first mapped products of a channel: its source read from the
 /// start, its filter and mapping applied, nothing sent and nothing recorded. Reading stops as
 /// soon as enough products are mapped.
 public struct ProductPreview: Sendable {

@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicTransfer
 
-/// The requirements sync (PRODUCT.md §5, seed 000): fetches the attributes a Mirakl
+/// The requirements sync: fetches the attributes a Mirakl
 /// marketplace knows (PM11) and stores them for the channel; `validate` and `plan` then check
 /// the channel's mapping against them. A dry run fetches and reports without storing.
 public struct RequirementsSyncJob: Job {

@@ -21,13 +21,7 @@ extension PostgresStateStore {
         let hex = try read { session in
             try session.value("SELECT value FROM meta WHERE key = 'salt'", as: String.self)
         } ?? ""
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
-            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return bytes
+        return [UInt8](hexString: hex)
     }
 
     public func markCredentialsInvalid(kind: ResourceKind, name: String, message: String, at date: Date) throws {

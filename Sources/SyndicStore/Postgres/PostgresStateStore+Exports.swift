@@ -40,18 +40,8 @@ extension PostgresStateStore {
             guard let blob = try session.row("""
                 SELECT entries FROM export_snapshot_part WHERE channel = ? AND generation = ? AND seq = ?
                 """, [channel, generation, seq])?.data("entries") else { return nil }
-            var entries: [DeltaSnapshot.Entry] = []
-            entries.reserveCapacity(blob.count / 24)
-            guard blob.withUnsafeBytes({ DeltaSnapshot.decodeEntries($0, into: &entries) }) else { return nil }
-            return entries
+            return DeltaSnapshot.entries(ofPart: blob)
         }
-    }
-
-    public func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws {
-        let generation = try beginSnapshot(channel: record.channel)
-        try appendSnapshotPart(channel: record.channel, generation: generation, seq: 0, entries: snapshot.entries[...])
-        try recordProductExport(record, generation: generation, specDigest: snapshot.specDigest,
-                                count: snapshot.entries.count, refused: [])
     }
 
     public func beginSnapshot(channel: String) throws -> Int64 {

@@ -406,30 +406,13 @@ extension PostgresStateStore {
     /// Records a failed attempt: queued again after a backoff, or failed for good with an alert.
     static func fail(_ session: PGSession, _ run: inout RunRecord, error: String, now: Date, retry: RetryPolicy,
                      immediately: Bool = false, retryable: Bool = true, category: String? = nil) throws {
-        run.error = error
-        let policy = RetryPolicy(maxAttempts: run.maxAttempts, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
-        if !run.cancelRequested, retryable, let backoff = policy.nextAttempt(after: run.attempt, failedAt: now) {
-            let next = immediately ? now : backoff
-            try log(session, runID: run.id!, channel: run.channel, at: now, level: "error",
-                    message: "attempt \(run.attempt) failed: \(error); retrying at \(Timestamp.iso(next, zone: "UTC"))")
-            run.status = RunStatus.queued.rawValue
-            run.attempt += 1
-            run.notBefore = next
-        } else if run.cancelRequested {
-            run.status = RunStatus.canceled.rawValue
-            run.finishedAt = now
-            try log(session, runID: run.id!, channel: run.channel, at: now, level: "warning",
-                    message: "attempt \(run.attempt) stopped: \(error); canceled")
-        } else {
-            run.status = RunStatus.failed.rawValue
-            run.finishedAt = now
-            let why = retryable ? "no attempt left" : "not retried (it would fail the same way)"
-            try log(session, runID: run.id!, channel: run.channel, at: now, level: "error",
-                    message: "attempt \(run.attempt) failed: \(error); \(why)")
-            let kind = AlertKind.failedRun(job: JobKind(rawValue: run.job), category: category).rawValue
-            let attempts = "\(run.attempt) attempt\(run.attempt == 1 ? "" : "s")"
+        let outcome = run.fail(error: error, now: now, retry: retry, immediately: immediately, retryable: retryable,
+                               category: category)
+        try log(session, runID: run.id!, channel: run.channel, at: now, level: outcome.log.level,
+                message: outcome.log.message)
+        if let alert = outcome.alert {
             try session.execute("INSERT INTO event (channel, kind, message, run_id, at) VALUES (?, ?, ?, ?, ?)",
-                                [run.channel, kind, "\(run.job) failed after \(attempts): \(error)", run.id, now])
+                                [run.channel, alert.kind, alert.message, run.id, now])
         }
     }
 

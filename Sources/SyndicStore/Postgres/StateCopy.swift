@@ -15,8 +15,8 @@ public enum StateCopy {
         "shipment_request", "order_event", "order_error", "order_cursor", "api_token", "api_idempotency", "counter",
     ]
 
-    /// Rows sent in one INSERT.
-    static let batchRows = 200
+    /// Rows read before they are written (in INSERTs of `PostgresStateStore.insertBatchRows`).
+    static let batchRows = 500
 
     /// What was copied: rows per table, in copy order.
     public struct Summary: Sendable {
@@ -85,13 +85,7 @@ public enum StateCopy {
         var count = 0
         var batch: [[(any PGBind)?]] = []
         func flush() throws {
-            guard !batch.isEmpty else { return }
-            var placeholder = 0
-            let rows = batch.map { row in
-                "(" + row.map { _ in placeholder += 1; return "$\(placeholder)" }.joined(separator: ", ") + ")"
-            }
-            try session.execute("INSERT INTO \(table) (\(names)) VALUES \(rows.joined(separator: ", "))",
-                                batch.flatMap { $0 })
+            try PostgresStateStore.insertRows(session, "INSERT INTO \(table) (\(names))", batch)
             batch.removeAll(keepingCapacity: true)
         }
         try source.pool.read { db in

@@ -70,4 +70,34 @@ extension RunRecord {
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
+
+    /// What a failed attempt does to a run, decided once for both stores: the run is queued
+    /// again after a backoff (`immediately` for a lease taken back), canceled when its channel
+    /// is being deleted, or failed for good. Updates the record; returns the log line to add
+    /// and, for a run failed for good, the alert to raise.
+    mutating func fail(error: String, now: Date, retry: RetryPolicy, immediately: Bool, retryable: Bool,
+                       category: String?)
+        -> (log: (level: String, message: String), alert: (kind: String, message: String)?) {
+        self.error = error
+        let policy = RetryPolicy(maxAttempts: maxAttempts, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
+        if !cancelRequested, retryable, let backoff = policy.nextAttempt(after: attempt, failedAt: now) {
+            let next = immediately ? now : backoff
+            let line = "attempt \(attempt) failed: \(error); retrying at \(Timestamp.iso(next, zone: "UTC"))"
+            status = RunStatus.queued.rawValue
+            attempt += 1
+            notBefore = next
+            return (("error", line), nil)
+        }
+        finishedAt = now
+        if cancelRequested {
+            status = RunStatus.canceled.rawValue
+            return (("warning", "attempt \(attempt) stopped: \(error); canceled"), nil)
+        }
+        status = RunStatus.failed.rawValue
+        let why = retryable ? "no attempt left" : "not retried (it would fail the same way)"
+        let kind = AlertKind.failedRun(job: JobKind(rawValue: job), category: category).rawValue
+        let attempts = "\(attempt) attempt\(attempt == 1 ? "" : "s")"
+        return (("error", "attempt \(attempt) failed: \(error); \(why)"),
+                (kind, "\(job) failed after \(attempts): \(error)"))
+    }
 }

@@ -131,6 +131,9 @@ struct ProductExportDeltaTests {
                 == [["1.23", "SKU-0003", "Produit 3"]])
         #expect(workspace.files(in: "out/delta").count == 1)
         #expect(dry.report?.contains("file kept at") == true, "\(dry.report ?? "")")
+        // The same file is kept as a run file, in the state: another host can read it.
+        let stored = try #require(try workspace.store.artifact(runID: dry.id, name: kept[0]))
+        #expect(stored == Data(try workspace.text(".syndic/work/dry-runs/delta_feed/\(kept[0])").utf8))
         // No export record, the snapshot as it was.
         #expect(try workspace.store.productExports(runID: dry.id).isEmpty)
         #expect(try workspace.store.deltaSnapshot(channel: "delta_feed") == snapshot)
