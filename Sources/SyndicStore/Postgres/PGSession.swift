@@ -46,6 +46,24 @@ public final class PGSession: @unchecked Sendable {
         return try row.get(0, as: T.self)
     }
 
+    /// Waits for a statement's answer, or fails once the connection is closed: a statement
+    /// written to a connection that closed meanwhile is dropped without an answer, and would
+    /// be waited for forever (a worker would hang after a server restart).
+    static func answer(_ future: EventLoopFuture<PostgresQueryResult>,
+                       on connection: PostgresConnection) throws -> PostgresQueryResult {
+        let promise = future.eventLoop.makePromise(of: PostgresQueryResult.self)
+        future.cascade(to: promise)
+        let watch = future.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(500), delay: .milliseconds(500)) {
+            task in
+            guard connection.isClosed else { return }
+            // A second completion is ignored: an answer that came first wins.
+            promise.fail(PGConnectionClosed())
+            task.cancel()
+        }
+        defer { watch.cancel() }
+        return try promise.futureResult.wait()
+    }
+
     private func run(_ sql: String, _ binds: [(any PGBind)?]) throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
@@ -53,11 +71,16 @@ public final class PGSession: @unchecked Sendable {
         }
         let query = PostgresQuery(unsafeSQL: PGStatement.numbered(sql), binds: bindings)
         do {
-            return try connection.query(query, logger: logger).wait()
+            return try Self.answer(connection.query(query, logger: logger), on: connection)
         } catch {
             let translated = PGPool.translate(error, location: location, connection: connection)
             if !(translated is PGError) { lost = true }
             throw translated
         }
     }
+}
+
+/// The connection closed before a statement was answered.
+struct PGConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "the connection was closed before the statement was answered" }
 }
