@@ -4,8 +4,10 @@ import SyndicCore
 /// `syndic diff REF1 REF2`: what merging REF2 over REF1 would change, planned from the
 /// configuration at both refs alone (no state, no secrets: rotations are not shown).
 public enum ConfigDiff {
-    /// The plan from the configuration at `base` to the configuration at `head`.
-    public static func plan(directory path: String, base: String, head: String, now: Date) throws -> Plan {
+    /// The plan from the configuration at `base` to the configuration at `head`, limited to
+    /// `selection` (labels and references as written at each ref).
+    public static func plan(directory path: String, base: String, head: String, now: Date,
+                            selection: PlanSelection = PlanSelection()) throws -> Plan {
         let ignoreSecrets: ConfigValidator.SecretProbe = { _, _ in nil }
         func load(_ ref: String) throws -> ValidatedConfig {
             let files = try ConfigDirectory(path: path, gitRef: ref).readFiles()
@@ -26,7 +28,8 @@ public enum ConfigDiff {
                 kind: resource.kind, name: resource.name, type: resource.type, specJSON: resource.specJSON,
                 labelsJSON: resource.labelsJSON, sourceFile: resource.file)
         }
-        return Planner(now: now).plan(desired: DesiredState(resources: after.resources, fingerprints: [:]), actual: actual,
-                                      diagnostics: after.diagnostics)
+        let desired = DesiredState(resources: after.resources, fingerprints: [:])
+        let plan = Planner(now: now).plan(desired: desired, actual: actual, diagnostics: after.diagnostics)
+        return try PlanNarrowing(desired: desired, actual: actual).narrow(plan, to: selection)
     }
 }

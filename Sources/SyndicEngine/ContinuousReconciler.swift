@@ -7,6 +7,9 @@ import SyndicCore
 /// A delete is applied only with `prune` on and either the channel named in
 /// `confirmedDeletes` or, for a resource that carried it when last applied, the label
 /// `syndic/prune: allow`. Other deletes stay pending and are reported every cycle.
+///
+/// `run()` also raises `drift` and `apply-failed` alerts, once per change (`WatchNotifier`),
+/// and hands them to `deliver` after every cycle.
 public final class ContinuousReconciler: @unchecked Sendable {
     /// Watch settings.
     public struct Options: Sendable {
@@ -17,9 +20,12 @@ public final class ContinuousReconciler: @unchecked Sendable {
         public var maxBackoff: TimeInterval
         /// How often files are checked for changes between cycles.
         public var filePoll: TimeInterval
+        /// The resources each cycle reconciles (`--target`, `--exclude`, `--selector`).
+        public var selection: PlanSelection
 
         public init(interval: TimeInterval = 60, prune: Bool = false, confirmedDeletes: Set<String> = [],
-                    maxBackoff: TimeInterval = 600, filePoll: TimeInterval = 1) {
+                    maxBackoff: TimeInterval = 600, filePoll: TimeInterval = 1, selection: PlanSelection = PlanSelection()) {
+            self.selection = selection
             self.interval = interval
             self.prune = prune
             self.confirmedDeletes = confirmedDeletes
@@ -37,17 +43,21 @@ public final class ContinuousReconciler: @unchecked Sendable {
     private let options: Options
     private let user: String
     private let report: @Sendable (String) -> Void
+    /// Delivers the alerts waiting in the state to the Notification resources.
+    private let deliver: (@Sendable () -> Void)?
     private let stopLock = NSLock()
     private var stopRequested = false
 
     public init(directory: ConfigDirectory, store: any StateStore, secrets: SecretResolver,
-                options: Options, user: String, report: @escaping @Sendable (String) -> Void) {
+                options: Options, user: String, report: @escaping @Sendable (String) -> Void,
+                deliver: (@Sendable () -> Void)? = nil) {
         self.directory = directory
         self.store = store
         self.secrets = secrets
         self.options = options
         self.user = user
         self.report = report
+        self.deliver = deliver
     }
 
     /// Asks the loop to stop after the current cycle.
@@ -55,23 +65,69 @@ public final class ContinuousReconciler: @unchecked Sendable {
 
     private var stopping: Bool { stopLock.withLock { stopRequested } }
 
-    /// Runs cycles until `stop()`.
+    /// Runs cycles until `stop()`, notifying drift and failures after each.
     public func run() {
         var failures = 0
+        var notifier = WatchNotifier()
         while !stopping {
             let started = Date()
             var pause = options.interval
-            do {
-                report(try cycle(now: started).line)
+            let outcome = Result { try cycle(now: started) }
+            switch outcome {
+            case .success(let cycle):
+                report(cycle.line)
                 failures = 0
-            } catch {
+            case .failure(let error):
                 failures += 1
                 pause = min(options.maxBackoff, options.interval * pow(2, Double(failures - 1)))
                 report("cycle failed: \(error); retrying in \(Int(pause)) s")
             }
+            notify(outcome, notifier: &notifier, at: started)
             waitForChange(upTo: pause)
         }
         report("reconcile stopped")
+    }
+
+    /// Raises the alerts a cycle's outcome calls for and `notifier` has not raised yet (drift
+    /// of a good cycle, the failure of a failed one), then delivers the waiting alerts.
+    /// A cycle skipped because another process holds the apply lock is no failure. Returns
+    /// the alerts raised.
+    @discardableResult
+    public func notify(_ outcome: Result<Cycle, any Error>, notifier: inout WatchNotifier,
+                       at date: Date) -> [WatchNotifier.Event] {
+        let events: [WatchNotifier.Event]
+        switch outcome {
+        case .success(let cycle):
+            events = notifier.succeeded(cycle.observation)
+        case .failure(let error):
+            if case .locked? = error as? StoreError { events = [] } else { events = notifier.failed(failureMessage(error)) }
+        }
+        var raised: [WatchNotifier.Event] = []
+        for event in events {
+            do {
+                try store.raiseAlert(channel: event.channel, kind: event.kind.rawValue, message: event.message,
+                                     runID: nil, at: date)
+                raised.append(event)
+                report("alert \(event.kind.rawValue)\(event.channel.isEmpty ? "" : " (\(event.channel))"): \(event.message)")
+            } catch {
+                notifier.forget(event)
+                report("cannot record the \(event.kind.rawValue) alert: \(error)")
+            }
+        }
+        deliver?()
+        return raised
+    }
+
+    /// The message of an `apply-failed` alert: the error, with the configuration's errors.
+    func failureMessage(_ error: any Error) -> String {
+        let place = directory.gitRef.map { "\(directory.path) at \($0)" } ?? directory.path
+        var text = "reconcile of \(place) failed: \(error)"
+        if let failed = error as? ValidationFailed {
+            let errors = failed.diagnostics.filter { $0.severity == .error }.sortedForDisplay()
+            text += " (" + errors.prefix(5).map(\.description).joined(separator: "; ")
+                + (errors.count > 5 ? "; \(errors.count - 5) more" : "") + ")"
+        }
+        return text
     }
 
     /// One cycle's outcome.
@@ -82,6 +138,8 @@ public final class ContinuousReconciler: @unchecked Sendable {
         public var pendingDeletes: [String]
         public var suspended: [String]
         public var seconds: Double
+        /// What the watch loop's notifier reads of the cycle.
+        public var observation: WatchNotifier.Observation
 
         /// The one log line of the cycle.
         public var line: String {
@@ -102,8 +160,12 @@ public final class ContinuousReconciler: @unchecked Sendable {
         let lock = try store.lockForApply(timeout: 0, holder: "syndic reconcile by \(user)")
         defer { withExtendedLifetime(lock) {} }
         let reconciler = Reconciler(directory: directory, store: store, secrets: secrets, now: now)
-        var planned = try reconciler.plan()
+        var planned = try reconciler.plan(selection: options.selection)
+        let observation = WatchNotifier.Observation(
+            configuration: planned.loaded.configDigest + "/" + planned.fingerprintsDigest, changes: planned.plan.changes,
+            suspensions: planned.actual.suspensions)
         var pending: [String] = []
+        var pendingAddresses: Set<String> = []
         var allowedChannels: Set<String> = []
         planned.plan.changes = planned.plan.changes.filter { change in
             guard change.action == .delete else { return true }
@@ -115,14 +177,17 @@ public final class ContinuousReconciler: @unchecked Sendable {
                 if change.kind == .channel { allowedChannels.insert(change.name) }
             } else {
                 pending.append(change.blocked == nil ? change.address : change.address + " (protected)")
+                pendingAddresses.insert(change.address)
             }
             return allowed
         }
         let serialAfter = planned.plan.hasChanges
             ? try reconciler.apply(planned, confirmedDeletes: allowedChannels, user: user) : planned.serial
+        var seen = observation
+        seen.pending = pendingAddresses
         return Cycle(serialBefore: planned.serial, serialAfter: serialAfter, applied: planned.plan.changes.count,
                      pendingDeletes: pending, suspended: planned.actual.suspensions.keys.sorted(),
-                     seconds: Date().timeIntervalSince(started))
+                     seconds: Date().timeIntervalSince(started), observation: seen)
     }
 
     /// Sleeps until `timeout` passes, a configuration file changes, or `stop()`.

@@ -7,7 +7,7 @@ import SyndicCore
 /// fingerprint digest, git commit) so that `syndic apply FILE` can refuse it when stale.
 public struct PlanDocument: Codable, Sendable, Equatable {
     /// Bumped on any incompatible change of this format (docs/plan-json.md).
-    public static let currentFormatVersion = "1"
+    public static let currentFormatVersion = "2"
 
     public var formatVersion: String
     public var generatedAt: String
@@ -21,6 +21,9 @@ public struct PlanDocument: Codable, Sendable, Equatable {
     public var changes: [Change]
     public var diagnostics: [Diagnostic]
     public var notes: [String]
+    /// Set for a plan made with `--target`, `--exclude` or `--selector`: applying the saved plan
+    /// applies that selection only.
+    public var partial: PartialPlan?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
@@ -30,7 +33,7 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         case fingerprintsDigest = "fingerprints_digest"
         case gitCommit = "git_commit"
         case gitDirty = "git_dirty"
-        case summary, changes, diagnostics, notes
+        case summary, changes, diagnostics, notes, partial
     }
 
     public init(_ planned: Reconciler.Planned, generatedAt: Date) {
@@ -45,6 +48,7 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         changes = planned.plan.changes
         diagnostics = planned.plan.diagnostics
         notes = planned.plan.notes
+        partial = planned.plan.partial
     }
 
     /// Encodes with sorted keys, pretty-printed.

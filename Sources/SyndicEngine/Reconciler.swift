@@ -76,8 +76,9 @@ public struct Reconciler: Sendable {
         public var fingerprintsDigest: String { Fingerprint.digest(desired.fingerprints) }
     }
 
-    /// Plans the configuration against the state; throws `ValidationFailed` on errors.
-    public func plan() throws -> Planned {
+    /// Plans the configuration against the state, limited to `selection`; throws
+    /// `ValidationFailed` on errors and `SelectionError` for a selection that cannot be used.
+    public func plan(selection: PlanSelection = PlanSelection()) throws -> Planned {
         let loaded = try load()
         if loaded.validated.hasErrors { throw ValidationFailed(diagnostics: loaded.validated.diagnostics) }
         var actual = try store.loadActualState()
@@ -86,8 +87,10 @@ public struct Reconciler: Sendable {
         actual.ownedData = try store.ownedData(ofChannels: removedChannels.map(\.name))
         let salt = try store.fingerprintSalt()
         let desired = DesiredState(resources: loaded.validated.resources,
-                                   fingerprints: secrets.fingerprints(of: loaded.validated.resources, salt: salt))
-        let plan = Planner(now: now).plan(desired: desired, actual: actual, diagnostics: loaded.validated.diagnostics)
+                                   fingerprints: secrets.fingerprints(of: loaded.validated.resources, salt: salt),
+                                   formerFingerprints: secrets.formerFingerprints(of: loaded.validated.resources, salt: salt))
+        let whole = Planner(now: now).plan(desired: desired, actual: actual, diagnostics: loaded.validated.diagnostics)
+        let plan = try PlanNarrowing(desired: desired, actual: actual).narrow(whole, to: selection)
         return Planned(plan: plan, loaded: loaded, actual: actual, desired: desired,
                        git: try directory.gitRef.map { try GitInfo.of(ref: $0, directory: directory.path) }
                            ?? GitInfo.of(directory: directory.path))
@@ -103,27 +106,40 @@ public struct Reconciler: Sendable {
         let deleted = planned.plan.deletedChannels
         let unconfirmed = deleted.filter { !confirmedDeletes.contains($0) }
         if !unconfirmed.isEmpty { throw DeleteNotConfirmed(channels: unconfirmed, plan: planned.plan) }
-        if !deleted.isEmpty { try stopRuns(ofChannels: deleted, timeout: stopTimeout) }
+        // Renamed channels' running jobs finish under the name they started with (nothing is
+        // canceled, so a refusal here leaves everything as it was); deleted channels' runs are
+        // canceled and asked to stop.
+        let renamed = planned.plan.renames.filter { $0.kind == .channel }
+        if !renamed.isEmpty { try awaitRuns(ofChannels: renamed.map(\.from), cancel: false, timeout: stopTimeout) }
+        if !deleted.isEmpty { try awaitRuns(ofChannels: deleted, cancel: true, timeout: stopTimeout) }
         let batch = Applier.batch(for: planned, user: user, at: now)
         let serial = try store.commit(batch)
-        // The files a deleted channel's runs kept go with its data.
+        // The files a channel's runs kept follow a rename, and go with a delete.
         if let workDirectory {
-            for channel in deleted {
-                try? FileManager.default.removeItem(at: workDirectory.appendingPathComponent("dry-runs").appendingPathComponent(channel))
+            let dryRuns = workDirectory.appendingPathComponent("dry-runs")
+            for rename in renamed {
+                try? FileManager.default.moveItem(at: dryRuns.appendingPathComponent(rename.from),
+                                                  to: dryRuns.appendingPathComponent(rename.to))
             }
+            for channel in deleted { try? FileManager.default.removeItem(at: dryRuns.appendingPathComponent(channel)) }
         }
         return serial
     }
 
-    /// Cancels queued runs and waits until no run of these channels holds a live lease.
-    private func stopRuns(ofChannels channels: [String], timeout: TimeInterval) throws {
+    /// Waits until no run of these channels is running. With `cancel` (deleted channels), queued
+    /// runs are canceled and running ones asked to stop, on every pass (a run claimed meanwhile
+    /// too), and a run whose lease ran out no longer counts; without it (renamed channels),
+    /// nothing is canceled and every running run counts, since its worker may still write.
+    private func awaitRuns(ofChannels channels: [String], cancel: Bool, timeout: TimeInterval) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            // Again on every pass: a run claimed meanwhile is asked to stop too.
-            _ = try store.cancelRuns(ofChannels: channels, now: Date())
-            let live = try store.liveRuns(ofChannels: channels, now: Date())
-            if live.isEmpty { return }
-            if Date() >= deadline { throw RunsStillRunning(runs: live, timeout: timeout) }
+            if cancel { _ = try store.cancelRuns(ofChannels: channels, now: Date()) }
+            let running = try store.liveRuns(ofChannels: channels, now: cancel ? Date() : .distantPast)
+            if running.isEmpty { return }
+            if Date() >= deadline {
+                if cancel { throw RunsStillRunning(runs: running, timeout: timeout) }
+                throw StoreError.renameWhileRunning(channel: running[0].channel, runIDs: running.map(\.id))
+            }
             Thread.sleep(forTimeInterval: 0.2)
         }
     }

@@ -52,11 +52,31 @@ public struct SecretResolver: Sendable {
     public func fingerprints(of resources: [CompiledResource], salt: [UInt8]) -> [String: [String: String]] {
         var result: [String: [String: String]] = [:]
         for resource in resources {
-            for secret in resource.secrets {
-                guard let bytes = try? value(of: secret.reference, declaredIn: resource.file) else { continue }
-                result[resource.address, default: [:]][secret.path] =
-                    Fingerprint.of(value: bytes, address: resource.address, path: secret.path, salt: salt)
+            let prints = fingerprints(of: resource, as: resource.address, salt: salt)
+            if !prints.isEmpty { result[resource.address] = prints }
+        }
+        return result
+    }
+
+    /// The fingerprints of every former address of the resources (`metadata.formerNames`):
+    /// former address -> key path -> fingerprint, to compare a renamed resource's stored ones with.
+    public func formerFingerprints(of resources: [CompiledResource], salt: [UInt8]) -> [String: [String: String]] {
+        var result: [String: [String: String]] = [:]
+        for resource in resources where !resource.secrets.isEmpty {
+            for former in resource.formerNames {
+                let address = Address.of(resource.kind, former.name)
+                result[address] = fingerprints(of: resource, as: address, salt: salt)
             }
+        }
+        return result
+    }
+
+    /// Key path -> fingerprint of each readable secret of `resource`, salted for `address`.
+    private func fingerprints(of resource: CompiledResource, as address: String, salt: [UInt8]) -> [String: String] {
+        var result: [String: String] = [:]
+        for secret in resource.secrets {
+            guard let bytes = try? value(of: secret.reference, declaredIn: resource.file) else { continue }
+            result[secret.path] = Fingerprint.of(value: bytes, address: address, path: secret.path, salt: salt)
         }
         return result
     }

@@ -29,7 +29,7 @@ enum PrometheusText {
         var run: [String: Int] = [:]
         var failed: [String: Int] = [:]
         for (key, value) in counts.runs {
-            if ["succeeded", "failed", "canceled"].contains(key.status) { run[key.job, default: 0] += value }
+            if RunStatus(rawValue: key.status)?.isFinished == true { run[key.job, default: 0] += value }
             if key.status == "failed" { failed[key.job, default: 0] += value }
         }
         family(&out, "syndic_jobs_run", "gauge", "Finished job runs kept in the state (logs.retainDays), by job kind.")

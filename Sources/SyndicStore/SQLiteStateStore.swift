@@ -243,6 +243,19 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     }
 
     private func write(_ batch: ApplyBatch, serial: Int, db: Database) throws {
+        for rename in batch.renames {
+            if rename.kind == .channel {
+                let live = try Int64.fetchAll(db, sql: ResourceRenameStatements.runningRuns, arguments: [rename.from])
+                if !live.isEmpty { throw StoreError.renameWhileRunning(channel: rename.from, runIDs: live) }
+            }
+            for statement in ResourceRenameStatements.statements(for: rename) {
+                try db.execute(sql: statement.sql, arguments: StatementArguments(statement.arguments))
+            }
+        }
+        for rewrite in batch.digestRewrites {
+            let statement = ResourceRenameStatements.statement(for: rewrite)
+            try db.execute(sql: statement.sql, arguments: StatementArguments(statement.arguments))
+        }
         for (kind, name) in batch.deletions {
             try ResourceRecord.filter(ResourceRecord.Columns.kind == kind.rawValue && ResourceRecord.Columns.name == name)
                 .deleteAll(db)

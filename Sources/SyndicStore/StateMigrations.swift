@@ -192,6 +192,10 @@ enum StateMigrations {
         migrator.registerMigration("v8-shipment-intent") { db in
             try db.execute(sql: "ALTER TABLE shipment ADD COLUMN sending_at DATETIME")
         }
+        migrator.registerMigration("v9-run-force") { db in
+            // A run can skip the product export guard once (`syndic run … --force`).
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN force BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

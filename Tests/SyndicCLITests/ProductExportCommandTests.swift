@@ -73,7 +73,7 @@ import Testing
         let name = try #require(files.first)
         #expect(name.hasPrefix("products_export_feed_") && name.hasSuffix(".csv"))
         let csv = try String(contentsOf: workspace.root.appendingPathComponent("out/feed/\(name)"), encoding: .utf8)
-        #expect(csv == "price,sku,title\r\n89.90,SKU-1,\"Escarpin « Léa », cuir\"\r\n")
+        #expect(csv == "sku,title,price\r\nSKU-1,\"Escarpin « Léa », cuir\",89.90\r\n")
 
         // Nothing changed: the delta export sends nothing and writes no file.
         let again = try workspace.syndic.run(["run", "feed", "product-export", "--wait"])
@@ -116,8 +116,8 @@ import Testing
         defer { workspace.remove() }
         let table = try workspace.syndic.run(["preview", "feed"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.contains("price  sku    title"))
-        #expect(table.stdout.contains("89.90  SKU-1  Escarpin « Léa », cuir"))
+        #expect(table.stdout.contains("sku    title                   price\n"))
+        #expect(table.stdout.contains("SKU-1  Escarpin « Léa », cuir  89.90\n"))
         #expect(table.stdout.contains("1 products shown; 4 read from catalog file"))
         #expect(table.stdout.contains("skipped SKU-2: missing required value for title (name)"))
         let json = try workspace.syndic.run(["preview", "feed", "--limit", "1", "--format", "json"])
@@ -125,6 +125,42 @@ import Testing
         let unknown = try workspace.syndic.run(["preview", "nope"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "error: no channel named nope in channels\n")
+    }
+
+    /// The newest CSV the channel wrote (names sort by date).
+    func newestCSV(_ workspace: Workspace) throws -> String {
+        let name = try #require(exportedFiles(workspace).last)
+        return try String(contentsOf: workspace.root.appendingPathComponent("out/feed/\(name)"), encoding: .utf8)
+    }
+
+    @Test func columnsFollowTheMappingsWrittenOrder() throws {
+        let workspace = try Self.workspace()
+        defer { workspace.remove() }
+        // Written sku, title, price: not name order.
+        let first = try workspace.syndic.run(["run", "feed", "product-export", "--wait"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try newestCSV(workspace).hasPrefix("sku,title,price\r\n"))
+        let json = try workspace.syndic.run(["preview", "feed", "--format", "json"])
+        let preview = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(preview?["targets"] as? [String] == ["sku", "title", "price"])
+
+        // Reordered: the plan says every product goes again, and the next delta export resends it.
+        let written = "      sku: {field: identifier}\n      title: {attribute: name, required: true}\n      price: price@EUR\n"
+        #expect(Self.channels.contains(written))
+        try workspace.write("channels/all.yaml", Self.channels.replacingOccurrences(
+            of: written, with: "      price: price@EUR\n      title: {attribute: name, required: true}\n      sku: {field: identifier}\n"))
+        let table = try workspace.syndic.run(["preview", "feed"])
+        #expect(table.stdout.contains("price  title                   sku\n"))
+        let plan = try workspace.syndic.run(["plan"])
+        #expect(plan.stdout.contains("products.mappingOrder"))
+        #expect(plan.stdout.contains("[sku, title, price] -> [price, title, sku]"))
+        #expect(plan.stdout.contains("columns reordered: the next delta export resends every product (the file's columns change)"))
+        let applied = try workspace.syndic.run(["apply"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let second = try workspace.syndic.run(["run", "feed", "product-export", "--wait"])
+        #expect(second.stdout.contains("4 read, 1 sent, 0 unchanged, 1 filtered out, 1 skipped, 1 invalid"))
+        #expect(exportedFiles(workspace).count == 2)
+        #expect(try newestCSV(workspace) == "price,title,sku\r\n89.90,\"Escarpin « Léa », cuir\",SKU-1\r\n")
     }
 
     @Test func aMissingCatalogFailsTheRunClearly() throws {

@@ -79,7 +79,7 @@ struct PlanDocumentTests {
         #expect {
             _ = try PlanDocument.read(from: try document.encoded(), path: "old.json")
         } throws: { error in
-            "\(error)" == "stale plan: old.json has plan format 0; this syndic reads 1; nothing was applied. Run `syndic plan --out FILE` again, review it, then apply it"
+            "\(error)" == "stale plan: old.json has plan format 0; this syndic reads 2; nothing was applied. Run `syndic plan --out FILE` again, review it, then apply it"
         }
         #expect {
             _ = try PlanDocument.read(from: Data("{}".utf8), path: "junk.json")

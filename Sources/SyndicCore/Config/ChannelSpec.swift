@@ -51,6 +51,10 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
     public struct Products: Hashable, Sendable, Codable {
         public var filter: ProductFilter?
         public var mapping: [String: MappingValue]?
+        /// The mapping's targets in the order the file writes them: the columns of every row.
+        /// Recorded by the compiler (never written by hand); absent in specs stored before
+        /// the order was kept, whose columns are in name order (`MappingOrder`).
+        public var mappingOrder: [String]?
         public var export: Export?
         public var requirementsSync: RequirementsSync?
 
@@ -61,6 +65,22 @@ public struct ChannelSpec: Hashable, Sendable, Codable {
             public var batchSize: Int?
             public var valueSeparator: String?
             public var storage: Storage?
+            /// Holds an export before anything is sent when it looks wrong (see `ExportGuard`).
+            public var `guard`: Guard?
+
+            /// `products.export.guard`: the limits of the export guard, in percent (0–100).
+            public struct Guard: Hashable, Sendable, Codable {
+                /// The largest drop allowed in the number of products to export, against the
+                /// last successful export.
+                public var maxDropPercent: Int?
+                /// The largest share allowed of invalid or skipped products.
+                public var maxInvalidPercent: Int?
+
+                public init(maxDropPercent: Int? = nil, maxInvalidPercent: Int? = nil) {
+                    self.maxDropPercent = maxDropPercent
+                    self.maxInvalidPercent = maxInvalidPercent
+                }
+            }
         }
 
         /// Marketplace requirements synchronization.

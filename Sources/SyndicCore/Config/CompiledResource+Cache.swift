@@ -18,10 +18,14 @@ extension CompiledResource {
             .list([.string(reference.kind.rawValue), .string(reference.name), .string(reference.path),
                    .list(reference.allowedTypes.map(Value.string)), position(reference.location)])
         }
-        return CanonicalJSON.string(.object([
+        var facts: [String: Value] = [
             "at": position(location), "name_at": position(nameLocation),
             "secrets": .list(secrets), "references": .list(references),
-        ]))
+        ]
+        if !formerNames.isEmpty {
+            facts["former"] = .list(formerNames.map { .list([.string($0.name), position($0.location)]) })
+        }
+        return CanonicalJSON.string(.object(facts))
     }
 
     /// Rebuilds a resource from its cached form; nil when the cache row is unreadable.
@@ -51,11 +55,16 @@ extension CompiledResource {
                                                 allowedTypes: (parts[3].listValue ?? []).compactMap(\.stringValue),
                                                 location: location(parts[4])))
         }
+        var formerNames: [FormerName] = []
+        for item in facts["former"]?.listValue ?? [] {
+            guard let parts = item.listValue, parts.count == 2, let former = parts[0].stringValue else { return nil }
+            formerNames.append(FormerName(name: former, location: location(parts[1])))
+        }
         return CompiledResource(
             kind: kind, name: name, type: type, file: file, location: location(facts["at"]),
             nameLocation: location(facts["name_at"]),
             labels: (labels.objectValue ?? [:]).compactMapValues(\.stringValue), specJSON: specJSON,
-            secrets: secrets, references: references, locations: [:])
+            secrets: secrets, references: references, locations: [:], formerNames: formerNames)
     }
 }
 

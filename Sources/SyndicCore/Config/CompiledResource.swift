@@ -23,10 +23,14 @@ public struct CompiledResource: Hashable, Sendable {
     public var references: [ResourceReference]
     /// Key path -> location, for a freshly parsed document; empty when read from the cache.
     public var locations: [String: SourceLocation]
+    /// `metadata.formerNames`: names the resource had, with where each is written. A plan
+    /// renames the applied resource of such a name instead of deleting it.
+    public var formerNames: [FormerName]
 
     public init(kind: ResourceKind, name: String, type: String, file: String, location: SourceLocation?,
                 nameLocation: SourceLocation?, labels: [String: String], specJSON: String, spec: Value? = nil,
-                secrets: [SecretField], references: [ResourceReference], locations: [String: SourceLocation]) {
+                secrets: [SecretField], references: [ResourceReference], locations: [String: SourceLocation],
+                formerNames: [FormerName] = []) {
         self.kind = kind
         self.name = name
         self.type = type
@@ -39,6 +43,7 @@ public struct CompiledResource: Hashable, Sendable {
         self.secrets = secrets
         self.references = references
         self.locations = locations
+        self.formerNames = formerNames
     }
 
     /// `channel.mirakl_fr`: how plans, history and errors name a resource.
@@ -66,6 +71,17 @@ public struct CompiledResource: Hashable, Sendable {
     /// The best location for a key path, falling back to the document.
     public func location(of path: String) -> SourceLocation? {
         locations[path] ?? location
+    }
+}
+
+/// A name a resource had (`metadata.formerNames`) and where it is written.
+public struct FormerName: Hashable, Sendable {
+    public var name: String
+    public var location: SourceLocation?
+
+    public init(name: String, location: SourceLocation?) {
+        self.name = name
+        self.location = location
     }
 }
 

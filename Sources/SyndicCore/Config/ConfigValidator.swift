@@ -19,6 +19,7 @@ public enum ConfigValidator {
                 unique.append(resource)
             }
         }
+        diagnostics += formerNameProblems(unique, byAddress: firstByAddress)
         let connectionNames = unique.filter { $0.kind == .connection }.map(\.name)
         for resource in unique {
             for reference in resource.references {
@@ -43,6 +44,37 @@ public enum ConfigValidator {
             }
         }
         return ValidatedConfig(resources: unique, diagnostics: diagnostics.sortedForDisplay())
+    }
+}
+
+extension ConfigValidator {
+    /// A former name must name nothing declared (the resource would be both renamed and kept),
+    /// nor the resource itself, nor be claimed by two resources of a kind.
+    static func formerNameProblems(_ resources: [CompiledResource], byAddress: [String: CompiledResource]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var claimed: [String: (resource: CompiledResource, former: FormerName)] = [:]
+        for resource in resources {
+            for former in resource.formerNames {
+                let address = Address.of(resource.kind, former.name)
+                let at = former.location ?? resource.nameLocation ?? resource.location
+                if former.name == resource.name {
+                    diagnostics.append(.error("metadata.formerNames: \"\(former.name)\" is the resource's own name", at: at))
+                } else if let other = byAddress[address] {
+                    let there = (other.nameLocation ?? other.location).map { " at \($0)" } ?? " in \(other.file)"
+                    diagnostics.append(.error(
+                        "metadata.formerNames: \(address) is still declared\(there); a former name must no longer be in use",
+                        at: at, hint: "remove \"\(former.name)\" from formerNames, or remove or rename the other resource"))
+                } else if let first = claimed[address] {
+                    let there = (first.former.location ?? first.resource.location).map { " at \($0)" } ?? ""
+                    diagnostics.append(.error(
+                        "metadata.formerNames: \(address) is also a former name of \(first.resource.address)\(there); "
+                            + "a resource can be renamed into one only", at: at))
+                } else {
+                    claimed[address] = (resource, former)
+                }
+            }
+        }
+        return diagnostics
     }
 }
 

@@ -6,7 +6,7 @@ import Yams
 /// scalars are typed by the schema, which is both stricter and faster.
 public enum DocumentCompiler {
     /// Bumped whenever the checks change what a file compiles to; it invalidates parse caches.
-    public static let rulesVersion = "syndic-rules-2"
+    public static let rulesVersion = "syndic-rules-3"
 
     /// Compiles every `---` document of a file.
     public static func compile(_ file: ConfigFile) -> CompiledFile {
@@ -59,19 +59,25 @@ public enum DocumentCompiler {
         // A name that failed its pattern still names the resource, so the spec is checked too.
         let writtenName = mapping["metadata"]?["name"]?.scalar?.string
         guard let kind, let name = document?.value(at: "metadata.name")?.stringValue ?? writtenName,
-              let specValue else {
+              var specValue else {
             diagnostics += walker.diagnostics
             return nil
         }
+        // Derived after the walk, which rejects a `mappingOrder` written by hand as an unknown key.
+        if kind == .channel { specValue = recordingMappingOrder(specValue, root: root) }
         var labels: [String: String] = [:]
         for (key, value) in document?.value(at: "metadata.labels")?.objectValue ?? [:] {
             labels[key] = value.stringValue
+        }
+        let formerNames = (document?.value(at: "metadata.formerNames")?.listValue ?? []).enumerated().compactMap {
+            index, item in
+            item.stringValue.map { FormerName(name: $0, location: walker.locations["metadata.formerNames[\(index)]"]) }
         }
         let resource = CompiledResource(
             kind: kind, name: name, type: specValue["type"]?.stringValue ?? "", file: file,
             location: documentLocation, nameLocation: nameLocation, labels: labels,
             specJSON: CanonicalJSON.string(specValue), spec: specValue, secrets: walker.secrets,
-            references: walker.references, locations: walker.locations)
+            references: walker.references, locations: walker.locations, formerNames: formerNames)
         diagnostics += walker.diagnostics
         if specValue["type"] != nil { diagnostics += ResourceRules.check(resource, spec: specValue) }
         // Returned even with errors, so that references and names are still checked across files.

@@ -17,8 +17,11 @@ public struct NotificationSpec: Hashable, Sendable, Codable {
     /// The channels whose alerts it takes; nil or empty means all.
     public var channels: [String]?
 
-    /// Whether an alert of `kind` about `channel` goes to this notification.
+    /// Whether an alert of `kind` about `channel` goes to this notification. An alert about
+    /// no single channel (channel "": a failed `reconcile --watch` cycle, the drift of a
+    /// connection) goes to every notification that takes its kind, whatever its `channels`.
     public func takes(kind: String, channel: String) -> Bool {
-        (events?.isEmpty ?? true || events!.contains(kind)) && (channels?.isEmpty ?? true || channels!.contains(channel))
+        (events?.isEmpty ?? true || events!.contains(kind))
+            && (channel.isEmpty || channels?.isEmpty ?? true || channels!.contains(channel))
     }
 }

@@ -5,8 +5,14 @@ public struct ProductExportProgram: Sendable {
     public let filter: FilterEngine
     public let mapping: MappingEngine
     public let scanner: ProductScanner
-    /// The digest of everything that shapes the output (see `DeltaSnapshot.specDigest`).
+    /// The digest of everything that shapes the output (see `specDigest(of:)`).
     public let specDigest: String
+    /// Where each cell of a row is when the targets are sorted by name (nil: already so).
+    /// Rows are hashed in that order, so that reordering columns changes no row hash.
+    let hashOrder: [Int]?
+    /// The seed of every row hash: 0, or for a `flat-file` channel whose columns are not in
+    /// name order, a hash of its columns (a reordered CSV resends every product).
+    let hashSeed: UInt64
 
     /// What became of one product.
     public enum Outcome: Sendable {
@@ -42,11 +48,32 @@ public struct ProductExportProgram: Sendable {
         scanner = ProductScanner(ProductProjection(properties: properties,
                                                    attributes: filter.attributeCodes.union(mapping.attributeCodes).sorted(),
                                                    lookups: lookups))
+        let targets = mapping.targets
+        let byName = targets.indices.sorted { targets[$0] < targets[$1] }
+        hashOrder = byName == Array(targets.indices) ? nil : byName
+        let layout = channel.type == "flat-file" && hashOrder != nil
+        hashSeed = layout ? FastHash.hash(targets.joined(separator: "\u{1F}")) : 0
+        specDigest = ProductExportProgram.specDigest(of: spec)
+    }
+
+    /// The digest of what shapes a channel's output, from its spec value: `source`,
+    /// `products.filter`, `products.mapping`, `products.export.valueSeparator` and, for a
+    /// `flat-file` channel whose columns are not in name order, the column order (a CSV's
+    /// layout; a Mirakl import or an Akeneo PIM reads values by name, whatever their order).
+    /// When it changes, a delta export reads every product again.
+    ///
+    /// Columns in name order add nothing, so specs stored before the order was kept keep
+    /// their digest.
+    public static func specDigest(of spec: Value) -> String {
         var shaping: [String: Value] = [:]
         for path in ["source", "products.filter", "products.mapping", "products.export.valueSeparator"] {
             shaping[path] = spec.value(at: path) ?? .null
         }
-        specDigest = SHA256.hash(Array(CanonicalJSON.string(.object(shaping)).utf8)).hexString
+        if spec["type"]?.stringValue == "flat-file" {
+            let columns = MappingOrder.columns(of: spec)
+            if columns != columns.sorted() { shaping[MappingOrder.path] = .list(columns.map(Value.string)) }
+        }
+        return SHA256.hash(Array(CanonicalJSON.string(.object(shaping)).utf8)).hexString
     }
 
     /// Reusable buffers of one export (one per thread).
@@ -99,18 +126,27 @@ public struct ProductExportProgram: Sendable {
             index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
             return .skipped(skip)
         }
-        let outputHash = Self.hash(scratch.row, buffer: &scratch.bytes)
+        let outputHash = Self.hash(scratch.row, order: hashOrder, seed: hashSeed, buffer: &scratch.bytes)
         return index.mapped(rawHash: rawHash, keyHash: keyHash, outputHash: outputHash, into: &entries) ? .send : .same
     }
 
-    /// The hash of a row: its cells' UTF-8 bytes, each followed by a unit separator.
-    static func hash(_ row: [String], buffer: inout [UInt8]) -> UInt64 {
+    /// The hash of a row: its cells' UTF-8 bytes, each followed by a unit separator, taken in
+    /// `order` (row indices; nil: the row's own order) and hashed with `seed`.
+    static func hash(_ row: [String], order: [Int]?, seed: UInt64, buffer: inout [UInt8]) -> UInt64 {
         buffer.removeAll(keepingCapacity: true)
-        for var cell in row {
-            cell.withUTF8 { buffer.append(contentsOf: $0) }
-            buffer.append(0x1F)
+        if let order {
+            for index in order {
+                var cell = row[index]
+                cell.withUTF8 { buffer.append(contentsOf: $0) }
+                buffer.append(0x1F)
+            }
+        } else {
+            for var cell in row {
+                cell.withUTF8 { buffer.append(contentsOf: $0) }
+                buffer.append(0x1F)
+            }
         }
-        return buffer.withUnsafeBytes { FastHash.hash($0) }
+        return buffer.withUnsafeBytes { FastHash.hash($0, seed: seed) }
     }
 }
 

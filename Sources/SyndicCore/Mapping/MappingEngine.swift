@@ -1,10 +1,12 @@
 /// A channel's mapping compiled once against its context, mapping Akeneo-format products to
 /// rows of output cells.
 ///
-/// Targets are ordered by name (`targets`), so rows line up with a header row and are stable
-/// across runs. Each cell is the source's text, or the object form's `default` when that text is
-/// empty, or "" — unless the target is `required`, in which case the product is skipped with
-/// the reason `missing required value for <target> (<source>)`.
+/// Targets are in the mapping's order (`targets`): the order the file writes them, which
+/// the compiler records (`MappingOrder`); targets that order does not name follow, sorted by
+/// name. Rows line up with a header row of `targets` and are stable across runs. Each cell
+/// is the source's text, or the object form's `default` when that text is empty, or "" —
+/// unless the target is `required`, in which case the product is skipped with the reason
+/// `missing required value for <target> (<source>)`.
 ///
 /// Sources:
 /// - `code`, `code~locale`, `code~scope`, `code~locale~scope`: the attribute's value at that
@@ -21,17 +23,19 @@
 /// Values render as `ValueText` describes: booleans "true"/"false", numbers as JSON text,
 /// multi-values joined by the context's value separator.
 public struct MappingEngine: Sendable {
-    /// The target fields, sorted by name: the order of every row's cells.
+    /// The target fields in the mapping's order: the order of every row's cells.
     public let targets: [String]
     /// The context the mapping was compiled against.
     public let context: MappingContext
     let fields: [MappingField]
 
     /// Compiles `mapping` against `context`, or throws the first problem (targets in order).
-    public init(mapping: [String: MappingValue], context: MappingContext = MappingContext()) throws(MappingError) {
+    /// The targets `order` names come first, in its order; the others follow, sorted by name.
+    public init(mapping: [String: MappingValue], order: [String]? = nil,
+                context: MappingContext = MappingContext()) throws(MappingError) {
         var fields: [MappingField] = []
         fields.reserveCapacity(mapping.count)
-        for target in mapping.keys.sorted() {
+        for target in MappingOrder.arrange(mapping.keys, order: order) {
             fields.append(try Self.compile(target: target, value: mapping[target]!, context: context))
         }
         self.fields = fields
@@ -39,9 +43,11 @@ public struct MappingEngine: Sendable {
         self.context = context
     }
 
-    /// Compiles a channel's mapping (none: no targets) against the channel's context.
+    /// Compiles a channel's mapping (none: no targets), in its recorded order, against the
+    /// channel's context.
     public init(channel: ChannelSpec, currency: String? = nil) throws(MappingError) {
-        try self.init(mapping: channel.products?.mapping ?? [:], context: MappingContext(channel: channel, currency: currency))
+        try self.init(mapping: channel.products?.mapping ?? [:], order: channel.products?.mappingOrder,
+                      context: MappingContext(channel: channel, currency: currency))
     }
 
     /// Maps one product.

@@ -17,6 +17,16 @@ public enum AlertKind: String, CaseIterable, Codable, Hashable, Sendable {
     /// The marketplace withholds buyer data (name, street, phone, email) because the
     /// application lacks a restricted role; orders are stored without them.
     case restrictedRoleMissing = "restricted-role-missing"
+    /// `reconcile --watch` found the state changed outside the configuration (an apply from
+    /// another checkout, an edit of the state) or a channel suspended.
+    case drift
+    /// A `reconcile --watch` cycle could not apply the configuration (invalid files, a
+    /// refused apply).
+    case applyFailed = "apply-failed"
+    /// A product export was held by the channel's export guard (it would have sent far fewer
+    /// products than the last successful export, or too many were invalid or skipped):
+    /// nothing was sent.
+    case exportHeld = "export-held"
 
     /// The alert a run of `job` raises when it fails for good, from what failed
     /// (`category`: a flow error kind such as `authentication` or `connectivity`).

@@ -71,9 +71,15 @@ public struct DesiredState: Sendable {
     public var resources: [CompiledResource]
     /// Address -> secret key path -> salted fingerprint of the current value.
     public var fingerprints: [String: [String: String]]
+    /// Former address (`metadata.formerNames`) -> secret key path -> salted fingerprint of the
+    /// current value as if the resource still had that address: what a renamed resource's
+    /// stored fingerprints are compared with.
+    public var formerFingerprints: [String: [String: String]]
 
-    public init(resources: [CompiledResource], fingerprints: [String: [String: String]]) {
+    public init(resources: [CompiledResource], fingerprints: [String: [String: String]],
+                formerFingerprints: [String: [String: String]] = [:]) {
         self.resources = resources
         self.fingerprints = fingerprints
+        self.formerFingerprints = formerFingerprints
     }
 }

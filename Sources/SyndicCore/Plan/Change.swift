@@ -16,10 +16,17 @@ public struct Change: Hashable, Sendable, Codable {
     public var notes: [String]
     /// For a delete apply refuses whatever is confirmed: why (the resource is protected).
     public var blocked: String?
+    /// For a rename: the address the resource had (`channel.old_name`).
+    public var formerAddress: String?
+
+    enum CodingKeys: String, CodingKey {
+        case address, kind, name, action, fields, schedules, data, notes, blocked
+        case formerAddress = "former_address"
+    }
 
     public init(address: String, kind: ResourceKind, name: String, action: ChangeAction,
                 fields: [FieldChange] = [], schedules: [ScheduleChange] = [], data: [DataCount] = [],
-                notes: [String] = [], blocked: String? = nil) {
+                notes: [String] = [], blocked: String? = nil, formerAddress: String? = nil) {
         self.address = address
         self.kind = kind
         self.name = name
@@ -29,7 +36,11 @@ public struct Change: Hashable, Sendable, Codable {
         self.data = data
         self.notes = notes
         self.blocked = blocked
+        self.formerAddress = formerAddress
     }
+
+    /// The former name of a renamed resource.
+    public var formerName: String? { formerAddress.flatMap { Address.parse($0)?.1 } }
 }
 
 /// A field's value before and after (nil: absent).

@@ -1,6 +1,8 @@
 /// What a change does to a resource, with the symbol plans display it with.
 public enum ChangeAction: String, CaseIterable, Hashable, Sendable, Codable {
     case create
+    /// The resource was renamed (`metadata.formerNames`): its data moves to the new name.
+    case rename
     case update
     case delete
     case rotate
@@ -13,6 +15,7 @@ public enum ChangeAction: String, CaseIterable, Hashable, Sendable, Codable {
     public var symbol: String {
         switch self {
         case .create: return "+"
+        case .rename: return "»"
         case .update: return "~"
         case .delete: return "-"
         case .rotate: return "⟳"

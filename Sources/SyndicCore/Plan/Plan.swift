@@ -4,11 +4,14 @@ public struct Plan: Hashable, Sendable, Codable {
     public var diagnostics: [Diagnostic]
     /// Facts about the state that are not changes (suspended channels, invalid credentials).
     public var notes: [String]
+    /// Set when the plan covers a selection only (`--target`, `--exclude`, `--selector`).
+    public var partial: PartialPlan?
 
-    public init(changes: [Change], diagnostics: [Diagnostic] = [], notes: [String] = []) {
+    public init(changes: [Change], diagnostics: [Diagnostic] = [], notes: [String] = [], partial: PartialPlan? = nil) {
         self.changes = changes
         self.diagnostics = diagnostics
         self.notes = notes
+        self.partial = partial
     }
 
     /// Whether applying the plan would change anything.
@@ -17,6 +20,14 @@ public struct Plan: Hashable, Sendable, Codable {
     /// How many changes of each action, in action order.
     public var summary: [(action: ChangeAction, count: Int)] {
         ChangeAction.allCases.map { action in (action, changes.filter { $0.action == action }.count) }
+    }
+
+    /// The resources the plan renames: their kind, former name and new name.
+    public var renames: [(kind: ResourceKind, from: String, to: String)] {
+        changes.compactMap { change in
+            guard change.action == .rename, let former = change.formerName else { return nil }
+            return (change.kind, former, change.name)
+        }
     }
 
     /// The deletes apply refuses: their resources are protected.

@@ -17,27 +17,89 @@ public struct Planner: Sendable {
     public func plan(desired: DesiredState, actual: ActualState, diagnostics: [Diagnostic] = []) -> Plan {
         var changes: [Change] = []
         let desiredAddresses = Set(desired.resources.map(\.address))
+        let renames = Planner.renames(desired: desired, actual: actual)
+        // Channels reference connections by name: a reference that follows a renamed
+        // connection resends nothing.
+        let renamedNames = Dictionary(renames.values.filter { $0.former.kind == .connection }
+                                          .map { ($0.former.name, $0.resource.name) },
+                                      uniquingKeysWith: { first, _ in first })
         for resource in desired.resources.sorted(by: Planner.resourceOrder) {
             let wanted = desired.fingerprints[resource.address] ?? [:]
             if let applied = actual.resources[resource.address] {
-                changes += diff(resource, applied, wanted: wanted, had: actual.fingerprints[resource.address] ?? [:])
+                changes += diff(resource, applied, wanted: wanted, had: actual.fingerprints[resource.address] ?? [:],
+                                renamedNames: renamedNames)
+            } else if let applied = renames[resource.address]?.former {
+                // Fingerprints cover the address: the stored ones compare with the current
+                // values' under the old address.
+                changes += rename(resource, from: applied, wanted: desired.formerFingerprints[applied.address] ?? [:],
+                                  had: actual.fingerprints[applied.address] ?? [:], renamedNames: renamedNames)
             } else {
                 changes.append(create(resource))
             }
         }
-        let removed = actual.resources.values.filter { !desiredAddresses.contains($0.address) }
+        let renamedFrom = Set(renames.values.map(\.former.address))
+        let removed = actual.resources.values.filter { !desiredAddresses.contains($0.address) && !renamedFrom.contains($0.address) }
         for applied in removed.sorted(by: Planner.deleteOrder) {
             let data = applied.kind == .channel ? actual.ownedData[applied.name] ?? [] : []
             changes.append(delete(applied, data: data))
         }
-        return Plan(changes: changes, diagnostics: diagnostics, notes: notes(actual: actual, desired: desiredAddresses))
+        let renamedTo = Dictionary(renames.values.map { ($0.former.address, $0.resource.address) },
+                                   uniquingKeysWith: { first, _ in first })
+        return Plan(changes: changes, diagnostics: diagnostics,
+                    notes: notes(actual: actual, desired: desiredAddresses, renamedTo: renamedTo))
+    }
+
+    // MARK: - Renames
+
+    /// New address -> the resource and the applied resource it was: a desired resource not in
+    /// the state whose `metadata.formerNames` names an applied resource of its kind that the
+    /// configuration no longer declares (the first such name wins; each is taken once).
+    static func renames(desired: DesiredState, actual: ActualState)
+        -> [String: (resource: CompiledResource, former: AppliedResource)] {
+        let desiredAddresses = Set(desired.resources.map(\.address))
+        var taken: Set<String> = []
+        var renames: [String: (resource: CompiledResource, former: AppliedResource)] = [:]
+        for resource in desired.resources.sorted(by: Planner.resourceOrder)
+            where actual.resources[resource.address] == nil {
+            for former in resource.formerNames {
+                let address = Address.of(resource.kind, former.name)
+                guard let applied = actual.resources[address], !desiredAddresses.contains(address),
+                      !taken.contains(address) else { continue }
+                taken.insert(address)
+                renames[resource.address] = (resource, applied)
+                break
+            }
+        }
+        return renames
+    }
+
+    /// A rename with the field changes that come with it, then the resource's other changes
+    /// (activation, schedules, rotations) as for any update.
+    func rename(_ resource: CompiledResource, from applied: AppliedResource, wanted: [String: String],
+                had: [String: String], renamedNames: [String: String]) -> [Change] {
+        var changes = diff(resource, applied, wanted: wanted, had: had, renamedNames: renamedNames)
+        var rename = Change(address: resource.address, kind: resource.kind, name: resource.name, action: .rename,
+                            formerAddress: applied.address)
+        if let index = changes.firstIndex(where: { $0.action == .update }) {
+            rename.fields = changes[index].fields
+            rename.notes = changes[index].notes
+            changes.remove(at: index)
+        }
+        let owned = resource.kind == .channel
+            ? "its runs and logs, export records and delta snapshots, orders and shipments, schedules, suspension, "
+                + "credential status and history"
+            : "its credential status and history"
+        rename.notes.append("\(applied.address) becomes \(resource.address): \(owned) move to the new name; nothing is deleted")
+        return [rename] + changes
     }
 
     // MARK: - Create and delete
 
     func create(_ resource: CompiledResource) -> Change {
         let spec = (try? resource.specValue()) ?? .object([:])
-        var fields = ValueFlattener.leaves(spec).map { FieldChange(path: $0.path, before: nil, after: $0.text) }
+        // The recorded column order is the mapping's own order: the mapping's fields show it.
+        var fields = ValueFlattener.leaves(spec).filter { $0.path != ColumnOrderChange.path }
+            .map { FieldChange(path: $0.path, before: nil, after: $0.text) }
         fields += resource.labels.keys.sorted().map { FieldChange(path: "labels.\($0)", before: nil, after: resource.labels[$0]) }
         var change = Change(address: resource.address, kind: resource.kind, name: resource.name, action: .create,
                             fields: fields)
@@ -74,13 +136,13 @@ public struct Planner: Sendable {
     // MARK: - Update
 
     func diff(_ resource: CompiledResource, _ applied: AppliedResource, wanted: [String: String],
-              had: [String: String]) -> [Change] {
+              had: [String: String], renamedNames: [String: String] = [:]) -> [Change] {
         var changes: [Change] = []
         func make(_ action: ChangeAction) -> Change {
             Change(address: resource.address, kind: resource.kind, name: resource.name, action: action)
         }
         if resource.specJSON != applied.specJSON || resource.labelsJSON != applied.labelsJSON {
-            changes += specChanges(resource, applied, make: make)
+            changes += specChanges(resource, applied, renamedNames: renamedNames, make: make)
         }
         let rotated = wanted.keys.sorted().filter { had[$0] != nil && had[$0] != wanted[$0] }
         if !rotated.isEmpty {
@@ -94,7 +156,7 @@ public struct Planner: Sendable {
         return changes.sorted { Planner.actionRank($0.action) < Planner.actionRank($1.action) }
     }
 
-    private func specChanges(_ resource: CompiledResource, _ applied: AppliedResource,
+    private func specChanges(_ resource: CompiledResource, _ applied: AppliedResource, renamedNames: [String: String],
                              make: (ChangeAction) -> Change) -> [Change] {
         let before = Dictionary(leavesOf: applied.specJSON, labels: applied.labelsJSON)
         let after = Dictionary(leavesOf: resource.specJSON, labels: resource.labelsJSON)
@@ -124,11 +186,21 @@ public struct Planner: Sendable {
                 change.schedules = unscheduled
                 changes.append(change)
             }
+            // Targets added or removed change the recorded order too; only a reorder of the
+            // targets both sides map is a change of its own.
+            handled.insert(ColumnOrderChange.path)
+            let reorder = ColumnOrderChange.of(old: old, new: new)
             let remaining = paths.filter { !handled.contains($0) }
-            if !remaining.isEmpty {
+            if !remaining.isEmpty || reorder != nil {
                 var update = make(.update)
                 update.fields = remaining.map { FieldChange(path: $0, before: before[$0], after: after[$0]) }
-                update.notes = deltaNotes(remaining, new: new)
+                if let reorder { update.fields = (update.fields + [reorder.field]).sorted { $0.path < $1.path } }
+                // A reference that only follows a renamed resource changes nothing a partner sees.
+                let followsRename = { (path: String) in
+                    before[path].flatMap { renamedNames[$0] } != nil && before[path].flatMap { renamedNames[$0] } == after[path]
+                }
+                update.notes = deltaNotes(remaining.filter { !followsRename($0) }, new: new)
+                if let note = reorder?.note { update.notes.append(note) }
                 changes.append(update)
             }
         } else if !paths.isEmpty {
@@ -175,14 +247,21 @@ public struct Planner: Sendable {
 
     // MARK: - Notes and helpers
 
-    private func notes(actual: ActualState, desired: Set<String>) -> [String] {
+    /// Suspensions and invalid credentials, under the names the resources will have once a
+    /// rename in the plan is applied.
+    private func notes(actual: ActualState, desired: Set<String>, renamedTo: [String: String]) -> [String] {
         var notes: [String] = []
         for name in actual.suspensions.keys.sorted() {
             let suspension = actual.suspensions[name]!
-            notes.append("channel.\(name) is suspended since \(Planner.timestamp(suspension.at, zone: "UTC")) by \(suspension.by): \(suspension.reason) — apply does not lift it; run `syndic resume \(name)`")
+            let address = renamedTo[Address.of(.channel, name)] ?? Address.of(.channel, name)
+            let current = Address.parse(address)?.1 ?? name
+            let renamed = current == name ? "" : " (renamed from \(name))"
+            notes.append("\(address)\(renamed) is suspended since \(Planner.timestamp(suspension.at, zone: "UTC")) by \(suspension.by): \(suspension.reason) — apply does not lift it; run `syndic resume \(current)`")
         }
-        for address in actual.credentialProblems.keys.sorted() where desired.contains(address) {
-            notes.append("\(address) has invalid credentials: \(actual.credentialProblems[address]!) — rotate the secret")
+        for stored in actual.credentialProblems.keys.sorted() {
+            let address = renamedTo[stored] ?? stored
+            guard desired.contains(address) else { continue }
+            notes.append("\(address) has invalid credentials: \(actual.credentialProblems[stored]!) — rotate the secret")
         }
         return notes
     }

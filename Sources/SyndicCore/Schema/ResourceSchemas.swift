@@ -33,6 +33,9 @@ public enum ResourceSchemas {
                                            pattern: .resourceName)), required: true),
         .init("labels", .dictionary(keyPattern: .labelKey, value: .string(StringSchema(doc: "Label value.")),
                                     doc: "Free-form labels.")),
+        .init("formerNames", .list(.string(StringSchema(doc: "A name the resource had.", pattern: .resourceName)),
+                                   doc: "Names the resource had: a plan renames the applied resource of such a "
+                                       + "name, keeping all its data, instead of deleting it and creating this one.")),
     ])
 
     /// The spec of a resource of `kind`.
@@ -164,6 +167,10 @@ public enum ResourceSchemas {
             .init("batchSize", .integer(min: 1, max: 10000, doc: "Products per request (akeneo-api: at most 100 are sent at once).")),
             .init("valueSeparator", .string(StringSchema(doc: "Joins multi-values; default <###>."))),
             .init("storage", .object(storage)),
+            .init("guard", .object(ObjectSchema(doc: "Holds an export before anything is sent (status held, an export-held alert) when it looks wrong; syndic run CHANNEL product-export --force sends it once.", fields: [
+                .init("maxDropPercent", .integer(min: 0, max: 100, doc: "Hold when the products to export are more than this percentage fewer than at the last successful export.")),
+                .init("maxInvalidPercent", .integer(min: 0, max: 100, doc: "Hold when more than this percentage of the products that pass the filter are invalid or skipped.")),
+            ]))),
         ]))),
         .init("requirementsSync", .object(ObjectSchema(doc: "Marketplace requirements synchronization.", fields: [
             .init("schedule", .object(schedule)),

@@ -6,6 +6,12 @@ public struct ApplyBatch: Sendable {
     public var expectedSerial: Int
     public var upserts: [AppliedResource]
     public var deletions: [(kind: ResourceKind, name: String)]
+    /// Resources renamed (`metadata.formerNames`): everything they own moves to the new name
+    /// before the upserts, in the same transaction.
+    public var renames: [ResourceRename] = []
+    /// Delta snapshots whose spec digest changes only because a referenced resource was renamed:
+    /// rewritten, so the next delta export does not resend everything.
+    public var digestRewrites: [DigestRewrite] = []
     /// Full fingerprint maps of the upserted resources.
     public var fingerprints: [String: [String: String]]
     /// Unchanged resources whose file moved: their source path is updated without a revision.
@@ -45,7 +51,51 @@ public struct ApplyBatch: Sendable {
     }
 
     /// Whether the batch changes resources (and so moves the serial).
-    public var changesState: Bool { !upserts.isEmpty || !deletions.isEmpty || !changes.isEmpty }
+    public var changesState: Bool { !upserts.isEmpty || !deletions.isEmpty || !changes.isEmpty || !renames.isEmpty }
+}
+
+/// A resource renamed by an apply.
+public struct ResourceRename: Hashable, Sendable {
+    public var kind: ResourceKind
+    public var from: String
+    public var to: String
+    /// The fingerprints of secrets whose value did not change, from their salted form under
+    /// the old address to that under the new one (a fingerprint covers the address): moved
+    /// with their credential status.
+    public var fingerprints: [FingerprintMove]
+
+    public init(kind: ResourceKind, from: String, to: String, fingerprints: [FingerprintMove] = []) {
+        self.kind = kind
+        self.from = from
+        self.to = to
+        self.fingerprints = fingerprints
+    }
+}
+
+/// One secret's fingerprint under a resource's old address and under its new one.
+public struct FingerprintMove: Hashable, Sendable {
+    public var path: String
+    public var from: String
+    public var to: String
+
+    public init(path: String, from: String, to: String) {
+        self.path = path
+        self.from = from
+        self.to = to
+    }
+}
+
+/// A channel's delta-snapshot digest to rewrite from one value to another.
+public struct DigestRewrite: Hashable, Sendable {
+    public var channel: String
+    public var from: String
+    public var to: String
+
+    public init(channel: String, from: String, to: String) {
+        self.channel = channel
+        self.from = from
+        self.to = to
+    }
 }
 
 /// One recorded field change of a revision.

@@ -8,6 +8,9 @@ public struct RunInfo: Hashable, Sendable {
     public var trigger: RunTrigger
     public var dryRun: Bool
     public var full: Bool
+    /// A product export sent even if the channel's export guard would hold it (`--force`):
+    /// for this run only.
+    public var force: Bool
     /// The schedule slot a scheduled run is for.
     public var slot: Date?
     public var status: RunStatus
@@ -24,13 +27,14 @@ public struct RunInfo: Hashable, Sendable {
     public var report: String?
     public var error: String?
 
-    public init(id: Int64, channel: String, job: JobKind, trigger: RunTrigger, dryRun: Bool, full: Bool, slot: Date? = nil, status: RunStatus, attempt: Int, maxAttempts: Int, notBefore: Date, queuedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, cancelRequested: Bool, counts: [String: Int], report: String? = nil, error: String? = nil) {
+    public init(id: Int64, channel: String, job: JobKind, trigger: RunTrigger, dryRun: Bool, full: Bool, force: Bool = false, slot: Date? = nil, status: RunStatus, attempt: Int, maxAttempts: Int, notBefore: Date, queuedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, cancelRequested: Bool, counts: [String: Int], report: String? = nil, error: String? = nil) {
         self.id = id
         self.channel = channel
         self.job = job
         self.trigger = trigger
         self.dryRun = dryRun
         self.full = full
+        self.force = force
         self.slot = slot
         self.status = status
         self.attempt = attempt
@@ -70,13 +74,17 @@ public struct RunRequest: Hashable, Sendable {
     public var trigger: RunTrigger
     public var dryRun: Bool
     public var full: Bool
+    /// Product export only: skip the channel's export guard for this run.
+    public var force: Bool
 
-    public init(channel: String, job: JobKind, trigger: RunTrigger, dryRun: Bool = false, full: Bool = false) {
+    public init(channel: String, job: JobKind, trigger: RunTrigger, dryRun: Bool = false, full: Bool = false,
+                force: Bool = false) {
         self.channel = channel
         self.job = job
         self.trigger = trigger
         self.dryRun = dryRun
         self.full = full
+        self.force = force
     }
 }
 
@@ -88,6 +96,9 @@ public enum RunOutcome: Hashable, Sendable {
     /// `category` says what failed (`authentication`, `connectivity`, …) for the alert it raises.
     case failed(error: String, counts: [String: Int], report: String?, retryable: Bool = true, category: String? = nil)
     case canceled(reason: String)
+    /// The job sent nothing on purpose (a product export's guard held it): the run is finished
+    /// `held`, not retried, and raises an `export-held` alert saying `reason`.
+    case held(counts: [String: Int], report: String, reason: String)
 }
 
 /// Whether a worker still holds a run's lease.

@@ -14,6 +14,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case tokenNameTaken(String)
     /// A run attempt whose lease was taken back tried to write.
     case fenced(runID: Int64, attempt: Int)
+    /// A channel being renamed has runs holding a live lease.
+    case renameWhileRunning(channel: String, runIDs: [Int64])
 
     public var description: String {
         switch self {
@@ -32,6 +34,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .fenced(let runID, let attempt):
             return "run \(runID) attempt \(attempt) no longer holds its lease (another worker took the run back): "
                 + "its writes are refused, so that two copies of a job never both act"
+        case .renameWhileRunning(let channel, let runIDs):
+            return "channel \"\(channel)\" has running runs (\(runIDs.map { "run \($0)" }.joined(separator: ", "))): "
+                + "a rename waits until they finish; nothing was applied. Retry once they have finished"
         }
     }
 }

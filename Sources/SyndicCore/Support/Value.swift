@@ -86,3 +86,17 @@ extension Value: Codable {
         }
     }
 }
+
+// MARK: - Editing
+
+extension Value {
+    /// A copy with the value at a dotted key path replaced (objects on the way are created).
+    public func setting(_ path: String, to value: Value) -> Value {
+        var keys = path.split(separator: ".").map(String.init)
+        guard !keys.isEmpty else { return value }
+        let first = keys.removeFirst()
+        var members = objectValue ?? [:]
+        members[first] = keys.isEmpty ? value : (members[first] ?? .object([:])).setting(keys.joined(separator: "."), to: value)
+        return .object(members)
+    }
+}

@@ -37,11 +37,17 @@ public struct JobResult: Hashable, Sendable {
     /// The resources (addresses) whose credentials the remotes accepted: the runtime marks
     /// them valid, clearing an earlier refusal.
     public var acceptedCredentials: [String]
+    /// Why the job sent nothing on purpose, when it did (a product export's guard held it):
+    /// the runtime then finishes the run `held` instead of `succeeded`, does not retry it, and
+    /// raises an `export-held` alert with this reason.
+    public var heldBecause: String?
 
-    public init(counts: [String: Int] = [:], report: String, acceptedCredentials: [String] = []) {
+    public init(counts: [String: Int] = [:], report: String, acceptedCredentials: [String] = [],
+                heldBecause: String? = nil) {
         self.counts = counts
         self.report = report
         self.acceptedCredentials = acceptedCredentials
+        self.heldBecause = heldBecause
     }
 }
 

@@ -16,11 +16,19 @@ public struct ManualRuns: Sendable {
         public let description: String
     }
 
-    /// Queues a manual run after the seed's checks (inactive or suspended channels run only
-    /// dry-run exports).
-    public func enqueue(channel: String, job: JobKind, dryRun: Bool, full: Bool, now: Date) throws -> RunInfo {
+    /// Queues a manual run after the manual-run checks (inactive or suspended channels run only
+    /// dry-run exports). `force` (product export only, not with a dry run) skips the channel's
+    /// export guard for this run.
+    public func enqueue(channel: String, job: JobKind, dryRun: Bool, full: Bool, force: Bool = false,
+                        now: Date) throws -> RunInfo {
         guard let applied = try store.resource(.channel, named: channel) else {
             throw StoreError.unknownChannel(channel)
+        }
+        if force, job != .productExport {
+            throw Refused(description: "--force applies to product-export only")
+        }
+        if force, dryRun {
+            throw Refused(description: "--force applies to a real export: a dry run sends nothing and is never held")
         }
         let spec = try CanonicalJSON.parse(applied.specJSON)
         let suspended = try store.suspension(ofChannel: channel) != nil
@@ -28,7 +36,8 @@ public struct ManualRuns: Sendable {
                                                  dryRun: dryRun, full: full) {
             throw Refused(description: refusal)
         }
-        return try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full),
+        return try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full,
+                                            force: force),
                                  now: now, retry: .standard)
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import SyndicCore
 
 /// Runs one claimed run: loads its channel, runs its job while renewing the lease, and
-/// records the outcome (a failure is retried by the queue with backoff).
+/// records the outcome (a failure is retried by the queue with backoff; a job that held its
+/// output, such as a guarded product export, finishes the run `held`).
 public struct RunExecutor: Sendable {
     public let store: any StateStore
     public let registry: JobRegistry
@@ -112,6 +113,9 @@ public struct RunExecutor: Sendable {
             logger.summary(outcome.report)
             logger.flush()
             CredentialRecorder.accepted(outcome, store: store, at: Date())
+            if let reason = outcome.heldBecause {
+                return finish(run, .held(counts: outcome.counts, report: outcome.report, reason: reason))
+            }
             return finish(run, .succeeded(counts: outcome.counts, report: outcome.report))
         case .failure(let error) where error is CancellationError:
             return finish(run, .canceled(reason: watch.cancelReason ?? "stopped"))

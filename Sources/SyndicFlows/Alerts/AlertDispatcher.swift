@@ -100,10 +100,11 @@ public struct AlertDispatcher: Sendable {
                 \(alert.message)
 
                 event:   \(alert.kind)
-                channel: \(alert.channel)
+                channel: \(alert.channel.isEmpty ? "(none: about the whole configuration)" : alert.channel)
                 at:      \(ISODate.milliseconds(alert.at))\(alert.runID.map { "\nrun:     \($0) (syndic runs show \($0))" } ?? "")
                 """
-            try mailer.send(from: from, to: to, subject: "[syndic] \(alert.kind): \(alert.channel)", body: body)
+            let subject = "[syndic] \(alert.kind)" + (alert.channel.isEmpty ? "" : ": \(alert.channel)")
+            try mailer.send(from: from, to: to, subject: subject, body: body)
         default:
             throw FlowError(.configuration, "\(resource.address) is a \(spec.type) notification (webhook or email)")
         }

@@ -155,4 +155,7 @@ final class AkeneoAPIDestination: ProductDestination {
     }
 
     func abandon() {}
+
+    /// Batches go to the target as products are added (a dry run sends nothing).
+    var sendsWhileAdding: Bool { client != nil }
 }

@@ -13,6 +13,14 @@ protocol ProductDestination: AnyObject {
     func finish() throws -> DestinationOutcome
     /// Removes temporary files after a failure.
     func abandon()
+    /// Whether `add` may already deliver to the partner (batches sent during the scan): an
+    /// export guard must then decide before the first product is added.
+    var sendsWhileAdding: Bool { get }
+}
+
+extension ProductDestination {
+    /// Most destinations deliver only in `finish`.
+    var sendsWhileAdding: Bool { false }
 }
 
 /// What a destination did with an export.

@@ -7,7 +7,8 @@ import SyndicTransfer
 /// source, filters, maps, and sends to the channel's destination — full, or delta when the
 /// channel asks for it (`--full` forces a full one). Only a successful, real export moves the
 /// delta snapshot and leaves an export record; a dry run builds the file and the report and
-/// keeps the file under the state directory.
+/// keeps the file under the state directory. A channel's export guard can hold an export
+/// before anything is sent (see `ExportGuard`; `--force` skips it for one run).
 public struct ProductExportJob: Job {
     public let kind = JobKind.productExport
     /// Seconds between OF02 polls of a Mirakl import.
@@ -61,12 +62,28 @@ struct ProductExport {
         var filteredOut = 0
         var skipped = 0
         var invalid = 0
+        /// Products that pass the filter and map, unchanged ones included (the export guard's
+        /// count: the new snapshot's entries with an output).
+        var exportable = 0
         var problems: [String] = []
         /// Delta exports: the products handed to the destination (key, and the identifier shown).
         var sentKeys: [(key: String, shown: String)] = []
 
         mutating func note(_ problem: String) {
             if problems.count < 20 { problems.append(problem) }
+        }
+
+        /// Counts a chunk of decided products (`sent`: the rows it hands to the destination).
+        mutating func count(_ chunk: ExportPipeline.ChunkOutput) {
+            read += chunk.read
+            unchanged += chunk.unchanged
+            filteredOut += chunk.filteredOut
+            skipped += chunk.skipped.count
+            for skip in chunk.skipped { note("\(skip.key): \(skip.reason)") }
+            invalid += chunk.invalid.count
+            for invalid in chunk.invalid { note("product \(invalid.position): \(invalid.reason)") }
+            exportable += ProductExport.exportable(chunk.entries)
+            sent += chunk.rows.count
         }
     }
 
@@ -76,28 +93,36 @@ struct ProductExport {
         let program = try sources.program(for: channel, spec: context.spec)
         let delta = channel.products?.export?.delta == true && !context.run.full
         let dryRun = context.run.dryRun
+        let mode = delta ? "delta" : "full"
         let header = delta ? try context.exports.snapshotHeader(channel: context.channel.name) : nil
         let hadPrevious = header != nil
-        var tracker: DeltaTracker
-        let lookup: DeltaLookup
-        if let header, let generation = header.generation, header.count > job.wholeIndexLimit {
-            // A large previous snapshot is read beside the catalog, a window at a time.
-            tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
-            lookup = .windows(DeltaWindows(store: context.exports, channel: context.channel.name, header: header,
-                                           generation: generation, specDigest: program.specDigest,
-                                           segment: job.windowSegment, margin: job.windowMargin))
-        } else {
-            // The previous snapshot lives only as long as the tracker's index is built from it.
-            tracker = try { () throws -> DeltaTracker in
-                let previous = header == nil ? nil : try context.exports.deltaSnapshot(channel: context.channel.name)
-                return DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
-            }()
-            lookup = .whole(tracker.index)
-        }
+        let state = try deltaState(header: header, delta: delta, program: program)
+        var tracker = state.tracker
+        let lookup = state.lookup
         let source = try sources.source(for: channel, program: program)
         let started = context.now()
         let destination = try ProductDestinations(inputs: inputs, job: job)
             .destination(for: channel, targets: program.mapping.targets, at: started, dryRun: dryRun, delta: delta)
+        // The export guard decides before anything is sent (a forced run skips it).
+        let configured = ExportGuard(channel.products?.export?.`guard`)
+        let exportGuard = context.run.force ? nil : configured
+        let previous = exportGuard == nil ? nil : try previousExportable()
+        var verdict: ExportGuard.Verdict?
+        if let exportGuard, !dryRun, destination.sendsWhileAdding {
+            // This destination delivers while products are added: a counting pass that sends
+            // nothing decides first.
+            var counting = lookup
+            if case .windows = lookup { counting = try deltaState(header: header, delta: delta, program: program).lookup }
+            let counted = try countingPass(source, program: program, lookup: counting)
+            let decided = exportGuard.check(counted.guardCounts(previous: previous))
+            if decided.held {
+                destination.abandon()
+                return heldResult(tally: counted, verdict: decided, mode: mode, source: source,
+                                  seconds: context.now().timeIntervalSince(started), previous: previous,
+                                  hadPrevious: hadPrevious)
+            }
+            verdict = decided
+        }
         var tally = Tally()
         let pipeline = ExportPipeline(program: program, lookup: lookup)
         // A real export stores its snapshot in parts as it goes; it becomes the channel's only
@@ -105,14 +130,8 @@ struct ProductExport {
         let snapshot = dryRun ? nil : try SnapshotParts(store: context.exports, channel: context.channel.name)
         do {
             try pipeline.run(source, cancellation: inputs.cancellation) { chunk in
-                tally.read += chunk.read
-                tally.unchanged += chunk.unchanged
-                tally.filteredOut += chunk.filteredOut
-                tally.skipped += chunk.skipped.count
-                for skip in chunk.skipped { tally.note("\(skip.key): \(skip.reason)") }
-                tally.invalid += chunk.invalid.count
+                tally.count(chunk)
                 for invalid in chunk.invalid {
-                    tally.note("product \(invalid.position): \(invalid.reason)")
                     context.log.warning("product \(invalid.position) of the source skipped: \(invalid.reason)")
                 }
                 tracker.append(contentsOf: chunk.entries)
@@ -121,7 +140,6 @@ struct ProductExport {
                     try destination.add(sent.row, key: sent.key, identifier: sent.identifier)
                     if delta { tally.sentKeys.append((sent.key, sent.identifier ?? sent.key)) }
                 }
-                tally.sent += chunk.rows.count
                 context.progress(tally.read, nil)
             }
         } catch {
@@ -130,6 +148,18 @@ struct ProductExport {
             throw error
         }
         context.progress(tally.read, tally.read)
+        if let exportGuard, verdict == nil {
+            // The destination has delivered nothing yet (it does so in `finish`).
+            let decided = exportGuard.check(tally.guardCounts(previous: previous))
+            if decided.held, !dryRun {
+                destination.abandon()
+                snapshot?.discard()
+                return heldResult(tally: tally, verdict: decided, mode: mode, source: source,
+                                  seconds: context.now().timeIntervalSince(started), previous: previous,
+                                  hadPrevious: hadPrevious)
+            }
+            verdict = decided
+        }
         let outcome: DestinationOutcome
         do {
             outcome = try destination.finish()
@@ -147,7 +177,6 @@ struct ProductExport {
             try context.exports.saveArtifact(runID: context.run.id, channel: context.channel.name, name: artifact.name,
                                            content: artifact.content, at: finished)
         }
-        let mode = delta ? "delta" : "full"
         if let snapshot {
             let record = ProductExportRecord(channel: context.channel.name, runID: context.run.id, mode: mode, at: finished,
                                              sent: outcome.delivered, file: outcome.file, products: delivered)
@@ -160,8 +189,26 @@ struct ProductExport {
                 throw error
             }
         }
+        let note = verdict.map { guardNote($0, tally: tally, previous: previous, dryRun: dryRun) }
+            ?? (configured != nil && context.run.force ? GuardNote.forced : GuardNote())
         return result(tally: tally, outcome: outcome, mode: mode, dryRun: dryRun, source: source,
-                      seconds: finished.timeIntervalSince(started), previous: hadPrevious)
+                      seconds: finished.timeIntervalSince(started), previous: hadPrevious, guardNote: note)
+    }
+
+    /// The tracker of this export and where its pipeline finds the previous snapshot.
+    func deltaState(header: SnapshotHeader?, delta: Bool,
+                    program: ProductExportProgram) throws -> (tracker: DeltaTracker, lookup: DeltaLookup) {
+        if let header, let generation = header.generation, header.count > job.wholeIndexLimit {
+            // A large previous snapshot is read beside the catalog, a window at a time.
+            let tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
+            return (tracker, .windows(DeltaWindows(store: context.exports, channel: context.channel.name, header: header,
+                                                   generation: generation, specDigest: program.specDigest,
+                                                   segment: job.windowSegment, margin: job.windowMargin)))
+        }
+        // The previous snapshot lives only as long as the tracker's index is built from it.
+        let previous = header == nil ? nil : try context.exports.deltaSnapshot(channel: context.channel.name)
+        let tracker = DeltaTracker(delta: delta, specDigest: program.specDigest, previous: previous)
+        return (tracker, .whole(tracker.index))
     }
 
     private func channelSpec() throws -> ChannelSpec {
@@ -172,13 +219,15 @@ struct ProductExport {
         }
     }
 
-    private func result(tally: Tally, outcome: DestinationOutcome, mode: String, dryRun: Bool, source: ProductSource,
-                        seconds: Double, previous: Bool) -> JobResult {
+    /// The report and counts of a finished export; `held`: the guard held it, nothing was sent.
+    func result(tally: Tally, outcome: DestinationOutcome, mode: String, dryRun: Bool, held: Bool = false,
+                source: ProductSource, seconds: Double, previous: Bool, guardNote: GuardNote) -> JobResult {
         var lines: [String] = []
-        let kind = (dryRun ? "dry-run " : "") + mode + " export"
+        let kind = (dryRun ? "dry-run " : held ? "held " : "") + mode + " export"
+        let unsent = dryRun || held
         // "sent" counts what the destination took; refused products are counted apart.
         var summary = "\(kind) from \(source.description): \(tally.read) read, "
-            + (dryRun ? "\(tally.sent) to send" : "\(outcome.delivered) sent")
+            + (unsent ? "\(tally.sent) to send" : "\(outcome.delivered) sent")
         if mode == "delta" { summary += ", \(tally.unchanged) unchanged" }
         summary += ", \(tally.filteredOut) filtered out, \(tally.skipped) skipped, \(tally.invalid) invalid"
         if !outcome.refusedKeys.isEmpty { summary += ", \(outcome.refusedKeys.count) refused" }
@@ -187,14 +236,16 @@ struct ProductExport {
         if mode == "delta", !previous { lines.append("no earlier successful export: every product counts as changed") }
         if let file = outcome.file { lines.append((dryRun ? "file kept at " : "file: ") + file) }
         lines.append(contentsOf: outcome.notes)
+        lines.append(contentsOf: guardNote.lines)
         if !tally.problems.isEmpty {
             lines.append("first problems:")
             lines.append(contentsOf: tally.problems.map { "  " + $0 })
         }
-        var counts = ["read": tally.read, "sent": dryRun ? 0 : outcome.delivered, "filtered_out": tally.filteredOut,
+        var counts = ["read": tally.read, "sent": unsent ? 0 : outcome.delivered, "filtered_out": tally.filteredOut,
                       "skipped": tally.skipped, "invalid": tally.invalid]
         if mode == "delta" { counts["unchanged"] = tally.unchanged }
-        if dryRun { counts["to_send"] = tally.sent }
+        if unsent { counts["to_send"] = tally.sent }
+        counts.merge(guardNote.counts) { _, new in new }
         if !outcome.refusedKeys.isEmpty { counts["refused"] = outcome.refusedKeys.count }
         return JobResult(counts: counts, report: lines.joined(separator: "\n"))
     }

@@ -6,7 +6,7 @@ import SyndicEngine
 /// start, its filter and mapping applied, nothing sent and nothing recorded. Reading stops as
 /// soon as enough products are mapped.
 public struct ProductPreview: Sendable {
-    /// The mapping's targets: the columns of every row.
+    /// The mapping's targets in its order (as the file writes them): the columns of every row.
     public var targets: [String]
     /// The mapped products, in source order: key and cells.
     public var rows: [(key: String, cells: [String])]

@@ -12,6 +12,7 @@ extension RunRecord {
                   trigger: try row.get("trigger", as: String.self),
                   dryRun: try row.get("dry_run", as: Bool.self),
                   full: try row.get("full", as: Bool.self),
+                  force: try row.get("force", as: Bool.self),
                   slot: try row.get("slot", as: Date?.self),
                   status: try row.get("status", as: String.self),
                   attempt: try row.get("attempt", as: Int.self),
@@ -31,12 +32,12 @@ extension RunRecord {
     /// Inserts the run; returns it as stored, with its new id.
     func inserted(_ session: PGSession) throws -> RunRecord {
         guard let row = try session.row("""
-            INSERT INTO run (channel, job, trigger, dry_run, "full", slot, status, attempt, max_attempts, not_before,
-                             queued_at, started_at, finished_at, lease_owner, lease_expires_at, cancel_requested,
-                             counts, report, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO run (channel, job, trigger, dry_run, "full", "force", slot, status, attempt, max_attempts,
+                             not_before, queued_at, started_at, finished_at, lease_owner, lease_expires_at,
+                             cancel_requested, counts, report, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING *
-            """, [channel, job, trigger, dryRun, full, slot, status, attempt, maxAttempts, notBefore, queuedAt,
+            """, [channel, job, trigger, dryRun, full, force, slot, status, attempt, maxAttempts, notBefore, queuedAt,
                   startedAt, finishedAt, leaseOwner, leaseExpiresAt, cancelRequested, counts, report, error]) else {
             throw PGError(message: "inserting a run returned no row", sqlState: nil, detail: nil)
         }

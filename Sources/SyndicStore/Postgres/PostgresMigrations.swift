@@ -12,6 +12,7 @@ enum PostgresMigrations {
 
     static let all: [(name: String, statements: [String])] = [
         ("v1-state", v1),
+        ("v2-run-force", v2RunForce),
     ]
 
     /// Applies the migrations this database lacks; refuses a database a newer syndic wrote.
@@ -34,6 +35,12 @@ enum PostgresMigrations {
             }
         }
     }
+
+    /// A run can skip the product export guard once (`syndic run … --force`); the flag travels
+    /// with the run to its job.
+    static let v2RunForce: [String] = [
+        #"ALTER TABLE run ADD COLUMN "force" boolean NOT NULL DEFAULT false"#,
+    ]
 
     static let v1: [String] = [
         "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",

@@ -194,6 +194,20 @@ extension PostgresStateStore {
     /// Writes a batch that changes the state as revision `serial`: deletions with their
     /// channel-owned rows, upserts and fingerprints, schedules, the revision and its changes.
     private func write(_ batch: ApplyBatch, serial: Int, session: PGSession) throws {
+        for rename in batch.renames {
+            if rename.kind == .channel {
+                let live = try session.rows(ResourceRenameStatements.runningRuns + " FOR UPDATE", [rename.from])
+                    .map { try $0.get(0, as: Int64.self) }
+                if !live.isEmpty { throw StoreError.renameWhileRunning(channel: rename.from, runIDs: live) }
+            }
+            for statement in ResourceRenameStatements.statements(for: rename) {
+                try session.execute(statement.sql, statement.arguments.map { $0 as (any PGBind)? })
+            }
+        }
+        for rewrite in batch.digestRewrites {
+            let statement = ResourceRenameStatements.statement(for: rewrite)
+            try session.execute(statement.sql, statement.arguments.map { $0 as (any PGBind)? })
+        }
         for (kind, name) in batch.deletions {
             try session.execute("DELETE FROM resource WHERE kind = ? AND name = ?", [kind.rawValue, name])
             try session.execute("DELETE FROM credential WHERE kind = ? AND name = ?", [kind.rawValue, name])

@@ -85,9 +85,8 @@ extension PostgresStateStore {
                                                status: RunStatus(rawValue: existing.status) ?? .queued)
             }
             let run = try RunRecord.queued(request, slot: nil, now: now, retry: retry).inserted(session)
-            let kind = request.dryRun ? "dry-run" : request.full ? "full" : "manual"
             try Self.log(session, runID: run.id!, channel: request.channel, at: now, level: "info",
-                         message: "queued (\(kind))")
+                         message: RunRecord.queuedMessage(request))
             return run.info
         }
     }
@@ -183,6 +182,14 @@ extension PostgresStateStore {
                 run.report = report
                 try Self.fail(session, &run, error: error, now: now, retry: retry, retryable: retryable,
                               category: category)
+            case .held(let counts, let report, let reason):
+                run.counts = RunRecord.countsJSON(counts)
+                run.report = report
+                let held = run.hold(reason: reason, now: now)
+                try Self.log(session, runID: runID, channel: run.channel, at: now, level: held.log.level,
+                             message: held.log.message)
+                try session.execute("INSERT INTO event (channel, kind, message, run_id, at) VALUES (?, ?, ?, ?, ?)",
+                                    [run.channel, held.alert.kind, held.alert.message, runID, now])
             }
             return try run.updated(session).info
         }
@@ -319,7 +326,7 @@ extension PostgresStateStore {
                 let channel = try row.get("channel", as: String.self)
                 removed += try session.execute("""
                     DELETE FROM run
-                    WHERE channel = ? AND status IN ('succeeded', 'failed', 'canceled') AND finished_at < ?
+                    WHERE channel = ? AND status IN ('succeeded', 'failed', 'canceled', 'held') AND finished_at < ?
                     """, [channel, cutoff])
             }
             return removed

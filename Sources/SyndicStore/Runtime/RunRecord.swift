@@ -10,6 +10,7 @@ struct RunRecord: Codable, Hashable {
     var trigger: String
     var dryRun: Bool
     var full: Bool
+    var force: Bool
     var slot: Date?
     var status: String
     var attempt: Int
@@ -36,7 +37,7 @@ struct RunRecord: Codable, Hashable {
     var info: RunInfo {
         let parsedCounts = (try? CanonicalJSON.parse(counts).objectValue) ?? [:]
         return RunInfo(id: id ?? 0, channel: channel, job: JobKind(rawValue: job) ?? .productExport,
-                       trigger: RunTrigger(rawValue: trigger) ?? .manual, dryRun: dryRun, full: full, slot: slot,
+                       trigger: RunTrigger(rawValue: trigger) ?? .manual, dryRun: dryRun, full: full, force: force, slot: slot,
                        status: RunStatus(rawValue: status) ?? .failed, attempt: attempt, maxAttempts: maxAttempts,
                        notBefore: notBefore, queuedAt: queuedAt, startedAt: startedAt, finishedAt: finishedAt,
                        leaseOwner: leaseOwner, leaseExpiresAt: leaseExpiresAt, cancelRequested: cancelRequested,
@@ -56,9 +57,17 @@ extension RunRecord {
     /// A new run of `request`, queued at `now` (both stores insert it).
     static func queued(_ request: RunRequest, slot: Date?, now: Date, retry: RetryPolicy) -> RunRecord {
         RunRecord(id: nil, channel: request.channel, job: request.job.rawValue, trigger: request.trigger.rawValue,
-                  dryRun: request.dryRun, full: request.full, slot: slot, status: RunStatus.queued.rawValue, attempt: 1,
+                  dryRun: request.dryRun, full: request.full, force: request.force, slot: slot,
+                  status: RunStatus.queued.rawValue, attempt: 1,
                   maxAttempts: retry.maxAttempts, notBefore: now, queuedAt: now, startedAt: nil, finishedAt: nil,
                   leaseOwner: nil, leaseExpiresAt: nil, cancelRequested: false, counts: "{}", report: nil, error: nil)
+    }
+
+    /// The log line of a manual run queued for `request`: `queued (manual)`, `queued (dry-run)`,
+    /// `queued (full)`, with `, forced` for a run that skips the export guard.
+    static func queuedMessage(_ request: RunRequest) -> String {
+        let kind = request.dryRun ? "dry-run" : request.full ? "full" : "manual"
+        return "queued (\(kind)\(request.force ? ", forced" : ""))"
     }
 
     /// Counts as stored: canonical JSON.
@@ -99,5 +108,19 @@ extension RunRecord {
         let attempts = "\(attempt) attempt\(attempt == 1 ? "" : "s")"
         return (("error", "attempt \(attempt) failed: \(error); \(why)"),
                 (kind, "\(job) failed after \(attempts): \(error)"))
+    }
+
+    /// What holding a run does, decided once for both stores: the job sent nothing on purpose
+    /// (a product export's guard held it), so the run is finished `held` — not retried — and
+    /// raises an `export-held` alert. Updates the record; returns the log line to add and the
+    /// alert to raise.
+    mutating func hold(reason: String, now: Date)
+        -> (log: (level: String, message: String), alert: (kind: String, message: String)) {
+        status = RunStatus.held.rawValue
+        finishedAt = now
+        error = nil
+        let force = "syndic run \(channel) \(job) --force sends it once"
+        return (("warning", "held: \(reason); nothing was sent (\(force))"),
+                (AlertKind.exportHeld.rawValue, "\(job) of \(channel) held: \(reason); nothing was sent (\(force))"))
     }
 }

@@ -58,8 +58,8 @@ extension SQLiteStateStore: RunQueue {
             }
             var run = RunRecord.queued(request, slot: nil, now: now, retry: retry)
             try run.insert(db)
-            let kind = request.dryRun ? "dry-run" : request.full ? "full" : "manual"
-            try Self.log(db, runID: run.id!, channel: request.channel, at: now, level: "info", message: "queued (\(kind))")
+            try Self.log(db, runID: run.id!, channel: request.channel, at: now, level: "info",
+                         message: RunRecord.queuedMessage(request))
             return run.info
         }
     }
@@ -138,6 +138,14 @@ extension SQLiteStateStore: RunQueue {
                 run.counts = RunRecord.countsJSON(counts)
                 run.report = report
                 try Self.fail(db, &run, error: error, now: now, retry: retry, retryable: retryable, category: category)
+            case .held(let counts, let report, let reason):
+                run.counts = RunRecord.countsJSON(counts)
+                run.report = report
+                let held = run.hold(reason: reason, now: now)
+                try Self.log(db, runID: runID, channel: run.channel, at: now, level: held.log.level,
+                             message: held.log.message)
+                try db.execute(sql: "INSERT INTO event (channel, kind, message, run_id, at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [run.channel, held.alert.kind, held.alert.message, runID, now])
             }
             try run.update(db)
             return run.info
@@ -235,7 +243,8 @@ extension SQLiteStateStore: RunQueue {
                 let days = spec?.value(at: "logs.retainDays")?.intValue ?? defaultRetainDays
                 let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
                 try db.execute(sql: """
-                    DELETE FROM run WHERE channel = ? AND status IN ('succeeded', 'failed', 'canceled') AND finished_at < ?
+                    DELETE FROM run WHERE channel = ? AND status IN ('succeeded', 'failed', 'canceled', 'held')
+                      AND finished_at < ?
                     """, arguments: [channel, cutoff])
                 removed += db.changesCount
             }

@@ -16,6 +16,8 @@ struct Apply: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @OptionGroup(title: "Selection") var selection: SelectionOptions
+
     @Argument(help: "A plan saved with `syndic plan --out FILE`.")
     var planFile: String?
 
@@ -25,23 +27,34 @@ struct Apply: ParsableCommand {
     @Option(name: .long, help: "Seconds to wait for another apply to finish (default 0: fail at once).")
     var lockTimeout: Double = 0
 
+    func validate() throws {
+        if planFile != nil && !selection.selection.isEverything {
+            throw ValidationError("a saved plan applies the selection it was made with: "
+                                  + "give --target, --exclude and --selector to `syndic plan`, not with a plan file")
+        }
+    }
+
     func run() throws {
         let (store, lock) = try options.openLockedStore(timeout: lockTimeout, holder: "syndic apply by \(Actor.current())")
         defer { withExtendedLifetime(lock) {} }
         let reconciler = options.reconciler(store: store)
         do {
-            let planned = try reconciler.plan()
+            // A saved plan applies the selection it was made with, and only that.
+            var saved: PlanDocument?
             if let planFile {
                 let data = try Data(contentsOf: URL(fileURLWithPath: planFile))
-                let saved = try PlanDocument.read(from: data, path: planFile)
-                if let reason = saved.staleness(against: planned) { throw StalePlan(reason: reason) }
+                saved = try PlanDocument.read(from: data, path: planFile)
             }
+            let planned = try reconciler.plan(selection: saved?.partial?.selection ?? selection.selection)
+            if let saved, let reason = saved.staleness(against: planned) { throw StalePlan(reason: reason) }
             let unknown = Set(confirmDelete).subtracting(planned.plan.deletedChannels).sorted()
             for name in unknown { Output.error("warning: --confirm-delete \(name): the plan does not delete channel \(name)") }
             guard planned.plan.hasChanges else {
                 for diagnostic in planned.plan.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
                 _ = try reconciler.apply(planned, confirmedDeletes: Set(confirmDelete), user: Actor.current())
-                Output.print("No changes. The state matches the configuration (serial \(planned.serial)).")
+                Output.print(planned.plan.partial == nil
+                             ? "No changes. The state matches the configuration (serial \(planned.serial))."
+                             : "No changes in the selection (serial \(planned.serial)).")
                 return
             }
             Output.print(PlanTextView(plan: planned.plan, serial: planned.serial, style: .terminal).render())

@@ -17,6 +17,8 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: "The configuration directory (inside a git work tree).")
     var dir: String = "channels"
 
+    @OptionGroup(title: "Selection") var selection: SelectionOptions
+
     @Argument(help: "The base ref (e.g. main).")
     var base: String
 
@@ -32,7 +34,8 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let plan: Plan
         do {
-            plan = try ConfigDiff.plan(directory: dir, base: base, head: head, now: Clock.now())
+            plan = try ConfigDiff.plan(directory: dir, base: base, head: head, now: Clock.now(),
+                                      selection: selection.selection)
         } catch let failure as ValidationFailed {
             for diagnostic in failure.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
             throw Failure.exit("\(failure)")

@@ -12,6 +12,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @OptionGroup(title: "Selection") var selection: SelectionOptions
+
     @Option(name: .long, help: "Output format: text, json or markdown.")
     var format: PlanFormat = .text
 
@@ -40,7 +42,7 @@ struct PlanCommand: ParsableCommand {
         let store = try options.openStore()
         let planned: Reconciler.Planned
         do {
-            planned = try options.reconciler(store: store, gitRef: gitRef).plan()
+            planned = try options.reconciler(store: store, gitRef: gitRef).plan(selection: selection.selection)
         } catch let failure as ValidationFailed {
             for diagnostic in failure.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
             throw Failure.exit("\(failure)")

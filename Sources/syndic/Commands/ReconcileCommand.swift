@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SyndicCore
 import SyndicEngine
+import SyndicFlows
 
 /// `syndic reconcile --watch`: continuous reconcile.
 struct ReconcileCommand: ParsableCommand {
@@ -17,6 +18,8 @@ struct ReconcileCommand: ParsableCommand {
             """)
 
     @OptionGroup var options: GlobalOptions
+
+    @OptionGroup(title: "Selection") var selection: SelectionOptions
 
     @Flag(name: .long, help: "Keep reconciling until stopped.")
     var watch = false
@@ -35,8 +38,10 @@ struct ReconcileCommand: ParsableCommand {
         let reconciler = ContinuousReconciler(
             directory: ConfigDirectory(path: options.dir), store: store,
             secrets: SecretResolver(),
-            options: .init(interval: interval.seconds, prune: prune, confirmedDeletes: Set(confirmDelete)),
-            user: Actor.current(), report: { Output.print("\(Timestamp.now()) \($0)") })
+            options: .init(interval: interval.seconds, prune: prune, confirmedDeletes: Set(confirmDelete),
+                           selection: selection.selection),
+            user: Actor.current(), report: { Output.print("\(Timestamp.now()) \($0)") },
+            deliver: Self.delivery(AlertDispatcher(store: store)))
         guard watch else {
             do {
                 Output.print(try reconciler.cycle(now: Clock.now()).line)
@@ -48,6 +53,18 @@ struct ReconcileCommand: ParsableCommand {
         let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in reconciler.stop() }
         reconciler.run()
         withExtendedLifetime(signals) {}
+    }
+
+    /// Delivers the waiting alerts (drift, apply-failed, and any other) after each watch
+    /// cycle, logging what it did.
+    static func delivery(_ alerts: AlertDispatcher) -> @Sendable () -> Void {
+        {
+            let report = alerts.deliver()
+            if report.delivered > 0 {
+                Output.print("\(Timestamp.now()) delivered \(report.delivered) alert\(report.delivered == 1 ? "" : "s")")
+            }
+            for failure in report.failures { Output.print("\(Timestamp.now()) alert delivery: \(failure)") }
+        }
     }
 }
 

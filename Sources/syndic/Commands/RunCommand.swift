@@ -16,7 +16,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Allowed while a schedule is on. Refused on an inactive or suspended channel, except \
             a dry-run export (--dry-run, product-export only), which sends nothing. Exit 0 when \
-            queued (or, with --wait, when the run succeeded); 1 otherwise.
+            queued (or, with --wait, when the run succeeded); 3 with --wait when the export \
+            guard held the run (nothing sent; --force sends it once); 1 otherwise.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -33,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Force a full export even when delta export is on.")
     var full = false
 
+    @Flag(name: .long, help: "product-export only: send it even if the channel's export guard would hold it (this run only).")
+    var force = false
+
     @Flag(name: .long, help: "Run it in this process and print the report.")
     var wait = false
 
@@ -41,11 +45,14 @@ struct RunCommand: AsyncParsableCommand {
         let runs = ManualRuns(store: store, registry: .shipped)
         let queued: RunInfo
         do {
-            queued = try runs.enqueue(channel: channel, job: job, dryRun: dryRun, full: full, now: Clock.now())
+            queued = try runs.enqueue(channel: channel, job: job, dryRun: dryRun, full: full, force: force,
+                                      now: Clock.now())
         } catch {
             throw Failure.exit("\(error)")
         }
-        Output.print("Queued run \(queued.id): \(channel) \(job.rawValue)\(dryRun ? " (dry run)" : full ? " (full)" : "").")
+        let flags = ([dryRun ? "dry run" : full ? "full" : nil, force ? "forced" : nil] as [String?]).compactMap { $0 }
+        let shown = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
+        Output.print("Queued run \(queued.id): \(channel) \(job.rawValue)\(shown).")
         guard wait else { return }
         let terminal = isatty(STDERR_FILENO) == 1
         do {
@@ -58,6 +65,8 @@ struct RunCommand: AsyncParsableCommand {
             guard let (info, lines) = try store.run(id: finished.id) else { throw QueueError.unknownRun(finished.id) }
             Output.print(RunView(run: info, lines: lines, exports: try store.productExports(runID: info.id),
                                  files: try store.artifacts(runID: info.id)).render())
+            // A held export is not a success, nor a failure to retry: it has a code of its own.
+            if info.status == .held { throw ExitCode(3) }
             if info.status != .succeeded { throw ExitCode(1) }
         } catch let exit as ExitCode {
             throw exit

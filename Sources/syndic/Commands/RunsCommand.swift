@@ -23,7 +23,7 @@ struct RunsCommand: ParsableCommand {
         @Option(name: .long, help: "Only this job.")
         var job: JobKind?
 
-        @Option(name: .long, help: "Only this status: queued, running, succeeded, failed, canceled.")
+        @Option(name: .long, help: "Only this status: queued, running, succeeded, failed, canceled, held.")
         var status: RunStatus?
 
         @Option(name: .long, help: "At most N runs.")

@@ -70,9 +70,18 @@ struct PlanMarkdownView {
     private func header() -> [String] {
         let commit = gitCommit.map { " at `\($0)`" } ?? ""
         guard plan.hasChanges else {
-            return ["#### syndic plan: no changes\(commit)", "", "The state matches the configuration (serial \(serial))."]
+            guard let partial = plan.partial else {
+                return ["#### syndic plan: no changes\(commit)", "", "The state matches the configuration (serial \(serial))."]
+            }
+            return ["#### syndic plan: no changes in the selection\(commit)", "", "> [!NOTE]"]
+                + PlanSummary.partialLines(partial).map { "> \(escape($0))" }
         }
         var lines = ["#### syndic plan\(commit)", "", "**\(PlanSummary.line(plan))**"]
+        if let partial = plan.partial {
+            lines.append("")
+            lines.append("> [!NOTE]")
+            lines += PlanSummary.partialLines(partial).map { "> \(escape($0))" }
+        }
         let deletes = plan.deletedChannels
         if !deletes.isEmpty {
             lines.append("")
@@ -107,7 +116,9 @@ struct PlanMarkdownView {
         case .delete: mark = "-"
         default: mark = "!"
         }
-        var lines = ["\(mark) \(change.address) (\(change.action.rawValue))"]
+        var lines = [change.action == .rename && change.formerAddress != nil
+            ? "\(mark) \(change.formerAddress!) → \(change.address) (renamed)"
+            : "\(mark) \(change.address) (\(change.action.rawValue))"]
         for field in change.fields {
             if change.action == .create {
                 lines.append("+     \(field.path) = \(fence(field.after ?? ""))")

@@ -10,9 +10,16 @@ struct PlanTextView {
         var lines: [String] = []
         let warnings = plan.diagnostics.filter { $0.severity == .warning }
         if !plan.hasChanges {
-            lines.append("No changes. The state matches the configuration (serial \(serial)).")
+            lines.append(plan.partial == nil ? "No changes. The state matches the configuration (serial \(serial))."
+                         : "No changes in the selection (serial \(serial)).")
         } else {
             lines.append("syndic will perform these actions (state serial \(serial)):")
+        }
+        if let partial = plan.partial {
+            lines.append("")
+            lines += PlanSummary.partialLines(partial).map { style.yellow($0) }
+        }
+        if plan.hasChanges {
             for change in plan.changes {
                 lines.append("")
                 lines += block(change)
@@ -36,8 +43,13 @@ struct PlanTextView {
     }
 
     private func block(_ change: Change) -> [String] {
-        let head = "  \(change.action.symbol) \(change.address)" + (change.action == .create || change.action == .update
-            || change.action == .delete ? "" : "  (\(change.action.rawValue))")
+        let head: String
+        if change.action == .rename, let former = change.formerAddress {
+            head = "  \(change.action.symbol) \(former) → \(change.address)  (renamed)"
+        } else {
+            head = "  \(change.action.symbol) \(change.address)" + (change.action == .create || change.action == .update
+                || change.action == .delete ? "" : "  (\(change.action.rawValue))")
+        }
         var lines = [colour(change.action, style.bold(head))]
         let width = min(40, change.fields.map(\.path.count).max() ?? 0)
         for field in change.fields {
@@ -69,14 +81,32 @@ struct PlanTextView {
         switch action {
         case .create, .activate, .schedule: return style.green(text)
         case .delete, .deactivate, .unschedule: return style.red(text)
-        case .update, .rotate: return style.yellow(text)
+        case .update, .rotate, .rename: return style.yellow(text)
         }
     }
 }
 
 /// The one-line summary shared by the text and Markdown views.
 enum PlanSummary {
+    /// `Plan: 1 to create, 0 to update, ...`; renames are counted only when there are some.
     static func line(_ plan: Plan) -> String {
-        "Plan: " + plan.summary.map { "\($0.count) to \($0.action.verb)" }.joined(separator: ", ") + "."
+        "Plan: " + plan.summary.filter { $0.action != .rename || $0.count > 0 }
+            .map { "\($0.count) to \($0.action.verb)" }.joined(separator: ", ") + "."
+    }
+
+    /// What a partial plan covers and leaves out.
+    static func partialLines(_ partial: PartialPlan) -> [String] {
+        var lines = ["This plan is partial (\(partial.selection.commandLine)): it covers the selected resources only."]
+        if !partial.dependencies.isEmpty {
+            lines.append("Included because a selected change needs them: \(partial.dependencies.joined(separator: ", ")).")
+        }
+        if partial.leftOut.isEmpty {
+            lines.append("No other resource has changes.")
+        } else {
+            let count = partial.leftOut.count
+            lines.append("Left out, with changes of their own (\(count) resource\(count == 1 ? "" : "s")): "
+                         + partial.leftOut.joined(separator: ", ") + ".")
+        }
+        return lines
     }
 }

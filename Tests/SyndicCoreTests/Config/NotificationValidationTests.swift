@@ -144,7 +144,7 @@ struct NotificationValidationTests {
               url: https://hooks.example/syndic
               events: [push-failed, order-lost]
 
-            """, [at(8, 25, #"error: events[1]: "order-lost" is not one of retrieval-failed, push-failed, ftp-failed, authentication-failed, cancellation-requested, connectivity-failed, export-failed, restricted-role-missing"#)]),
+            """, [at(8, 25, #"error: events[1]: "order-lost" is not one of retrieval-failed, push-failed, ftp-failed, authentication-failed, cancellation-requested, connectivity-failed, export-failed, restricted-role-missing, drift, apply-failed, export-held"#)]),
         Case("an unknown type", """
               type: pager
               url: https://hooks.example/syndic

@@ -30,7 +30,7 @@ import Testing
     @Test func theKindsAreTheNotificationEvents() {
         #expect(AlertKind.allCases.map(\.rawValue) == [
             "retrieval-failed", "push-failed", "ftp-failed", "authentication-failed", "cancellation-requested",
-            "connectivity-failed", "export-failed", "restricted-role-missing",
+            "connectivity-failed", "export-failed", "restricted-role-missing", "drift", "apply-failed", "export-held",
         ])
     }
 }

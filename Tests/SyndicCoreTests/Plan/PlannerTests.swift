@@ -90,7 +90,8 @@ struct PlannerTests {
         ])
         #expect(plan.changes.allSatisfy { $0.action == .create })
         #expect(plan.summary.map { "\($0.action.rawValue)=\($0.count)" } == [
-            "create=4", "update=0", "delete=0", "rotate=0", "activate=0", "deactivate=0", "schedule=0", "unschedule=0",
+            "create=4", "rename=0", "update=0", "delete=0", "rotate=0", "activate=0", "deactivate=0", "schedule=0",
+            "unschedule=0",
         ])
 
         let channel = try #require(plan.changes.last)
@@ -490,8 +491,8 @@ struct PlannerTests {
     }
 
     @Test func actionSymbolsAreStable() {
-        #expect(ChangeAction.allCases.map(\.symbol) == ["+", "~", "-", "⟳", "▲", "▼", "◷", "◌"])
-        #expect(ChangeAction.allCases.map(\.verb) == ["create", "update", "delete", "rotate", "activate", "deactivate",
-                                                      "schedule", "unschedule"])
+        #expect(ChangeAction.allCases.map(\.symbol) == ["+", "»", "~", "-", "⟳", "▲", "▼", "◷", "◌"])
+        #expect(ChangeAction.allCases.map(\.verb) == ["create", "rename", "update", "delete", "rotate", "activate",
+                                                      "deactivate", "schedule", "unschedule"])
     }
 }

@@ -55,7 +55,7 @@ struct MiraklOfferDestinationTests {
         var imports = try #require(try server.control.get("imports").listValue)
         try #require(imports.count == 1)
         let upload = imports[0]
-        #expect(upload["header"] == .list(["price", "quantity", "sku", "state", "title"].map(Value.string)))
+        #expect(upload["header"] == .list(["sku", "price", "state", "quantity", "title"].map(Value.string)))
         #expect(upload["file_name"]?.stringValue?.hasPrefix("offers_export_mirakl_fr_") == true)
         #expect(upload["status"]?.stringValue == "COMPLETE")
         let rows = try #require(upload["rows"]?.listValue)

@@ -76,7 +76,7 @@ struct ProductExportDeltaTests {
         #expect(third.counts["sent"] == 2)
         #expect(third.counts["unchanged"] == 3)
         #expect(workspace.files(in: "out/delta").count == 2)
-        #expect(try Self.newestRows(workspace) == [["99.99", "SKU-0002", "Produit 2"], ["40.00", "SKU-0004", "Nouveau nom"]])
+        #expect(try Self.newestRows(workspace) == [["SKU-0002", "Produit 2", "99.99"], ["SKU-0004", "Nouveau nom", "40.00"]])
         let records = try workspace.store.productExports(runID: third.id)
         #expect(records.count == 1)
         #expect(records.first?.products == ["SKU-0002", "SKU-0004"])
@@ -101,7 +101,7 @@ struct ProductExportDeltaTests {
         #expect(full.counts["sent"] == 5)
         #expect(full.counts["unchanged"] == nil)
         #expect(full.report?.hasPrefix("full export") == true, "\(full.report ?? "")")
-        #expect(try Self.newestRows(workspace).map { $0[1] } == Self.products.map(\.identifier))
+        #expect(try Self.newestRows(workspace).map { $0[0] } == Self.products.map(\.identifier))
         #expect(try workspace.store.productExports(runID: full.id).first?.mode == "full")
 
         let after = try await workspace.manualRun("delta_feed")
@@ -128,7 +128,7 @@ struct ProductExportDeltaTests {
         try #require(kept.count == 1, "\(kept)")
         #expect(kept[0].hasPrefix("products_export_delta_feed_"))
         #expect(Array(csvRows(try workspace.text(".syndic/work/dry-runs/delta_feed/\(kept[0])")).dropFirst())
-                == [["1.23", "SKU-0003", "Produit 3"]])
+                == [["SKU-0003", "Produit 3", "1.23"]])
         #expect(workspace.files(in: "out/delta").count == 1)
         #expect(dry.report?.contains("file kept at") == true, "\(dry.report ?? "")")
         // The same file is kept as a run file, in the state: another host can read it.
@@ -143,7 +143,7 @@ struct ProductExportDeltaTests {
         #expect(real.status == .succeeded, "\(real.error ?? "")")
         #expect(real.counts["sent"] == 1)
         #expect(try workspace.store.productExports(runID: real.id).first?.products == ["SKU-0003"])
-        #expect(try Self.newestRows(workspace) == [["1.23", "SKU-0003", "Produit 3"]])
+        #expect(try Self.newestRows(workspace) == [["SKU-0003", "Produit 3", "1.23"]])
     }
 
     @Test func aGeneratedCatalogWithChangedProductsSendsExactlyThoseInSourceOrder() async throws {
@@ -185,7 +185,7 @@ struct ProductExportDeltaTests {
         }
         func newestSKUs() throws -> [String] {
             let name = try #require(workspace.files(in: "out/big").last)
-            return csvRows(try workspace.text("out/big/\(name)")).dropFirst().map { $0[1] }
+            return csvRows(try workspace.text("out/big/\(name)")).dropFirst().map { $0[0] }
         }
 
         let before = try products("catalog/products.jsonl")

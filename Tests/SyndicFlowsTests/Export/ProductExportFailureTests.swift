@@ -62,7 +62,7 @@ struct ProductExportFailureTests {
         #expect(try workspace.store.productExports(runID: fixed.id).first?.products == ["SKU-0001", "SKU-0005"])
         let newest = try #require(workspace.files(in: "out/delta").last)
         #expect(Array(csvRows(try workspace.text("out/delta/\(newest)")).dropFirst())
-                == [["11.11", "SKU-0001", "Produit 1"], ["50.00", "SKU-0005", "Changé"]])
+                == [["SKU-0001", "Produit 1", "11.11"], ["SKU-0005", "Changé", "50.00"]])
     }
 
     @Test func anFTPServerThatRefusesTheConnectionFailsTheRun() async throws {

@@ -92,8 +92,9 @@ final class FlowWorkspace: @unchecked Sendable {
     /// Queues a manual run of `job` (one attempt), claims it and executes it as a worker does;
     /// returns the run as recorded.
     func run(_ channel: String, _ job: JobKind = .productExport, dryRun: Bool = false,
-             full: Bool = false) async throws -> RunInfo {
-        let queued = try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full),
+             full: Bool = false, force: Bool = false) async throws -> RunInfo {
+        let queued = try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full,
+                                                  force: force),
                                        now: Date(), retry: Self.once)
         guard let claimed = try store.claimRun(jobs: [job], runID: queued.id, worker: "flows-test", lease: 60, now: Date(),
                                                retry: Self.once) else {
