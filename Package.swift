@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The web console's templates.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure core: configuration model, validation, schedules, mapping grammar, planner.
@@ -45,10 +48,12 @@ let package = Package(
         .target(name: "SyndicEngine", dependencies: ["SyndicCore"]),
         // The data flows: product sources and destinations, the jobs the worker runs.
         .target(name: "SyndicFlows", dependencies: ["SyndicCore", "SyndicEngine", "SyndicTransfer"]),
-        // The Orders API (Hummingbird) over the state store.
+        // The Orders API and the web console (Hummingbird, Mustache templates) over the state store.
         .target(name: "SyndicServer", dependencies: [
             "SyndicCore", .product(name: "Hummingbird", package: "hummingbird"),
-        ], resources: [.copy("openapi.yaml")]),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], resources: [.copy("openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]),
         // The thin command-line executable.
         .executableTarget(name: "syndic", dependencies: [
             "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer",

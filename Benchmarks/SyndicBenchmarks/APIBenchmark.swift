@@ -58,8 +58,9 @@ enum APIBenchmark {
     /// The marketplace id of order `index`.
     static func orderID(_ index: Int) -> String { String(format: "BENCH-%07d", index) }
 
-    /// Stores `orders` orders in four channels, in pages of 1,000 as the retrieval does.
-    static func seed(_ store: SQLiteStateStore, orders: Int) throws {
+    /// Stores `orders` orders in four channels, in pages of 1,000 as the retrieval does; the
+    /// page starting at order `index` is received at `receivedAt(index)`.
+    static func seed(_ store: SQLiteStateStore, orders: Int, receivedAt: (Int) -> Date = { _ in Date() }) throws {
         let channels = ["fr", "de", "es", "it"]
         let statuses: [OrderStatus] = [.waitingForShipment, .waitingForShipment, .shipped, .pending, .canceled]
         let start = Date(timeIntervalSince1970: 1_767_225_600)
@@ -83,7 +84,7 @@ enum APIBenchmark {
                                                      countryCode: "FR"),
                              lines: lines)
             }
-            _ = try store.upsertOrders(page, channel: channel, marketplace: "mirakl", runID: nil, at: Date())
+            _ = try store.upsertOrders(page, channel: channel, marketplace: "mirakl", runID: nil, at: receivedAt(index))
             index += count
         }
     }

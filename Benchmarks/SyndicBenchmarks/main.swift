@@ -9,6 +9,8 @@ import Foundation
 ///   syndic-bench api [ORDERS]           Orders API list and detail under load (issue 7)
 ///   syndic-bench state [CHANNELS] [RUNS] plan/apply on SQLite and PostgreSQL, claims/s on PostgreSQL
 ///                                       with 1, 2 and 4 workers (issue 15; needs PostgreSQL installed)
+///   syndic-bench console [ORDERS]       the web console's orders page, filtered and sorted: p50/p99
+///                                       beside the same query straight from the store
 
 /// Prints a line at once (standard output is a pipe in CI).
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
@@ -35,8 +37,9 @@ case "state": try StateBenchmark.run(channels: count, claimRuns: arguments.dropF
 case "export": try ExportBenchmark.run(products: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
 case "orders": try OrdersBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
 case "api": try await APIBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
+case "console": try await ConsoleBenchmark.run(orders: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
 default:
     say("usage: syndic-bench reconcile|runtime [CHANNELS] | export [PRODUCTS] | orders [ORDERS] | api [ORDERS] "
-        + "| state [CHANNELS] [RUNS]")
+        + "| state [CHANNELS] [RUNS] | console [ORDERS]")
     exit(64)
 }

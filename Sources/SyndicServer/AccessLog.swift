@@ -33,7 +33,7 @@ public struct AccessLog: Sendable {
     public static let off = AccessLog(sink: { _ in }, failures: writeStandardError)
 
     /// Query parameters whose values are never logged.
-    static let secretParameters: Set<String> = ["token", "access_token", "api_key", "key", "password", "secret"]
+    static let secretParameters: Set<String> = ["token", "access_token", "api_key", "key", "password", "secret", "code"]
 
     struct Entry {
         var at: Date

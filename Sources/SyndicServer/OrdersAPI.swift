@@ -3,24 +3,32 @@ import Hummingbird
 import SyndicCore
 
 /// The Orders API (`syndic serve`): ERPs pull orders and report shipments over HTTP,
-/// with access tokens, over the same state the worker uses.
+/// with access tokens, over the same state the worker uses; with a `Console`, the web
+/// console under `/` beside it.
 public struct OrdersAPI: Sendable {
     let store: any APIStore
     let options: APIServerOptions
     let log: AccessLog
     let metrics = RequestMetrics()
     let usage = TokenUsage()
+    /// The web console under `/`, when served.
+    let console: Console?
 
-    public init(store: any APIStore, options: APIServerOptions = APIServerOptions(), log: AccessLog = .standardError) {
+    public init(store: any APIStore, options: APIServerOptions = APIServerOptions(), log: AccessLog = .standardError,
+                console: Console? = nil) {
         self.store = store
         self.options = options
         self.log = log
+        self.console = console
     }
 
     /// Serves until SIGTERM/SIGINT (or the task is cancelled); `onListening` gets the port
     /// taken once the server listens.
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        let (router, _) = makeRouter()
+        // The console's templates are read once, before listening: one missing fails the start.
+        var views: ConsoleViews?
+        if console != nil { views = try await ConsoleViews.load() }
+        let (router, _) = makeRouter(consoleViews: views)
         var app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "syndic"),
@@ -30,14 +38,19 @@ public struct OrdersAPI: Sendable {
         try await app.runService()
     }
 
-    /// The router with every route, and the routes registered (method, OpenAPI path).
-    func makeRouter() -> (Router<APIRequestContext>, [APIRoute]) {
+    /// The router with every route, and the routes registered (method, OpenAPI path). The
+    /// console's routes are there when the API has a console and its views are given.
+    func makeRouter(consoleViews: ConsoleViews? = nil) -> (Router<APIRequestContext>, [APIRoute]) {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: ObservationMiddleware(metrics: metrics, log: log))
         var routes = APIRouteTable(router: router)
         routes.on(.get, "/healthz", health)
         routes.on(.get, "/metrics", prometheus)
         routes.on(.get, "/openapi.yaml", openAPIDocument)
+        // Before the token check: console pages take a session cookie, never an access token.
+        if let console, let consoleViews {
+            ConsoleRoutes(console: console, views: consoleViews, maxBodyBytes: options.maxBodyBytes).register(on: &routes)
+        }
         router.add(middleware: TokenMiddleware(store: store, usage: usage, open: routes.registered))
         routes.on(.get, "/api/v1/orders", listOrders)
         routes.on(.get, "/api/v1/orders/{id}", showOrder)

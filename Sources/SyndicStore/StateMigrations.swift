@@ -196,6 +196,9 @@ enum StateMigrations {
             // A run can skip the product export guard once (`syndic run … --force`).
             try db.execute(sql: "ALTER TABLE run ADD COLUMN force BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v10-console") { db in
+            try ConsoleTables.create(db)
+        }
         return migrator
     }
 }

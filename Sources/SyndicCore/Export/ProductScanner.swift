@@ -2,8 +2,7 @@ import Foundation
 
 /// Reads one Akeneo-format product from its JSON text, keeping only the top-level properties
 /// and the attribute values a channel needs (`ProductProjection`) and skipping the rest
-/// without building it — the export's hot path (PERFORMANCE.md: never build whole object
-/// trees per product).
+/// without building it — the export's hot path (never build whole object trees per product).
 ///
 /// Skipped members are checked only for balanced brackets and terminated strings; kept ones
 /// are parsed (numbers leniently: `01`, `+1` read as 1). When a key repeats, the first wins.

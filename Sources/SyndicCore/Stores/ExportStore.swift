@@ -24,6 +24,9 @@ public protocol ExportStore: Sendable {
     func productExports(runID: Int64) throws -> [ProductExportRecord]
     /// The newest export records of a channel, newest first.
     func productExports(channel: String, limit: Int) throws -> [ProductExportRecord]
+    /// The channel's newest export record whose `products` name exactly this product
+    /// identifier; nil when none does.
+    func lastProductExport(channel: String, product: String) throws -> ProductExportRecord?
     /// Keeps a file a run produced (replacing one of the same name).
     func saveArtifact(runID: Int64, channel: String, name: String, content: Data, at date: Date) throws
     /// The files a run produced: names and sizes, by name.

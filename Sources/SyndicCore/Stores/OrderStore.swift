@@ -35,7 +35,7 @@ public protocol OrderStore: Sendable {
     /// A confirmation attempt failed: tried again at `retryAt`, or failed for good (nil),
     /// which records an order error and raises a `push-failed` alert.
     func markShipmentAttemptFailed(id: Int64, error: String, retryAt: Date?, runID: Int64?, at date: Date) throws
-    /// Orders matching `filter`, and how many match in all.
+    /// Orders matching `filter` (its page: `offset`, `limit`), and how many match in all.
     func orders(_ filter: OrderFilter) throws -> (orders: [OrderSummary], total: Int)
     /// One order by internal or marketplace id, with everything known of it.
     func orderDetail(_ reference: String) throws -> [OrderDetail]
@@ -138,10 +138,12 @@ public struct PendingShipment: Hashable, Sendable {
     }
 }
 
-/// The filters of `syndic orders list`.
+/// The filters of `syndic orders list` and of the console's order list.
 public struct OrderFilter: Hashable, Sendable {
     public var statuses: Set<OrderStatus> = []
     public var channels: Set<String> = []
+    /// Marketplaces (`mirakl`, `amazon`); all when empty.
+    public var marketplaces: Set<String> = []
     /// On the date syndic received the order: `[start, end)`.
     public var receivedFrom: Date?
     public var receivedBefore: Date?
@@ -155,6 +157,9 @@ public struct OrderFilter: Hashable, Sendable {
     }
     public var sort: Sort = .purchaseDate
     public var limit: Int?
+    /// How many matching orders to skip, in sort order (a page's start); the total still
+    /// counts them.
+    public var offset: Int = 0
 
     public init() {}
 }

@@ -116,11 +116,14 @@ public struct RunFilter: Hashable, Sendable {
     public var job: JobKind?
     public var status: RunStatus?
     public var limit: Int
+    /// How many of the newest matching runs to skip (pages).
+    public var offset: Int
 
-    public init(channel: String? = nil, job: JobKind? = nil, status: RunStatus? = nil, limit: Int = 50) {
+    public init(channel: String? = nil, job: JobKind? = nil, status: RunStatus? = nil, limit: Int = 50, offset: Int = 0) {
         self.channel = channel
         self.job = job
         self.status = status
         self.limit = limit
+        self.offset = offset
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The whole state, on SQLite (`SQLiteStateStore`) or PostgreSQL (`PostgresStateStore`):
 /// the stores named by what they serve, which parts of syndic receive one by one.
-public protocol StateStore: ConfigurationStore, RunQueue, ExportStore, OrderStore, APIStore, Sendable {
+public protocol StateStore: ConfigurationStore, RunQueue, ExportStore, OrderStore, APIStore, ConsoleStore, Sendable {
     /// The same state for one run attempt: each of its writes first checks, in its own
     /// transaction, that the attempt still holds the run's lease, and is refused
     /// (`StoreError.fenced`) once another worker took the run back.

@@ -11,34 +11,14 @@ public struct ManualRuns: Sendable {
         self.registry = registry
     }
 
-    /// Why a manual run cannot be queued.
-    public struct Refused: Error, CustomStringConvertible {
-        public let description: String
-    }
+    /// Why a manual run cannot be queued (or run here).
+    public typealias Refused = ManualRunPolicy.Refused
 
-    /// Queues a manual run after the manual-run checks (inactive or suspended channels run only
-    /// dry-run exports). `force` (product export only, not with a dry run) skips the channel's
-    /// export guard for this run.
+    /// Queues a manual run after the manual-run checks (see `ManualRunPolicy.enqueue`).
     public func enqueue(channel: String, job: JobKind, dryRun: Bool, full: Bool, force: Bool = false,
                         now: Date) throws -> RunInfo {
-        guard let applied = try store.resource(.channel, named: channel) else {
-            throw StoreError.unknownChannel(channel)
-        }
-        if force, job != .productExport {
-            throw Refused(description: "--force applies to product-export only")
-        }
-        if force, dryRun {
-            throw Refused(description: "--force applies to a real export: a dry run sends nothing and is never held")
-        }
-        let spec = try CanonicalJSON.parse(applied.specJSON)
-        let suspended = try store.suspension(ofChannel: channel) != nil
-        if let refusal = ManualRunPolicy.refusal(channel: channel, spec: spec, suspended: suspended, job: job,
-                                                 dryRun: dryRun, full: full) {
-            throw Refused(description: refusal)
-        }
-        return try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full,
-                                            force: force),
-                                 now: now, retry: .standard)
+        try ManualRunPolicy.enqueue(store: store, channel: channel, job: job, dryRun: dryRun, full: full, force: force,
+                                    now: now)
     }
 
     /// Runs a queued run in this process until it is finished, attempts and retries

@@ -106,6 +106,21 @@ extension SQLiteStateStore: ExportStore {
         }
     }
 
+    public func lastProductExport(channel: String, product: String) throws -> ProductExportRecord? {
+        // `products` holds one identifier a line: a whole line equal to the identifier is a
+        // match, never a part of a longer one; the decoded list is checked all the same.
+        guard !product.isEmpty, !product.contains("\n") else { return nil }
+        let record = try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM export_record
+                WHERE channel = ? AND instr(char(10) || products || char(10), char(10) || ? || char(10)) > 0
+                ORDER BY at DESC, id DESC LIMIT 1
+                """, arguments: [channel, product]).map(Self.exportRecord)
+        }
+        guard let record, record.products.contains(product) else { return nil }
+        return record
+    }
+
     private static func exportRecord(_ row: Row) -> ProductExportRecord {
         let products: String = row["products"]
         return ProductExportRecord(channel: row["channel"], runID: row["run_id"], mode: row["mode"], at: row["at"],

@@ -168,6 +168,10 @@ extension SQLiteStateStore: OrderStore {
                 conditions.append("channel IN (\(Array(repeating: "?", count: filter.channels.count).joined(separator: ",")))")
                 arguments += filter.channels.sorted()
             }
+            if !filter.marketplaces.isEmpty {
+                conditions.append("marketplace IN (\(Array(repeating: "?", count: filter.marketplaces.count).joined(separator: ",")))")
+                arguments += filter.marketplaces.sorted()
+            }
             if let from = filter.receivedFrom { conditions.append("received_at >= ?"); arguments.append(from) }
             if let before = filter.receivedBefore { conditions.append("received_at < ?"); arguments.append(before) }
             if let errors = filter.hasErrors { conditions.append(errors ? "error_count > 0" : "error_count = 0") }
@@ -180,11 +184,14 @@ extension SQLiteStateStore: OrderStore {
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders \(whereClause)",
                                          arguments: StatementArguments(arguments)) ?? 0
+            // The internal id last: orders that tie keep one order from page to page.
             let order = switch filter.sort {
-            case .purchaseDate: "purchase_date DESC, marketplace_id"
-            case .errors: "error_count DESC, purchase_date DESC, marketplace_id"
+            case .purchaseDate: "purchase_date DESC, marketplace_id, id"
+            case .errors: "error_count DESC, purchase_date DESC, marketplace_id, id"
             }
-            let limit = filter.limit.map { " LIMIT \($0)" } ?? ""
+            // SQLite takes an OFFSET only after a LIMIT (-1: none).
+            var limit = filter.limit.map { " LIMIT \($0)" } ?? ""
+            if filter.offset > 0 { limit += (filter.limit == nil ? " LIMIT -1" : "") + " OFFSET \(filter.offset)" }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT o.*, (SELECT COUNT(*) FROM order_line l WHERE l.order_id = o.id) AS line_count
                 FROM orders o \(whereClause) ORDER BY \(order)\(limit)

@@ -13,6 +13,7 @@ enum PostgresMigrations {
     static let all: [(name: String, statements: [String])] = [
         ("v1-state", v1),
         ("v2-run-force", v2RunForce),
+        ("v3-console", v3Console),
     ]
 
     /// Applies the migrations this database lacks; refuses a database a newer syndic wrote.
@@ -40,6 +41,24 @@ enum PostgresMigrations {
     /// with the run to its job.
     static let v2RunForce: [String] = [
         #"ALTER TABLE run ADD COLUMN "force" boolean NOT NULL DEFAULT false"#,
+    ]
+
+    /// The web console's one-use login codes and sessions, each kept only as the SHA-256 hash
+    /// of its secret text. Neither belongs to a channel.
+    static let v3Console: [String] = [
+        """
+        CREATE TABLE console_login_code (
+            code_hash text PRIMARY KEY, next text NOT NULL, created_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL, used_at timestamptz)
+        """,
+        """
+        CREATE TABLE console_session (
+            token_hash text PRIMARY KEY, created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,
+            ended_at timestamptz)
+        """,
+        // The console's order list filters by status and received date.
+        "CREATE INDEX orders_status_received ON orders (status, received_at)",
+        "CREATE INDEX orders_received ON orders (received_at)",
     ]
 
     static let v1: [String] = [

@@ -110,6 +110,21 @@ extension PostgresStateStore {
         }
     }
 
+    public func lastProductExport(channel: String, product: String) throws -> ProductExportRecord? {
+        // `products` holds one identifier a line: a whole line equal to the identifier is a
+        // match, never a part of a longer one; the decoded list is checked all the same.
+        guard !product.isEmpty, !product.contains("\n") else { return nil }
+        let record = try read { session in
+            try session.row("""
+                SELECT * FROM export_record
+                WHERE channel = ? AND strpos(chr(10) || products || chr(10), chr(10) || ? || chr(10)) > 0
+                ORDER BY at DESC, id DESC LIMIT 1
+                """, [channel, product]).map(Self.exportRecord)
+        }
+        guard let record, record.products.contains(product) else { return nil }
+        return record
+    }
+
     /// An export record of its row; `products` holds the keys one a line.
     private static func exportRecord(_ row: PGRow) throws -> ProductExportRecord {
         let products: String = try row.get("products")

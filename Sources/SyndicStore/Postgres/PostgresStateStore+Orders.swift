@@ -201,6 +201,11 @@ extension PostgresStateStore {
                 conditions.append("channel IN (\(marks))")
                 for channel in filter.channels.sorted() { arguments.append(channel) }
             }
+            if !filter.marketplaces.isEmpty {
+                let marks = Array(repeating: "?", count: filter.marketplaces.count).joined(separator: ",")
+                conditions.append("marketplace IN (\(marks))")
+                for marketplace in filter.marketplaces.sorted() { arguments.append(marketplace) }
+            }
             if let from = filter.receivedFrom { conditions.append("received_at >= ?"); arguments.append(from) }
             if let before = filter.receivedBefore { conditions.append("received_at < ?"); arguments.append(before) }
             if let errors = filter.hasErrors { conditions.append(errors ? "error_count > 0" : "error_count = 0") }
@@ -215,12 +220,14 @@ extension PostgresStateStore {
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total = try session.value("SELECT COUNT(*)::bigint FROM orders \(whereClause)", arguments,
                                           as: Int.self) ?? 0
-            // SQLite's order: NULL dates last when descending, ids bytewise.
+            // SQLite's order: NULL dates last when descending, ids bytewise, the internal id
+            // last (orders that tie keep one order from page to page).
             let order = switch filter.sort {
-            case .purchaseDate: #"purchase_date DESC NULLS LAST, marketplace_id COLLATE "C""#
-            case .errors: #"error_count DESC, purchase_date DESC NULLS LAST, marketplace_id COLLATE "C""#
+            case .purchaseDate: #"purchase_date DESC NULLS LAST, marketplace_id COLLATE "C", id COLLATE "C""#
+            case .errors: #"error_count DESC, purchase_date DESC NULLS LAST, marketplace_id COLLATE "C", id COLLATE "C""#
             }
-            let limit = filter.limit.map { " LIMIT \($0)" } ?? ""
+            var limit = filter.limit.map { " LIMIT \($0)" } ?? ""
+            if filter.offset > 0 { limit += " OFFSET \(filter.offset)" }
             let rows = try session.rows("""
                 SELECT o.*, (SELECT COUNT(*)::bigint FROM order_line l WHERE l.order_id = o.id) AS line_count
                 FROM orders o \(whereClause) ORDER BY \(order)\(limit)

@@ -292,8 +292,9 @@ extension PostgresStateStore {
                 binds.append(status.rawValue)
             }
             binds.append(Self.limit(filter.limit))
+            binds.append(max(0, filter.offset))
             let condition = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try session.rows("SELECT * FROM run \(condition) ORDER BY id DESC LIMIT ?", binds)
+            return try session.rows("SELECT * FROM run \(condition) ORDER BY id DESC LIMIT ? OFFSET ?", binds)
                 .map { try RunRecord($0).info }
         }
     }

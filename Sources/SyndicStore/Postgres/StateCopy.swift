@@ -13,10 +13,15 @@ public enum StateCopy {
         "source_resource", "job_schedule", "run", "run_log", "event", "export_snapshot", "export_snapshot_part",
         "export_record", "run_artifact", "requirement_set", "orders", "order_line", "shipment", "shipment_item",
         "shipment_request", "order_event", "order_error", "order_cursor", "api_token", "api_idempotency", "counter",
+        "console_login_code", "console_session",
     ]
 
     /// Rows read before they are written (in INSERTs of `PostgresStateStore.insertBatchRows`).
     static let batchRows = 500
+
+    /// Tables a database holds without holding a state: written on opening (`meta`, `counter`)
+    /// or by the console's login links and sessions.
+    static let scratchTables: Set<String> = ["meta", "counter", "console_login_code", "console_session"]
 
     /// What was copied: rows per table, in copy order.
     public struct Summary: Sendable {
@@ -36,8 +41,9 @@ public enum StateCopy {
         try target.pool.write(isolation: .serializable) { session in
             try refuseUnlessEmpty(session, target: target)
             var summary = Summary()
-            try session.execute("DELETE FROM meta")
-            try session.execute("DELETE FROM counter")
+            // Rows a new database gets by being opened (and console links issued on it) give
+            // way to the copied ones.
+            for table in scratchTables { try session.execute("DELETE FROM \(table)") }
             for table in tables {
                 let columns = try targetColumns(session, table: table)
                 let count = try copyTable(table, columns: columns, from: source, into: session)
@@ -55,7 +61,7 @@ public enum StateCopy {
 
     /// Refuses a target that already holds resources, runs or orders.
     static func refuseUnlessEmpty(_ session: PGSession, target: PostgresStateStore) throws {
-        for table in tables where table != "meta" && table != "counter" {
+        for table in tables where !scratchTables.contains(table) {
             if try session.row("SELECT 1 FROM \(table) LIMIT 1") != nil {
                 throw Refusal(description: "the database \(target.location) already holds a state (table \(table) has "
                     + "rows); migrate into a new, empty database")

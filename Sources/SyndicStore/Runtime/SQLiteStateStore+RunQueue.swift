@@ -218,7 +218,8 @@ extension SQLiteStateStore: RunQueue {
             if let channel = filter.channel { request = request.filter(RunRecord.Columns.channel == channel) }
             if let job = filter.job { request = request.filter(RunRecord.Columns.job == job.rawValue) }
             if let status = filter.status { request = request.filter(RunRecord.Columns.status == status.rawValue) }
-            return try request.order(RunRecord.Columns.id.desc).limit(filter.limit).fetchAll(db).map(\.info)
+            return try request.order(RunRecord.Columns.id.desc).limit(filter.limit, offset: max(0, filter.offset))
+                .fetchAll(db).map(\.info)
         }
     }
 

@@ -105,6 +105,14 @@ struct PlanNarrowingTests {
         }
     }
 
+    @Test func aFormerNameStillNamesItsResourceOnceTheRenameIsApplied() throws {
+        let renamed = Fixture.resources(PlannerRenameTests.renamed("mirakl_france", from: ["mirakl_fr"], batchSize: 9))
+        let applied = Fixture.resources(PlannerRenameTests.renamed("mirakl_france", from: ["mirakl_fr"]))
+        let plan = try Self.narrow(from: applied, to: renamed, PlanSelection(targets: ["channel.mirakl_fr"]))
+        #expect(plan.changes.map(\.address) == ["channel.mirakl_france"])
+        #expect(plan.partial?.leftOut == [])
+    }
+
     @Test func unknownOrMalformedAddressesAndSelectorsAreErrors() throws {
         let before = Fixture.resources(Fixture.mirakl())
         let cases: [(PlanSelection, String)] = [

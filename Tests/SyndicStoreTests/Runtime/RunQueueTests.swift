@@ -836,6 +836,8 @@ struct RunQueueTests {
         #expect(try store.runs(RunFilter(status: .failed)).map(\.id) == [r2.id])
         #expect(try store.runs(RunFilter(channel: "shop", job: .orderExport, status: .succeeded)).map(\.id) == [r1.id])
         #expect(try store.runs(RunFilter(limit: 2)).map(\.id) == [r4.id, r3.id])
+        #expect(try store.runs(RunFilter(limit: 2, offset: 2)).map(\.id) == [r2.id, r1.id])
+        #expect(try store.runs(RunFilter(channel: "shop", limit: 1, offset: 1)).map(\.id) == [r2.id])
         #expect(try store.runs(RunFilter(channel: "nope")).isEmpty)
     }
 
