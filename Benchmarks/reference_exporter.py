@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The python3 peer of PERFORMANCE.md's export goal: a straightforward exporter (json + csv).
+"""The python3 peer of the export benchmark: a straightforward exporter (json + csv).
 
     python3 Benchmarks/reference_exporter.py CATALOG.jsonl OUT.csv
 
 Reads a catalog of Akeneo-format products (JSON lines), applies channels/partner_feed.yaml's
 filter and mapping, writes the CSV and prints `exported N products in S s (R products/s)`:
 N products written, S seconds from start to the last byte written, R = products *read* per
-second (the catalog's size over S, the rate PERFORMANCE.md quotes: 300,000 in 3.6 s is
+second (the catalog's size over S, the rate the benchmark compares: 300,000 in 3.6 s is
 83,000 products/s).
 
 Filter (Akeneo search semantics, as syndic's filter engine): `enabled` is true, `family` is

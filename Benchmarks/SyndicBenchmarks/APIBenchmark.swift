@@ -4,7 +4,7 @@ import SyndicServer
 import SyndicStore
 import SyndicTransfer
 
-/// The Orders API under load (issue 7): a state of N orders, the server on 127.0.0.1, and
+/// The Orders API under load: a state of N orders, the server on 127.0.0.1, and
 /// keep-alive libcurl clients on threads calling the list and the detail endpoints. Prints
 /// requests per second and p50/p90/p99 latency for each.
 enum APIBenchmark {
@@ -52,7 +52,7 @@ enum APIBenchmark {
         }
         server.cancel()
         _ = await server.result
-        say("goal: ≥ 2,000 requests/s with p99 < 50 ms (PERFORMANCE.md)")
+        say("goal: ≥ 2,000 requests/s with p99 < 50 ms")
     }
 
     /// The marketplace id of order `index`.

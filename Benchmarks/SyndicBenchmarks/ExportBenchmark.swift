@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicStore
 
-/// Product export benchmark (issue 4): a generated catalog of N products (scripts/generate-catalog),
+/// Product export benchmark: a generated catalog of N products (scripts/generate-catalog),
 /// a flat-file channel with the demo channel's filter and mapping, then — each through the
 /// released `syndic` binary, timed with its peak resident memory — a full export, a delta
 /// export after 1% of the products changed, and the straightforward python3 exporter
@@ -25,7 +25,7 @@ enum ExportBenchmark {
                            "--out", changed])
             }
         }
-        // Every run starts from the page cache, as PERFORMANCE.md's figures do.
+        // Every run starts from the page cache, so that the disk's speed does not decide the figures.
         for file in [catalog, changed] { warm(file) }
         let size = (try FileManager.default.attributesOfItem(atPath: catalog)[.size] as? Int) ?? 0
         say(String(format: "catalog: %d products, %.0f MB (%.0f bytes per product)", products, Double(size) / 1e6,

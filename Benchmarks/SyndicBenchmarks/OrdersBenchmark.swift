@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicStore
 
-/// Order flows benchmark (issue 5), each step through the released `syndic` binary, timed
+/// Order flows benchmark, each step through the released `syndic` binary, timed
 /// with its peak resident memory: retrieval of N generated orders from the Mirakl simulator
 /// into the state (orders/s), the order export of their lines to CSV (rows/s), and the
 /// import of a shipment file of up to N rows (rows/s).

@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicStore
 
-/// Reconcile benchmark (issue 2): generates N channel files and times validate, a full
+/// Reconcile benchmark: generates N channel files and times validate, a full
 /// plan, a full apply and a no-op plan, in process, against a fresh SQLite state.
 enum ReconcileBenchmark {
     static func run(count: Int) throws {

@@ -3,7 +3,7 @@ import SyndicCore
 import SyndicEngine
 import SyndicStore
 
-/// Runtime benchmark (issue 3): due-job computation for N channels × 6 jobs per tick, a
+/// Runtime benchmark: due-job computation for N channels × 6 jobs per tick, a
 /// whole scheduler tick on the SQLite state, and claims per second with 4 worker processes.
 enum RuntimeBenchmark {
     static let workers = Int(ProcessInfo.processInfo.environment["BENCH_WORKERS"] ?? "") ?? 4

@@ -5,7 +5,7 @@ import SyndicStore
 import SyndicTestSupport
 import SyndicTransfer
 
-/// State benchmark (issue 15): the same work on SQLite and on a real PostgreSQL server
+/// State benchmark: the same work on SQLite and on a real PostgreSQL server
 /// started for the run (initdb + pg_ctl on 127.0.0.1, as the tests do).
 ///   1. plan and apply of CHANNELS channels, and a no-op plan after, on both engines;
 ///   2. claims and finishes per second on PostgreSQL with 1, 2 and 4 worker processes whose

@@ -1,14 +1,15 @@
 import Foundation
 
 /// syndic-bench: the project's benchmarks (build with -c release).
-///   syndic-bench reconcile [CHANNELS]   validate, plan, apply, no-op plan (issue 2)
-///   syndic-bench runtime [CHANNELS]     due-job computation per tick, claims per second (issue 3)
-///   syndic-bench export [PRODUCTS]      full and delta product export vs python3 (issue 4; run from
-///                                       the repository root, after building the syndic product)
-///   syndic-bench orders [ORDERS]        order retrieval, order export, shipment import (issue 5; same)
-///   syndic-bench api [ORDERS]           Orders API list and detail under load (issue 7)
+///   syndic-bench reconcile [CHANNELS]   validate, plan, apply, no-op plan
+///   syndic-bench runtime [CHANNELS]     due-job computation per tick, claims per second
+///   syndic-bench export [PRODUCTS]      full and delta product export vs python3 (run from the
+///                                       repository root, after building the syndic product)
+///   syndic-bench orders [ORDERS]        order retrieval, order export, shipment import (run from the
+///                                       repository root, like export)
+///   syndic-bench api [ORDERS]           Orders API list and detail under load
 ///   syndic-bench state [CHANNELS] [RUNS] plan/apply on SQLite and PostgreSQL, claims/s on PostgreSQL
-///                                       with 1, 2 and 4 workers (issue 15; needs PostgreSQL installed)
+///                                       with 1, 2 and 4 workers (needs PostgreSQL installed)
 ///   syndic-bench console [ORDERS]       the web console's orders page, filtered and sorted: p50/p99
 ///                                       beside the same query straight from the store
 

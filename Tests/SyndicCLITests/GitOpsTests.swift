@@ -62,6 +62,30 @@ import Testing
         #expect(markdown.stdout.hasPrefix("#### syndic plan at `main~1..main`"))
     }
 
+    @Test func diffJSONIsThePlanDocumentWithTheRefsAndCannotBeApplied() throws {
+        let (workspace, v1, v2) = try repository()
+        defer { workspace.remove() }
+        let diff = try workspace.syndic.run(["diff", "HEAD~1", "HEAD", "--format", "json"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
+        #expect(document["format_version"] as? String == "2")
+        #expect(document["diff"] as? [String: String]
+                == ["base": "HEAD~1", "head": "HEAD", "base_commit": v1, "head_commit": v2])
+        #expect((document["summary"] as? [String: Any])?["delete"] as? Int == 1)
+        let addresses = (document["changes"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
+        #expect(addresses.contains("channel.amazon_de"))
+        #expect(addresses.contains("channel.old_partner"))
+        // A diff has no state: no serial, digests or single git commit.
+        for key in ["serial", "config_digest", "fingerprints_digest", "git_commit", "git_dirty"] {
+            #expect(!document.keys.contains(key), "\(key)")
+        }
+
+        try workspace.write("diff.json", diff.stdout)
+        let refused = try Scenario.syndic(workspace).run(["apply", "diff.json"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("stale plan: diff.json is a diff between two git refs"), "\(refused.stderr)")
+    }
+
     @Test func longMarkdownPlansAreSplitIntoWholeComments() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

@@ -87,4 +87,34 @@ struct PlanDocumentTests {
             "\(error)".hasPrefix("stale plan: junk.json is not a syndic plan file (")
         }
     }
+
+    @Test func aDiffCarriesItsRefsInsteadOfTheStateAndCannotBeApplied() throws {
+        let refs = PlanDocument.DiffRefs(base: "main", head: "topic", baseCommit: String(repeating: "a", count: 40),
+                                         headCommit: String(repeating: "b", count: 40))
+        let document = PlanDocument(diff: Plan(changes: []), refs: refs, generatedAt: EngineWorkspace.now)
+        let data = try document.encoded()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys) == ["format_version", "generated_at", "summary", "changes", "diagnostics", "notes", "diff"])
+        #expect(object["diff"] as? [String: String] == ["base": "main", "head": "topic",
+                                                         "base_commit": String(repeating: "a", count: 40),
+                                                         "head_commit": String(repeating: "b", count: 40)])
+        #expect(document.summary["create"] == 0)
+        #expect {
+            _ = try PlanDocument.read(from: data, path: "diff.json")
+        } throws: { error in
+            "\(error)".hasPrefix("stale plan: diff.json is a diff between two git refs, made without the state")
+        }
+    }
+
+    @Test func aPlanWithoutTheStateFactsIsRefused() throws {
+        let workspace = try EngineWorkspace()
+        let data = try PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now).encoded()
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["config_digest"] = nil
+        #expect {
+            _ = try PlanDocument.read(from: try JSONSerialization.data(withJSONObject: object), path: "edited.json")
+        } throws: { error in
+            "\(error)".hasPrefix("stale plan: edited.json is not a saved plan: it lacks serial, config_digest or fingerprints_digest")
+        }
+    }
 }

@@ -63,11 +63,6 @@ public struct CompiledResource: Hashable, Sendable {
     /// The typed channel spec (only for channels).
     public func channelSpec() throws -> ChannelSpec { try ValueDecoding.decode(ChannelSpec.self, fromJSON: specJSON) }
 
-    /// The typed connection spec (only for connections).
-    public func connectionSpec() throws -> ConnectionSpec {
-        try ValueDecoding.decode(ConnectionSpec.self, fromJSON: specJSON)
-    }
-
     /// The best location for a key path, falling back to the document.
     public func location(of path: String) -> SourceLocation? {
         locations[path] ?? location

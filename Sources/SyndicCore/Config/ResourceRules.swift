@@ -1,7 +1,8 @@
 import Foundation
 
 /// Checks of one resource that the schema alone cannot express: which keys a type
-/// accepts, schedules, mapping expressions, time zones, seed warnings.
+/// accepts, schedules, mapping expressions, time zones, and warnings about settings that
+/// work but are unwise (such as delta exports on Amazon).
 enum ResourceRules {
     /// Diagnostics for one freshly parsed resource.
     static func check(_ resource: CompiledResource, spec: Value) -> [Diagnostic] {

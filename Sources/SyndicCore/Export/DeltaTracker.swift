@@ -44,26 +44,6 @@ public struct DeltaTracker: Sendable {
         return entries
     }
 
-    /// Whether the product whose source text hashes to `rawHash` is known unchanged (then it
-    /// is not read, and its previous entry carries over).
-    public mutating func isUnchanged(rawHash: UInt64) -> Bool {
-        let unchanged = index.isUnchanged(rawHash: rawHash, into: &entries)
-        if unchanged { count += 1 }
-        return unchanged
-    }
-
-    /// Records a product that was read but is not exported (filtered out or skipped).
-    public mutating func notExported(rawHash: UInt64, keyHash: UInt64) {
-        index.notExported(rawHash: rawHash, keyHash: keyHash, into: &entries)
-        count += 1
-    }
-
-    /// Records a mapped product; returns whether this export sends it.
-    public mutating func mapped(rawHash: UInt64, keyHash: UInt64, outputHash: UInt64) -> Bool {
-        count += 1
-        return index.mapped(rawHash: rawHash, keyHash: keyHash, outputHash: outputHash, into: &entries)
-    }
-
     /// Marks products the destination refused among the entries not taken yet, so the next
     /// delta export sends them again (taken entries are marked when the snapshot is read back:
     /// the store keeps the refused keys with it).
@@ -150,17 +130,13 @@ public struct DeltaIndex: Sendable {
                 Int(byRaw.word(base, 2)))
     }
 
-    @inline(__always)
-    public func isUnchanged(rawHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) -> Bool {
-        guard let entry = unchangedEntry(rawHash: rawHash) else { return false }
-        entries.append(entry)
-        return true
-    }
-
+    /// Records a product that was read but is not exported (filtered out or skipped).
     public func notExported(rawHash: UInt64, keyHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) {
         entries.append(DeltaSnapshot.Entry(rawHash: rawHash, keyHash: keyHash, outputHash: 0))
     }
 
+    /// Records a mapped product; returns whether this export sends it (always, for a full
+    /// export; for a delta export, when its output differs from the previous one for its key).
     public func mapped(rawHash: UInt64, keyHash: UInt64, outputHash: UInt64, into entries: inout [DeltaSnapshot.Entry]) -> Bool {
         let output = outputHash | 1
         entries.append(DeltaSnapshot.Entry(rawHash: rawHash, keyHash: keyHash, outputHash: output))

@@ -1,5 +1,5 @@
 /// ISO 3166-1 country codes: marketplaces write alpha-3 (Mirakl's `FRA`) or alpha-2
-/// (Amazon's `FR`); the order flows speak alpha-2, as the seed's template does.
+/// (Amazon's `FR`); the order flows speak alpha-2, as the order export template does.
 public enum CountryCode {
     /// The alpha-2 code of `code` (alpha-2 or alpha-3, any case); an unknown code is kept as
     /// written, upper-cased; nil for nil or blank.

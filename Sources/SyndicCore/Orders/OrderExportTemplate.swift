@@ -3,7 +3,7 @@ import Foundation
 /// The order export template: its columns in its order, one row per order line,
 /// its formulas, and its file names.
 public enum OrderExportTemplate {
-    /// The columns, exactly as the seed lists them.
+    /// The template's columns, in the order every exported file has them.
     public static let columns = [
         "order_status", "order_id", "purchase_date", "fulfilled_by", "customer_name", "customer_phone",
         "shipping_address_line_1", "shipping_address_line_2", "shipping_postal_code", "shipping_city",

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The body of `POST /api/v1/shipments`, read strictly: the same data as the seed's
-/// shipment template, as JSON.
+/// The body of `POST /api/v1/shipments`, read strictly: the same data as a row of the
+/// shipment confirmation template (`ShipmentTemplate`), as JSON.
 ///
 /// ```json
 /// {"shipments": [{"order_id": "FR1001-A", "channel": "mirakl-fr", "package_id": "1",

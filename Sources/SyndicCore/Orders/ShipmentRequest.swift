@@ -1,6 +1,6 @@
 import Foundation
 
-/// One shipment an ERP reports (a row of the seed's shipment template, or an item of the
+/// One shipment an ERP reports (a row of the shipment confirmation template, or an item of the
 /// Orders API): which order, which package, how it travels, and which item in what quantity.
 public struct ShipmentRequest: Hashable, Sendable {
     /// How an order is named: syndic's internal id or the marketplace's order id.

@@ -8,9 +8,9 @@ import Foundation
 ///   number, as the export writes `line_number`) or `item_original_id` (the marketplace's
 ///   line id) is required; an item without a quantity ships all of it still to ship; a row
 ///   without an item ships the whole order;
-/// - `package_id` defaults to `1` (the seed: "usually … its value is 1").
+/// - `package_id` defaults to `1` (most orders travel in one package).
 public enum ShipmentTemplate {
-    /// The columns, exactly as the seed lists them.
+    /// The template's columns, in the order it lists them (a file's header may order them as it likes).
     public static let columns = [
         "id", "original_id", "package_id", "tracking_number", "shipping_date", "carrier_code", "item_id",
         "item_original_id", "item_quantity_shipped",

@@ -5,7 +5,7 @@ import SyndicTransfer
 
 /// The order export job: the orders changed since the previous
 /// successful export, one CSV row per order line in the template's columns, filtered by
-/// status, split by fulfilment and/or shipping country into the seed's file names, and
+/// status, split by fulfilment and/or shipping country into the template's file names, and
 /// uploaded to `orders.export.storage` (atomically). Buyer and marketplace text that a
 /// spreadsheet would run as a formula gets a `'` in front unless `escapeFormulas` is false.
 /// The cursor moves only after every file is in place; nothing changed writes no file. A

@@ -35,7 +35,7 @@ struct Apply: ParsableCommand {
     }
 
     func run() throws {
-        let (store, lock) = try options.openLockedStore(timeout: lockTimeout, holder: "syndic apply by \(Actor.current())")
+        let (store, lock) = try options.openLockedStore(timeout: lockTimeout, holder: "syndic apply by \(CommandUser.current())")
         defer { withExtendedLifetime(lock) {} }
         let reconciler = options.reconciler(store: store)
         do {
@@ -51,14 +51,14 @@ struct Apply: ParsableCommand {
             for name in unknown { Output.error("warning: --confirm-delete \(name): the plan does not delete channel \(name)") }
             guard planned.plan.hasChanges else {
                 for diagnostic in planned.plan.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
-                _ = try reconciler.apply(planned, confirmedDeletes: Set(confirmDelete), user: Actor.current())
+                _ = try reconciler.apply(planned, confirmedDeletes: Set(confirmDelete), user: CommandUser.current())
                 Output.print(planned.plan.partial == nil
                              ? "No changes. The state matches the configuration (serial \(planned.serial))."
                              : "No changes in the selection (serial \(planned.serial)).")
                 return
             }
             Output.print(PlanTextView(plan: planned.plan, serial: planned.serial, style: .terminal).render())
-            let serial = try reconciler.apply(planned, confirmedDeletes: Set(confirmDelete), user: Actor.current())
+            let serial = try reconciler.apply(planned, confirmedDeletes: Set(confirmDelete), user: CommandUser.current())
             let count = planned.plan.changes.count
             Output.print("Apply complete: \(count) change\(count == 1 ? "" : "s") committed, serial \(planned.serial) -> \(serial).")
         } catch let failure as ValidationFailed {

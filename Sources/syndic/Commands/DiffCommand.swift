@@ -32,10 +32,11 @@ struct DiffCommand: ParsableCommand {
     var detailedExitcode = false
 
     func run() throws {
-        let plan: Plan
+        let now = CommandClock.now()
+        let plan: Plan, refs: PlanDocument.DiffRefs
         do {
-            plan = try ConfigDiff.plan(directory: dir, base: base, head: head, now: Clock.now(),
-                                      selection: selection.selection)
+            plan = try ConfigDiff.plan(directory: dir, base: base, head: head, now: now, selection: selection.selection)
+            refs = try PlanDocument.DiffRefs.resolve(base: base, head: head, directory: dir)
         } catch let failure as ValidationFailed {
             for diagnostic in failure.diagnostics { Output.error(DiagnosticsView.render(diagnostic)) }
             throw Failure.exit("\(failure)")
@@ -45,17 +46,10 @@ struct DiffCommand: ParsableCommand {
         switch format {
         case .text: Output.print("\(base)..\(head)\n" + PlanTextView(plan: plan, serial: 0, style: .terminal).render())
         case .markdown: Output.print(PlanMarkdownView(plan: plan, serial: 0, gitCommit: "\(base)..\(head)").render())
-        case .json: Output.print(try PlanJSON.render(plan))
+        case .json:
+            let document = PlanDocument(diff: plan, refs: refs, generatedAt: now)
+            Output.print(String(decoding: try document.encoded(), as: UTF8.self))
         }
         if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
-    }
-}
-
-/// The plain JSON of a plan without state facts (for diff).
-enum PlanJSON {
-    static func render(_ plan: Plan) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(plan), as: UTF8.self)
     }
 }

@@ -15,6 +15,9 @@ struct History: ParsableCommand {
     @Option(name: .long, help: "Show at most N revisions.")
     var limit: Int?
 
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -24,7 +27,10 @@ struct History: ParsableCommand {
         let address = resource.map { $0.contains(".") ? $0 : Address.of(.channel, $0) }
         do {
             let entries = try store.history(address: address, limit: limit)
-            Output.print(HistoryView(entries: entries, address: address).render())
+            switch format {
+            case .text: Output.print(HistoryView(entries: entries, address: address).render())
+            case .json: Output.print(try HistoryJSON(entries: entries, address: address).render())
+            }
         } catch {
             throw Failure.exit("\(error)")
         }

@@ -3,7 +3,8 @@ import Foundation
 import SyndicCore
 import SyndicStore
 
-/// `syndic orders`: the orders the retrieval stored, with the seed's filters.
+/// `syndic orders`: the orders the retrieval stored, filtered by status, channel, date, errors
+/// and order id.
 struct OrdersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
@@ -69,7 +70,7 @@ struct OrdersCommand: ParsableCommand {
             filter.statuses = Set(status.compactMap { OrderStatus(rawValue: $0.uppercased()) })
             filter.channels = Set(channel)
             if let date, let range = OrderDateRange(rawValue: date) {
-                let interval = range.interval(now: Clock.now(), zone: .current)
+                let interval = range.interval(now: CommandClock.now(), zone: .current)
                 filter.receivedFrom = interval.start
                 filter.receivedBefore = interval.end
             }

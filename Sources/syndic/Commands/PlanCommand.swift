@@ -49,7 +49,7 @@ struct PlanCommand: ParsableCommand {
         } catch {
             throw Failure.exit("\(error)")
         }
-        let document = PlanDocument(planned, generatedAt: Clock.now())
+        let document = PlanDocument(planned, generatedAt: CommandClock.now())
         if let out {
             do {
                 try document.encoded().write(to: URL(fileURLWithPath: out))

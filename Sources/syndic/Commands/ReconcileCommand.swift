@@ -25,7 +25,7 @@ struct ReconcileCommand: ParsableCommand {
     var watch = false
 
     @Option(name: .long, help: "Time between cycles: 60s, 5m, 1h.")
-    var interval: Duration = Duration(seconds: 60)
+    var interval: IntervalArgument = IntervalArgument(seconds: 60)
 
     @Flag(name: .long, help: "Also apply deletes (each channel still needs --confirm-delete or the prune label).")
     var prune = false
@@ -40,11 +40,11 @@ struct ReconcileCommand: ParsableCommand {
             secrets: SecretResolver(),
             options: .init(interval: interval.seconds, prune: prune, confirmedDeletes: Set(confirmDelete),
                            selection: selection.selection),
-            user: Actor.current(), report: { Output.print("\(Timestamp.now()) \($0)") },
+            user: CommandUser.current(), report: { Output.print("\(Timestamp.now()) \($0)") },
             deliver: Self.delivery(AlertDispatcher(store: store)))
         guard watch else {
             do {
-                Output.print(try reconciler.cycle(now: Clock.now()).line)
+                Output.print(try reconciler.cycle(now: CommandClock.now()).line)
             } catch {
                 throw Failure.exit("\(error)")
             }
@@ -64,24 +64,6 @@ struct ReconcileCommand: ParsableCommand {
                 Output.print("\(Timestamp.now()) delivered \(report.delivered) alert\(report.delivered == 1 ? "" : "s")")
             }
             for failure in report.failures { Output.print("\(Timestamp.now()) alert delivery: \(failure)") }
-        }
-    }
-}
-
-/// A duration written as 30s, 5m, 1h (or plain seconds).
-struct Duration: ExpressibleByArgument {
-    let seconds: Double
-
-    init(seconds: Double) { self.seconds = seconds }
-
-    init?(argument: String) {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-        if let unit = argument.last, let factor = units[unit], let value = Double(argument.dropLast()), value > 0 {
-            seconds = value * factor
-        } else if let value = Double(argument), value > 0 {
-            seconds = value
-        } else {
-            return nil
         }
     }
 }

@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         let queued: RunInfo
         do {
             queued = try runs.enqueue(channel: channel, job: job, dryRun: dryRun, full: full, force: force,
-                                      now: Clock.now())
+                                      now: CommandClock.now())
         } catch {
             throw Failure.exit("\(error)")
         }

@@ -29,6 +29,9 @@ struct RunsCommand: ParsableCommand {
         @Option(name: .long, help: "At most N runs.")
         var limit: Int = 50
 
+        @Option(name: .long, help: "Output format: text or json.")
+        var format: OutputFormat = .text
+
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
         }
@@ -37,7 +40,10 @@ struct RunsCommand: ParsableCommand {
             let store = try options.openStore()
             do {
                 let runs = try store.runs(RunFilter(channel: channel, job: job, status: status, limit: limit))
-                Output.print(RunsView(runs: runs).render())
+                switch format {
+                case .text: Output.print(RunsView(runs: runs).render())
+                case .json: Output.print(try RunsJSON(runs: runs).render())
+                }
             } catch {
                 throw Failure.exit("\(error)")
             }
@@ -61,6 +67,15 @@ struct RunsCommand: ParsableCommand {
         @Flag(name: .long, help: "List every product a delta export sent (default: the first 20).")
         var products = false
 
+        @Option(name: .long, help: "Output format: text or json.")
+        var format: OutputFormat = .text
+
+        func validate() throws {
+            if file != nil && format == .json {
+                throw ValidationError("--file prints the file as it was kept; it does not take --format json")
+            }
+        }
+
         func run() throws {
             let store = try options.openStore()
             do {
@@ -72,9 +87,16 @@ struct RunsCommand: ParsableCommand {
                     FileHandle.standardOutput.write(content)
                     return
                 }
-                let view = RunView(run: run, lines: lines, exports: try store.productExports(runID: id),
-                                   files: try store.artifacts(runID: id), productLimit: products ? nil : 20)
-                Output.print(view.render())
+                let exports = try store.productExports(runID: id), files = try store.artifacts(runID: id)
+                let productLimit: Int? = products ? nil : 20
+                switch format {
+                case .text:
+                    Output.print(RunView(run: run, lines: lines, exports: exports, files: files, productLimit: productLimit)
+                        .render())
+                case .json:
+                    Output.print(try RunJSON(run: run, lines: lines, exports: exports, files: files, productLimit: productLimit)
+                        .render())
+                }
             } catch let exit as ExitCode {
                 throw exit
             } catch {

@@ -15,12 +15,18 @@ struct Status: ParsableCommand {
     @Argument(help: "One channel (default: all).")
     var channel: String?
 
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
     func run() throws {
         let store = try options.openStore()
         do {
-            let reports = try ChannelStatusReport.build(store: store, channel: channel, now: Clock.now())
+            let reports = try ChannelStatusReport.build(store: store, channel: channel, now: CommandClock.now())
             let serial = try store.currentSerial()
-            Output.print(StatusView(reports: reports, serial: serial, detailed: channel != nil).render())
+            switch format {
+            case .text: Output.print(StatusView(reports: reports, serial: serial, detailed: channel != nil).render())
+            case .json: Output.print(try StatusJSON(reports: reports, serial: serial).render())
+            }
         } catch {
             throw Failure.exit("\(error)")
         }

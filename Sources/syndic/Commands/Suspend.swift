@@ -25,7 +25,7 @@ struct Suspend: ParsableCommand {
     func run() throws {
         let store = try options.openStore()
         do {
-            let serial = try store.suspend(channel: channel, reason: reason, by: Actor.current(), at: Clock.now())
+            let serial = try store.suspend(channel: channel, reason: reason, by: CommandUser.current(), at: CommandClock.now())
             Output.print("Suspended channel \(channel) (serial \(serial)). Lift it with: syndic resume \(channel)")
         } catch {
             throw Failure.exit("\(error)")
@@ -45,7 +45,7 @@ struct Resume: ParsableCommand {
     func run() throws {
         let store = try options.openStore()
         do {
-            let serial = try store.resume(channel: channel, by: Actor.current(), at: Clock.now())
+            let serial = try store.resume(channel: channel, by: CommandUser.current(), at: CommandClock.now())
             Output.print("Resumed channel \(channel) (serial \(serial)).")
         } catch {
             throw Failure.exit("\(error)")

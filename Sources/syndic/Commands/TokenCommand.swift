@@ -30,7 +30,7 @@ struct TokenCommand: ParsableCommand {
             let (token, prefix, hash) = APIToken.generate()
             do {
                 let record = try store.createAccessToken(name: name ?? "token-" + prefix.dropFirst(4), hash: hash,
-                                                         prefix: prefix, at: Clock.now())
+                                                         prefix: prefix, at: CommandClock.now())
                 Output.print(token)
                 Output.error("created token \(record.id) \"\(record.name)\"; it is shown only now: keep it in your ERP's secret store")
             } catch {
@@ -45,6 +45,9 @@ struct TokenCommand: ParsableCommand {
 
         @OptionGroup var options: GlobalOptions
 
+        @Option(name: .long, help: "Output format: text or json.")
+        var format: OutputFormat = .text
+
         func run() throws {
             let store = try options.openStore()
             let tokens: [AccessToken]
@@ -53,7 +56,15 @@ struct TokenCommand: ParsableCommand {
             } catch {
                 throw Failure.exit("\(error)")
             }
-            Output.print(TokensView(tokens: tokens).render())
+            switch format {
+            case .text: Output.print(TokensView(tokens: tokens).render())
+            case .json:
+                do {
+                    Output.print(try TokensJSON(tokens: tokens).render())
+                } catch {
+                    throw Failure.exit("\(error)")
+                }
+            }
         }
     }
 
@@ -72,7 +83,7 @@ struct TokenCommand: ParsableCommand {
             let store = try options.openStore()
             let revoked: AccessToken?
             do {
-                revoked = try store.revokeAccessToken(token, at: Clock.now())
+                revoked = try store.revokeAccessToken(token, at: CommandClock.now())
             } catch {
                 throw Failure.exit("\(error)")
             }

@@ -268,7 +268,8 @@ struct DocumentCompilerTests {
         ])
     }
 
-    /// `code~scope` is valid (seed 002), so `name~fr` reads as the scope "fr", not as a locale.
+    /// `code~scope` is valid (a scopable, non-localizable attribute), so `name~fr` reads as the
+    /// scope "fr", not as a locale.
     @Test func twoLetterSuffixIsReadAsAScope() throws {
         let validated = TestConfig.validate([(TestConfig.connectionsPath, TestConfig.connections),
                                               (Self.path, Self.mirakl("  products:\n    mapping:\n      title: name~fr\n"))])

@@ -40,7 +40,8 @@ struct MappingEngineTests {
         // Scopable only.
         ("short_text", "Web"),
         ("short_text~mobile", "Mobile"),
-        // A locale named on a non-localizable value still reads it (seed 002 writes Price~de_DE@currency).
+        // A locale named on a non-localizable value still reads it (a mapping may write
+        // Price~de_DE@currency for a price that has no locale).
         ("short_text~de_DE", "Web"),
         ("sku~de_DE~print", "SHOE-001"),
         // Prices.

@@ -1,6 +1,7 @@
 @testable import SyndicCore
 
-/// Akeneo-format products (API-NOTES.md) shared by the mapping and filter tests.
+/// Products in Akeneo's REST format (values by attribute, each with locale, scope and data)
+/// shared by the mapping and filter tests.
 enum ProductFixtures {
     /// A complete variant product: localizable, scopable and localizable+scopable values, a
     /// price collection, metrics, selects, booleans, numbers, a date and completenesses.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SyndicCore
 
-/// Mirakl OR11 orders read into `Order`s (API-NOTES.md): fields, the status table, alpha-2
+/// Mirakl OR11 orders read into `Order`s: fields, the status table, alpha-2
 /// countries, cancellations.
 @Suite struct MiraklOrderReaderTests {
     /// An OR11 order as Mirakl writes it: a SHIPPING order whose first line shipped and whose

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SyndicCore
 
-/// The order export template of seed 001: columns, one row per line with its formulas, the
+/// The ERP's order export template: columns, one row per line with its formulas, the
 /// number format, a whole golden file, and the file names of every split.
 @Suite struct OrderExportTemplateTests {
     static let purchase = Date(timeIntervalSince1970: 1_731_700_564) // 2024-11-15T19:56:04Z

@@ -1,7 +1,8 @@
 import Testing
 @testable import SyndicCore
 
-/// The normalized status table of API-NOTES.md (seed 001).
+/// The normalized order statuses: how each marketplace's order and line states map to
+/// PENDING, WAITING_FOR_SHIPMENT, PARTIALLY_SHIPPED, SHIPPED, REFUSED, CANCELED or UNKNOWN.
 @Suite struct OrderStatusMappingTests {
     typealias Line = OrderStatusMapping.MiraklLine
 

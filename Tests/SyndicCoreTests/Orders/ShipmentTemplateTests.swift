@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SyndicCore
 
-/// The shipment confirmation template of seed 001: the header, the rules of a row, and the
+/// The ERP's shipment confirmation template: the header, the rules of a row, and the
 /// identity that keeps a row imported twice from shipping twice.
 @Suite struct ShipmentTemplateTests {
     static let header = try! ShipmentTemplate.Header.read(ShipmentTemplate.columns).get()

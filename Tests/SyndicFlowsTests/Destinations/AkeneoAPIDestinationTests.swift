@@ -4,7 +4,7 @@ import SyndicStore
 import SyndicTestSupport
 import Testing
 
-/// An akeneo-api channel (seed 002) writing to a second Akeneo (akeneo_sim.py): PATCH batches,
+/// An akeneo-api channel writing to a second Akeneo (akeneo_sim.py): PATCH batches,
 /// the products as the target receives them, the feedback file, refusals and failures.
 struct AkeneoAPIDestinationTests {
     static let targetPassword = "target-password-91c0"
@@ -92,8 +92,8 @@ struct AkeneoAPIDestinationTests {
         #expect(patches.count == 3, "\(patches)")
         #expect(patches.allSatisfy { $0.path == "/api/rest/v1/products" && $0.status == 200 })
 
-        // Received as seed 002 says: localized and scoped values, merged price collections,
-        // metrics, booleans, lists.
+        // Received in the target's value formats: localized and scoped values, merged price
+        // collections, metrics, booleans, lists.
         let catalogLines = try workspace.text("catalog/products.jsonl").split(separator: "\n")
         let sourceProduct = try CanonicalJSON.parse(String(catalogLines[9]))
         let identifier = try #require(sourceProduct["identifier"]?.stringValue)

@@ -4,7 +4,7 @@ import SyndicStore
 import SyndicTestSupport
 import Testing
 
-/// Delta exports of a flat-file channel (PRODUCT.md §5): only products whose mapped output
+/// Delta exports of a flat-file channel: only products whose mapped output
 /// changed since the last successful export; `--full` sends all; a dry run moves nothing.
 struct ProductExportDeltaTests {
     static let channel = """

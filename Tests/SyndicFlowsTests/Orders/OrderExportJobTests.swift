@@ -5,7 +5,7 @@ import SyndicStore
 import SyndicTestSupport
 import Testing
 
-/// The FTP order export (seed 001 "Order Export Job") against a real FTP server, with the
+/// The order export (the ERP's order files, uploaded by FTP) against a real FTP server, with the
 /// sample Mirakl orders stored straight into the state.
 struct OrderExportJobTests {
     /// 2025-06-15T15:06:40.25Z: files of a run at this moment end in `2025-06-15T15-06-40.2500.csv`.

@@ -6,7 +6,7 @@ import SyndicStore
 import SyndicTestSupport
 import Testing
 
-/// The FTP shipment import (seed 001 "Order Shipment Confirmation Job") against a real FTP
+/// The shipment import (shipment confirmation files the ERP uploads) against a real FTP
 /// server, with the sample Mirakl orders in the state (see `OrderExportJobTests.orders`).
 struct ShipmentImportJobTests {
     /// 2025-06-15T15:06:40.25Z.

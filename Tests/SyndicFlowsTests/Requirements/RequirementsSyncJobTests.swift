@@ -82,7 +82,7 @@ struct RequirementsSyncJobTests {
         #expect(!(try workspace.everything(run)).contains(wrong))
         #expect(try workspace.store.requirements()["mirakl_fr"] == nil)
         #expect(try server.control.requests().map(\.status) == [401])
-        // Refused credentials are marked invalid until the secret rotates (PRODUCT.md §4), and
+        // Refused credentials are marked invalid until the secret rotates, and
         // such a failure is not retried.
         let problem = try #require(try workspace.store.loadActualState().credentialProblems["channel.mirakl_fr"])
         #expect(problem.contains("refused the API key"))

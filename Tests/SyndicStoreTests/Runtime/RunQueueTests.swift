@@ -130,8 +130,8 @@ struct RunQueueTests {
     }
 
     /// The channel was inactive and no worker ticked until after it was activated: the slots
-    /// of the inactive days must not run either (PRODUCT.md §3: an inactive channel fires
-    /// nothing; DueJobPlanner: activating a channel does not replay them).
+    /// of the inactive days must not run either (an inactive channel fires nothing, and
+    /// DueJobPlanner does not replay them when the channel is activated).
     @Test(arguments: StateBackend.allCases)
     func activatingAChannelWithNoTickWhileInactiveDoesNotRunAnInactiveSlot(_ backend: StateBackend) throws {
         let workspace = try Self.shop(backend, [.productExport: Fixtures.daily(2, 30)], status: "inactive")
