@@ -116,15 +116,13 @@ enum APIBenchmark {
         }
         group.wait()
         let (latencies, failures, bytes) = results.all
-        let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double {
-            sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6
-        }
-        let rate = Double(sorted.count) / seconds
+        let measured = Latencies(latencies)
+        let percentile = measured.percentile
+        let rate = Double(measured.count) / seconds
         say(label.padding(toLength: 36, withPad: " ", startingAt: 0)
             + String(format: "%8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  %6.1f KB/resp  %d failed",
                      rate, percentile(0.50), percentile(0.90), percentile(0.99), percentile(1.0),
-                     sorted.isEmpty ? 0 : Double(bytes) / Double(sorted.count) / 1024, failures))
+                     measured.count == 0 ? 0 : Double(bytes) / Double(measured.count) / 1024, failures))
     }
 
     /// What the client threads measured.

@@ -97,8 +97,7 @@ enum ConsoleBenchmark {
             try body()
             latencies.append(DispatchTime.now().uptimeNanoseconds - start)
         }
-        latencies.sort()
-        func percentile(_ p: Double) -> Double { Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6 }
+        let percentile = Latencies(latencies).percentile
         say(label.padding(toLength: 64, withPad: " ", startingAt: 0)
             + String(format: "p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", percentile(0.5), percentile(0.99), percentile(1)))
         return (percentile(0.5), percentile(0.99))
