@@ -28,10 +28,16 @@ let package = Package(
         // The web console's templates.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // SHA-256 and HMAC.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Metrics (swift-metrics) exposed as Prometheus text (swift-prometheus).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure core: configuration model, validation, schedules, mapping grammar, planner.
-        .target(name: "SyndicCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "SyndicCore", dependencies: [.product(name: "Yams", package: "Yams"),
+                                                   .product(name: "Crypto", package: "swift-crypto")]),
         // State store: GRDB over SQLite, postgres-nio over PostgreSQL.
         .target(name: "SyndicStore", dependencies: [
             "SyndicCore", .product(name: "GRDB", package: "GRDB.swift"),
@@ -44,20 +50,33 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         // The one transfer layer: HTTP(S) and file/FTP(S)/SFTP storage through libcurl.
         .target(name: "SyndicTransfer", dependencies: ["CCurl"]),
+        // The process log: swift-log with a text and a JSON handler, secrets taken out.
+        .target(name: "SyndicLogging", dependencies: ["SyndicCore", .product(name: "Logging", package: "swift-log")]),
         // Engine: reading the configuration directory, secrets, applying plans.
-        .target(name: "SyndicEngine", dependencies: ["SyndicCore"]),
+        .target(name: "SyndicEngine", dependencies: [
+            "SyndicCore", "SyndicLogging", .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+        ]),
         // The data flows: product sources and destinations, the jobs the worker runs.
-        .target(name: "SyndicFlows", dependencies: ["SyndicCore", "SyndicEngine", "SyndicTransfer"]),
+        .target(name: "SyndicFlows", dependencies: [
+            "SyndicCore", "SyndicEngine", "SyndicTransfer", .product(name: "CoreMetrics", package: "swift-metrics"),
+        ]),
         // The Orders API and the web console (Hummingbird, Mustache templates) over the state store.
         .target(name: "SyndicServer", dependencies: [
-            "SyndicCore", .product(name: "Hummingbird", package: "hummingbird"),
+            "SyndicCore", "SyndicLogging", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("openapi.yaml"), .copy("Console/Templates"), .copy("Console/Assets")]),
         // The thin command-line executable.
         .executableTarget(name: "syndic", dependencies: [
-            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer",
+            "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer", "SyndicLogging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "SyndicBenchmarks", dependencies: [
             "SyndicCore", "SyndicStore", "SyndicEngine", "SyndicFlows", "SyndicServer", "SyndicTransfer",
@@ -65,7 +84,8 @@ let package = Package(
         ], path: "Benchmarks/SyndicBenchmarks"),
         // A worker binary with probe jobs that live in the tests, for multi-process tests of
         // the runtime (nothing shipped pretends to be a flow).
-        .executableTarget(name: "syndic-test-worker", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"],
+        .executableTarget(name: "syndic-test-worker", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore", "SyndicLogging",
+                                                                   .product(name: "Logging", package: "swift-log")],
                           path: "Tests/TestWorker"),
         // Fuzz targets over the core's parsers of untrusted input: LLVMFuzzerTestOneInput for
         // libFuzzer (built with -sanitize=fuzzer -DFUZZING), a replaying main otherwise.
@@ -78,12 +98,21 @@ let package = Package(
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"], exclude: ["Golden"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore", "SyndicTestSupport"]),
         .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),
-        .testTarget(name: "SyndicEngineTests", dependencies: ["SyndicEngine", "SyndicStore", "SyndicCore"]),
+        .testTarget(name: "SyndicLoggingTests", dependencies: [
+            "SyndicLogging", "SyndicCore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SyndicEngineTests", dependencies: [
+            "SyndicEngine", "SyndicStore", "SyndicCore", "SyndicLogging", .product(name: "Logging", package: "swift-log"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
         // Test support shared by integration tests: local servers (the simulators), their control routes.
         .target(name: "SyndicTestSupport", dependencies: ["SyndicCore", "SyndicTransfer"], path: "Tests/SyndicTestSupport"),
         .testTarget(name: "SyndicFlowsTests", dependencies: ["SyndicFlows", "SyndicEngine", "SyndicStore", "SyndicCore",
-                                                              "SyndicTransfer", "SyndicTestSupport"], exclude: ["Fixtures"]),
+                                                              "SyndicTransfer", "SyndicTestSupport",
+                                                              .product(name: "MetricsTestKit", package: "swift-metrics")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SyndicServerTests", dependencies: ["SyndicServer", "SyndicStore", "SyndicCore", "SyndicTransfer", "SyndicTestSupport",
+                                                               .product(name: "Prometheus", package: "swift-prometheus"),
                                                                .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SyndicCLITests", dependencies: ["syndic", "syndic-test-worker", "SyndicTransfer", "SyndicTestSupport"], exclude: ["Fixtures", "Golden"]),
     ],

@@ -32,6 +32,6 @@ public enum ConfigCompiler {
 
     /// A digest of the whole configuration: every file's path and digest.
     public static func digest(_ files: [ConfigFile]) -> String {
-        SHA256.hex(files.map { "\($0.relativePath)\u{0}\($0.digest)" }.joined(separator: "\n"))
+        Hashing.sha256Hex(files.map { "\($0.relativePath)\u{0}\($0.digest)" }.joined(separator: "\n"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SyndicCore
 
 /// `syndic reconcile --watch`: re-reads the configuration at every interval (and at once
@@ -42,21 +43,23 @@ public final class ContinuousReconciler: @unchecked Sendable {
     private let secrets: SecretResolver
     private let options: Options
     private let user: String
-    private let report: @Sendable (String) -> Void
+    private let logger: Logger
+    private let metrics: ReconcileMetrics
     /// Delivers the alerts waiting in the state to the Notification resources.
     private let deliver: (@Sendable () -> Void)?
     private let stopLock = NSLock()
     private var stopRequested = false
 
     public init(directory: ConfigDirectory, store: any StateStore, secrets: SecretResolver,
-                options: Options, user: String, report: @escaping @Sendable (String) -> Void,
-                deliver: (@Sendable () -> Void)? = nil) {
+                options: Options, user: String, logger: Logger = Worker.silentLogger,
+                metrics: ReconcileMetrics = ReconcileMetrics(), deliver: (@Sendable () -> Void)? = nil) {
         self.directory = directory
         self.store = store
         self.secrets = secrets
         self.options = options
         self.user = user
-        self.report = report
+        self.logger = logger
+        self.metrics = metrics
         self.deliver = deliver
     }
 
@@ -75,17 +78,24 @@ public final class ContinuousReconciler: @unchecked Sendable {
             let outcome = Result { try cycle(now: started) }
             switch outcome {
             case .success(let cycle):
-                report(cycle.line)
+                logger.info("\(cycle.line)")
+                metrics.cycle("ok", at: Date())
                 failures = 0
             case .failure(let error):
                 failures += 1
                 pause = min(options.maxBackoff, options.interval * pow(2, Double(failures - 1)))
-                report("cycle failed: \(error); retrying in \(Int(pause)) s")
+                if case .locked? = error as? StoreError {
+                    metrics.cycle("skipped", at: Date())
+                    logger.info("cycle skipped: \(error); retrying in \(Int(pause)) s")
+                } else {
+                    metrics.cycle("failed", at: Date())
+                    logger.error("cycle failed: \(error); retrying in \(Int(pause)) s")
+                }
             }
             notify(outcome, notifier: &notifier, at: started)
             waitForChange(upTo: pause)
         }
-        report("reconcile stopped")
+        logger.info("reconcile stopped")
     }
 
     /// Raises the alerts a cycle's outcome calls for and `notifier` has not raised yet (drift
@@ -108,12 +118,14 @@ public final class ContinuousReconciler: @unchecked Sendable {
                 try store.raiseAlert(channel: event.channel, kind: event.kind.rawValue, message: event.message,
                                      runID: nil, at: date)
                 raised.append(event)
-                report("alert \(event.kind.rawValue)\(event.channel.isEmpty ? "" : " (\(event.channel))"): \(event.message)")
+                logger.warning("alert \(event.kind.rawValue)\(event.channel.isEmpty ? "" : " (\(event.channel))"): \(event.message)",
+                               metadata: event.channel.isEmpty ? nil : ["channel": "\(event.channel)"])
             } catch {
                 notifier.forget(event)
-                report("cannot record the \(event.kind.rawValue) alert: \(error)")
+                logger.error("cannot record the \(event.kind.rawValue) alert: \(error)")
             }
         }
+        metrics.drift(raised.filter { $0.kind == .drift }.count)
         deliver?()
         return raised
     }

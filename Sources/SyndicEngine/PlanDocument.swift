@@ -60,7 +60,7 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         summary = Dictionary(uniqueKeysWithValues: plan.summary.map { ($0.action.rawValue, $0.count) })
         changes = plan.changes
         diagnostics = plan.diagnostics
-        notes = plan.notes
+        notes = plan.notes.map(\.text)
         partial = plan.partial
     }
 

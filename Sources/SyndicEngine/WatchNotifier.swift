@@ -76,7 +76,7 @@ public struct WatchNotifier: Sendable {
         var current: [Condition: (fingerprint: String, event: Event)] = [:]
         for (channel, changes) in drifted(observation) {
             let condition = Condition.state(channel: channel)
-            let fingerprint = SHA256.hex(changes.map(Self.fingerprint).sorted().joined(separator: "\n"))
+            let fingerprint = Hashing.sha256Hex(changes.map(Self.fingerprint).sorted().joined(separator: "\n"))
             current[condition] = (fingerprint: fingerprint,
                                   event: Event(kind: .drift, channel: channel,
                                                message: Self.driftMessage(changes, pending: observation.pending),
@@ -97,7 +97,7 @@ public struct WatchNotifier: Sendable {
     /// Drift and suspensions are left as they were last seen.
     public mutating func failed(_ message: String) -> [Event] {
         let event = Event(kind: .applyFailed, channel: "", message: message, condition: .failure)
-        return update([.failure: (fingerprint: SHA256.hex(message), event: event)]) { $0 == .failure }
+        return update([.failure: (fingerprint: Hashing.sha256Hex(message), event: event)]) { $0 == .failure }
     }
 
     /// Forgets that `event` was notified (it could not be recorded): the next cycle that

@@ -14,7 +14,7 @@ public enum APIToken {
 
     /// The hex SHA-256 of a token.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(Array(token.utf8)).hexString
+        Hashing.sha256(Array(token.utf8)).hexString
     }
 
     /// The characters of a token shown in `syndic token list`.

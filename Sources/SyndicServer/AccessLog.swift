@@ -1,36 +1,34 @@
 import Foundation
+import Logging
 import SyndicCore
+import SyndicLogging
 
-/// Structured access logs: one JSON object per line per request, with the request's id
-/// (its `X-Request-Id`) and, for a request that failed on the server's side, the error the
-/// answer leaves out. Tokens are never written (the access token's name is), nor query
-/// values that look like secrets.
+/// The access log: one line per request, through the process's log (text or JSON), with
+/// the request's id (its `X-Request-Id`), method, path, query, route, status, duration and
+/// the access token's name, and for a request that failed on the server's side the error
+/// the answer leaves out (at error level). Tokens are never written, nor query values
+/// that look like secrets.
 public struct AccessLog: Sendable {
-    private let sink: @Sendable (String) -> Void
-    /// Where the lines of requests with a failure go.
-    private let failureSink: @Sendable (String) -> Void
+    private let logger: Logger
+    /// Whether answered requests are logged (failures on the server's side always are).
+    private let requests: Bool
 
-    /// Lines go to `sink` (each without its line feed).
+    /// Lines go to `logger`; with `requests` false only the failures on the server's side.
+    public init(logger: Logger, requests: Bool = true) {
+        self.logger = logger
+        self.requests = requests
+    }
+
+    /// Lines go to `sink` as JSON objects (each without its line feed).
     public init(sink: @escaping @Sendable (String) -> Void) {
-        self.sink = sink
-        self.failureSink = sink
+        let handler = LineLogHandler(format: .json, level: .info, sink: LogSink(sink))
+        self.init(logger: Logger(label: "syndic.access", factory: { _ in handler }))
     }
 
-    private init(sink: @escaping @Sendable (String) -> Void, failures: @escaping @Sendable (String) -> Void) {
-        self.sink = sink
-        self.failureSink = failures
-    }
-
-    private static let writeStandardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
-    /// Lines go to standard error.
-    public static let standardError = AccessLog(sink: writeStandardError)
-
-    /// No access log, but for the lines of requests that failed on the server's side (a 500,
-    /// an unavailable `/healthz`): they alone say what went wrong. To standard error.
-    public static let off = AccessLog(sink: { _ in }, failures: writeStandardError)
+    /// JSON lines to standard error.
+    public static let standardError = AccessLog(logger: Logger(label: "syndic.access", factory: { _ in
+        LineLogHandler(format: .json, level: .info, sink: .standardError)
+    }))
 
     /// Query parameters whose values are never logged.
     static let secretParameters: Set<String> = ["token", "access_token", "api_key", "key", "password", "secret", "code"]
@@ -50,25 +48,23 @@ public struct AccessLog: Sendable {
     }
 
     func write(_ entry: Entry) {
-        var json = JSONWriter(capacity: 256)
-        json.beginObject()
-        json.key("at"); json.date(entry.at)
-        json.key("event"); json.string("request")
-        json.key("request_id"); json.string(entry.requestID)
-        json.key("method"); json.string(entry.method)
-        json.key("path"); json.string(entry.path)
-        if let query = entry.query, !query.isEmpty { json.key("query"); json.string(Self.redacted(query)) }
-        json.key("route"); json.string(entry.route)
-        json.key("status"); json.int(entry.status)
-        json.key("duration_ms"); json.double((entry.seconds * 100_000).rounded() / 100)
-        json.key("token"); json.string(entry.token)
-        if let failure = entry.failure { json.key("error"); json.string(failure) }
-        json.endObject()
-        let line = String(decoding: json.bytes, as: UTF8.self)
-        if entry.failure == nil {
-            sink(line)
+        guard requests || entry.failure != nil else { return }
+        var metadata: Logger.Metadata = [
+            "request_id": .string(entry.requestID),
+            "method": .string(entry.method),
+            "path": .string(entry.path),
+            "route": .string(entry.route),
+            "status": .stringConvertible(entry.status),
+            "duration_ms": .stringConvertible((entry.seconds * 100_000).rounded() / 100),
+        ]
+        if let query = entry.query, !query.isEmpty { metadata["query"] = .string(Self.redacted(query)) }
+        if let token = entry.token { metadata["token_name"] = .string(token) }
+        let message: Logger.Message = "\(entry.method) \(entry.path) \(entry.status)"
+        if let failure = entry.failure {
+            metadata["error"] = .string(failure)
+            logger.error(message, metadata: metadata)
         } else {
-            failureSink(line)
+            logger.info(message, metadata: metadata)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Prometheus
 import SyndicCore
 
 extension OrdersAPI {
@@ -23,11 +24,16 @@ extension OrdersAPI {
         }
     }
 
-    /// `GET /metrics`: Prometheus text.
+    /// `GET /metrics`: the registry in Prometheus text (format 0.0.4), its gauges first set
+    /// from the state.
     @Sendable func prometheus(_ request: Request, context: APIRequestContext) async throws -> Response {
         let store = self.store
         let counts = try await Blocking.run { try store.operationalCounts() }
-        return APIResponse.text(PrometheusText.render(metrics, counts: counts), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        gauges.update(counts)
+        var text: [UInt8] = []
+        registry.emit(into: &text)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
     }
 
     /// `GET /openapi.yaml`: the document kept in the repository (Sources/SyndicServer/openapi.yaml).

@@ -24,7 +24,7 @@ extension OrdersAPI {
         case .success(let decoded): shipments = decoded
         case .failure(let error): throw APIError.badRequest(field: error.field, error.message)
         }
-        let digest = SHA256.hash(body).hexString
+        let digest = Hashing.sha256(body).hexString
         let store = self.store
         let report = try await Blocking.run {
             try store.reportShipments(shipments, idempotencyKey: key, requestDigest: digest, at: Date())

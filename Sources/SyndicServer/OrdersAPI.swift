@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Prometheus
 import SyndicCore
 
 /// The Orders API (`syndic serve`): ERPs pull orders and report shipments over HTTP,
@@ -9,14 +10,22 @@ public struct OrdersAPI: Sendable {
     let store: any APIStore
     let options: APIServerOptions
     let log: AccessLog
-    let metrics = RequestMetrics()
+    /// Where the server's metrics live: `/metrics` emits it.
+    let registry: PrometheusCollectorRegistry
+    /// The request counter and latency histogram, on `registry`.
+    let metrics: RequestMetrics
+    /// The gauges read from the state at each scrape, on `registry`.
+    let gauges: OperationalGauges
     let usage = TokenUsage()
     /// The web console under `/`, when served.
     let console: Console?
 
     public init(store: any APIStore, options: APIServerOptions = APIServerOptions(), log: AccessLog = .standardError,
-                console: Console? = nil) {
+                console: Console? = nil, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.store = store
+        self.registry = registry
+        self.metrics = RequestMetrics(registry: registry)
+        self.gauges = OperationalGauges(registry: registry)
         self.options = options
         self.log = log
         self.console = console

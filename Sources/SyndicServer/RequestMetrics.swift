@@ -1,56 +1,38 @@
-import Foundation
+import CoreMetrics
+import Prometheus
 
-/// Counters of the requests the server answered: how many by route, method and status,
-/// and how long they took (a histogram per route and method), for `/metrics`.
-final class RequestMetrics: @unchecked Sendable {
-    /// Upper bounds of the latency buckets, in seconds.
-    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+/// The requests the server answered, as swift-metrics metrics on the server's own Prometheus
+/// registry (never the process-wide `MetricsSystem`, so that several servers can share a
+/// process): the counter `syndic_http_requests_total{route,method,status}` and the histogram
+/// `syndic_http_request_duration_seconds{route,method}`.
+struct RequestMetrics: Sendable {
+    /// Requests answered, by route, method and status.
+    static let requestsName = "syndic_http_requests_total"
+    /// Time to answer a request, by route and method.
+    static let durationName = "syndic_http_request_duration_seconds"
+    /// Upper bounds of the latency buckets: 1 ms to 5 s.
+    static let buckets: [Duration] = [
+        .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2500), .seconds(5),
+    ]
 
-    struct CountKey: Hashable, Comparable {
-        var route: String
-        var method: String
-        var status: Int
+    /// Makes the metrics on the registry, the latency histogram with `buckets`.
+    let factory: PrometheusMetricsFactory
 
-        static func < (lhs: CountKey, rhs: CountKey) -> Bool {
-            (lhs.route, lhs.method, lhs.status) < (rhs.route, rhs.method, rhs.status)
-        }
+    init(registry: PrometheusCollectorRegistry) {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[Self.durationName] = Self.buckets
+        self.factory = factory
     }
 
-    struct LatencyKey: Hashable, Comparable {
-        var route: String
-        var method: String
-
-        static func < (lhs: LatencyKey, rhs: LatencyKey) -> Bool {
-            (lhs.route, lhs.method) < (rhs.route, rhs.method)
-        }
-    }
-
-    struct Latency {
-        /// Per bucket, the observations at most its bound (not cumulative).
-        var counts = [Int](repeating: 0, count: RequestMetrics.buckets.count)
-        var sum = 0.0
-        var total = 0
-    }
-
-    private let lock = NSLock()
-    private var requests: [CountKey: Int] = [:]
-    private var latencies: [LatencyKey: Latency] = [:]
-
+    /// Counts one answered request and its latency. `route` is the route's template
+    /// (`unmatched` when none matched), so the label values stay few.
     func record(route: String, method: String, status: Int, seconds: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        requests[CountKey(route: route, method: method, status: status), default: 0] += 1
-        var latency = latencies[LatencyKey(route: route, method: method)] ?? Latency()
-        if let bucket = Self.buckets.firstIndex(where: { seconds <= $0 }) { latency.counts[bucket] += 1 }
-        latency.sum += seconds
-        latency.total += 1
-        latencies[LatencyKey(route: route, method: method)] = latency
-    }
-
-    /// A copy of the counters.
-    func snapshot() -> (requests: [CountKey: Int], latencies: [LatencyKey: Latency]) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (requests, latencies)
+        CoreMetrics.Counter(label: Self.requestsName,
+                            dimensions: [("route", route), ("method", method), ("status", String(status))],
+                            factory: factory).increment()
+        CoreMetrics.Timer(label: Self.durationName, dimensions: [("route", route), ("method", method)],
+                          factory: factory).recordSeconds(max(0, seconds))
     }
 }

@@ -9,9 +9,10 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     /// The run attempt whose writes these are, checked before each write; nil for the
     /// commands, the executor and the server.
     let fence: RunFence?
-    /// Test hook: milliseconds to wait inside the apply transaction before committing, so a
-    /// test can kill the process mid-transaction (`SYNDIC_FAULT_APPLY_PAUSE_MS`).
-    public var pauseInsideApplyTransaction: Int = 0
+    /// Test seam: called inside the apply transaction, after its writes and before the
+    /// commit, so a crash-safety test can stop the process there. Nil outside tests; only
+    /// debug builds of the command line install one.
+    public var applyTransactionHook: (@Sendable () -> Void)?
 
     /// Opens (creating and migrating) the state at `path`.
     /// The same database for `fence`'s writes.
@@ -19,7 +20,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         path = store.path
         pool = store.pool
         self.fence = fence
-        pauseInsideApplyTransaction = store.pauseInsideApplyTransaction
+        applyTransactionHook = store.applyTransactionHook
     }
 
     public func fenced(by fence: RunFence) -> any StateStore {
@@ -234,10 +235,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
             if let base = batch.baseDirectory {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('apply_directory', ?)", arguments: [base])
             }
-            if pauseInsideApplyTransaction > 0 {
-                FileHandle.standardError.write(Data("apply: transaction open, pausing \(pauseInsideApplyTransaction) ms\n".utf8))
-                Thread.sleep(forTimeInterval: Double(pauseInsideApplyTransaction) / 1000)
-            }
+            applyTransactionHook?()
             return newSerial
         }
     }

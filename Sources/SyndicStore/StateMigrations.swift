@@ -199,6 +199,12 @@ enum StateMigrations {
         migrator.registerMigration("v10-console") { db in
             try ConsoleTables.create(db)
         }
+        migrator.registerMigration("v11-snapshot-whole-to-parts") { db in
+            // Snapshots stored whole before v4-snapshot-parts move into one part each; one
+            // that cannot be read is deleted (the next delta export sends every product of
+            // its channel).
+            try WholeSnapshotConversion.run(db)
+        }
         return migrator
     }
 }

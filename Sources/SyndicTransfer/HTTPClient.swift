@@ -16,6 +16,10 @@ public struct HTTPClient: Sendable {
     /// Whether a 429 is retried here; off for APIs whose callers pace themselves from usage
     /// plans and handle a 429 with what they know of the quota.
     public var retriesRateLimits = true
+    /// Told of each attempt as it ends, for metrics: the request, the status it got (nil when
+    /// no answer came) and, when another attempt follows, the seconds waited before it.
+    /// Nothing by default; it changes nothing of what is sent.
+    public var onAttempt: (@Sendable (_ request: HTTPRequest, _ status: Int?, _ retryDelay: Double?) -> Void)?
 
     public init(maxAttempts: Int = 4, baseDelay: Double = 1, maxDelay: Double = 60,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
@@ -35,14 +39,22 @@ public struct HTTPClient: Sendable {
             do {
                 let response = try perform(request)
                 let retryable = (response.status == 429 && retriesRateLimits) || (response.status >= 500 && idempotent)
-                guard retryable, attempt < maxAttempts else { return response }
-                sleep(delay(after: attempt, retryAfter: response.header("Retry-After")))
+                guard retryable, attempt < maxAttempts else {
+                    onAttempt?(request, response.status, nil)
+                    return response
+                }
+                let pause = delay(after: attempt, retryAfter: response.header("Retry-After"))
+                onAttempt?(request, response.status, pause)
+                sleep(pause)
             } catch let failure as TransferError {
                 // A failed connection or a timeout: retried like a 5xx (a refused scheme is not).
                 guard idempotent, attempt < maxAttempts, failure.code != Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue) else {
+                    onAttempt?(request, nil, nil)
                     throw failure
                 }
-                sleep(delay(after: attempt, retryAfter: nil))
+                let pause = delay(after: attempt, retryAfter: nil)
+                onAttempt?(request, nil, pause)
+                sleep(pause)
             }
             attempt += 1
         }

@@ -4,7 +4,7 @@ import Testing
 
 /// `syndic reconcile --watch` on a temporary directory.
 @Suite struct ReconcileWatchTests {
-    /// Collects a child's standard output as it comes.
+    /// Collects a child's output (its log on standard error) as it comes.
     final class Lines: @unchecked Sendable {
         private var text = ""
         private let lock = NSLock()
@@ -28,7 +28,7 @@ import Testing
         defer { workspace.remove() }
         try workspace.use(fixture: "v1")
         let syndic = Scenario.syndic(workspace)
-        let (process, out, _) = try syndic.start(["reconcile", "--watch", "--interval", "3s"])
+        let (process, _, out) = try syndic.start(["reconcile", "--watch", "--interval", "3s"])
         let lines = Lines(out)
         #expect(RuntimeScenario.eventually(timeout: 30) { lines.value.contains("cycle: serial 0 -> 1, 6 changes applied") })
 
@@ -77,7 +77,7 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write("channels/broken.yaml", "apiVersion: syndic/v1\nkind: Channel\n")
-        let (process, out, _) = try workspace.syndic.start(["reconcile", "--watch", "--interval", "1s"])
+        let (process, _, out) = try workspace.syndic.start(["reconcile", "--watch", "--interval", "1s"])
         let lines = Lines(out)
         #expect(RuntimeScenario.eventually(timeout: 20) {
             lines.value.contains("cycle failed: the configuration has 2 errors; run `syndic validate`; retrying in 1 s")
@@ -111,7 +111,7 @@ import Testing
 
             """
         try workspace.write("channels/all.yaml", configuration)
-        let (process, out, _) = try workspace.syndic.start(["reconcile", "--watch", "--interval", "1s"])
+        let (process, _, out) = try workspace.syndic.start(["reconcile", "--watch", "--interval", "1s"])
         let lines = Lines(out)
         /// `event channel` of each POST received.
         func received() -> [String] {

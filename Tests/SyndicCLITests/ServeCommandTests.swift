@@ -87,8 +87,10 @@ import Testing
         server.waitUntilExit()
         #expect(server.terminationStatus == 0)
         let logged = String(decoding: log.wait(), as: UTF8.self)
-        #expect(logged.contains("\"route\":\"/api/v1/shipments\""))
-        #expect(logged.contains("\"token\":\"erp\""))
+        // Text log lines by default: one per request, with the route and the token's name.
+        #expect(logged.contains("POST /api/v1/shipments 2"))
+        #expect(logged.contains(" route=/api/v1/shipments "))
+        #expect(logged.contains(" token_name=erp"))
         #expect(!logged.contains(token))
     }
 }

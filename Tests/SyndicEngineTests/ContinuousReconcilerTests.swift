@@ -30,7 +30,7 @@ struct ContinuousReconcilerTests {
             reconciler = ContinuousReconciler(
                 directory: ConfigDirectory(path: workspace.channels), store: workspace.store,
                 secrets: SecretResolver(environment: EngineWorkspace.environment), options: .init(),
-                user: "watcher", report: { _ in }, deliver: { deliveries.add() })
+                user: "watcher", deliver: { deliveries.add() })
         }
 
         /// One cycle and its notifications; returns `kind channel` of the alerts raised.

@@ -72,6 +72,27 @@ struct PlanDocumentTests {
                                                  "fingerprints_digest", "summary", "changes", "diagnostics", "notes"]))
     }
 
+    @Test func notesAreSavedAsTheirTextAndReadBackWithTheSameWords() throws {
+        let confirm = "deletes the channel and all its data; apply needs --confirm-delete feed"
+        let change = Change(address: "channel.feed", kind: .channel, name: "feed", action: .delete,
+                            notes: [.deleteNeedsConfirmation(channel: "feed")])
+        let plan = Plan(changes: [change], notes: [.invalidCredentials(address: "connection.outbox", problem: "401")])
+        var document = PlanDocument(plan: plan, generatedAt: EngineWorkspace.now)
+        document.serial = 1
+        document.configDigest = "config"
+        document.fingerprintsDigest = "fingerprints"
+        let data = try document.encoded()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["notes"] as? [String] == ["connection.outbox has invalid credentials: 401 — rotate the secret"])
+        let changes = try #require(object["changes"] as? [[String: Any]])
+        #expect(changes.first?["notes"] as? [String] == [confirm])
+
+        let read = try PlanDocument.read(from: data, path: "plan.json")
+        #expect(read.changes.first?.notes == [ChangeNote.recorded(confirm)])
+        #expect(read.notes == document.notes)
+        #expect(try read.encoded() == data)
+    }
+
     @Test func otherFormatVersionsAndGarbageAreRefused() throws {
         let workspace = try EngineWorkspace()
         var document = PlanDocument(try workspace.reconciler().plan(), generatedAt: EngineWorkspace.now)

@@ -186,7 +186,7 @@ struct ReconcilerTests {
                                             at: EngineWorkspace.now) == 2)
         try workspace.write("mirakl_fr.yaml", EngineWorkspace.mirakl(endpoint: "https://mirakl-v2.example/api"))
         let planned = try workspace.reconciler().plan()
-        #expect(planned.plan.notes == [
+        #expect(planned.plan.notes.map(\.text) == [
             "channel.mirakl_fr is suspended since 2026-03-27T12:00:00Z by ops: ERP outage — apply does not lift it; run `syndic resume mirakl_fr`",
         ])
         #expect(try workspace.reconciler().apply(planned, confirmedDeletes: [], user: "test") == 3)

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import SyndicCore
 @testable import SyndicStore
 import Testing
@@ -66,23 +67,56 @@ import Yams
         #expect(lines.contains("syndic_http_requests_total{route=\"/api/v1/orders/{id}\",method=\"GET\",status=\"200\"} 1"))
         #expect(lines.contains("syndic_http_request_duration_seconds_count{route=\"/api/v1/orders\",method=\"GET\"} 4"))
         #expect(lines.contains("syndic_http_request_duration_seconds_bucket{route=\"/api/v1/orders\",method=\"GET\",le=\"+Inf\"} 4"))
-        #expect(lines.contains("syndic_orders_ingested{channel=\"fr\"} 2"))
+        #expect(lines.contains("syndic_orders_ingested{channel=\"fr\"} 2.0"))
         #expect(lines.contains("# TYPE syndic_http_request_duration_seconds histogram"))
+        #expect(lines.contains("syndic_http_request_duration_seconds_bucket{route=\"/api/v1/orders\",method=\"GET\",le=\"5.0\"} 4"))
+        let buckets = lines.filter { $0.hasPrefix("syndic_http_request_duration_seconds_bucket{route=\"/api/v1/orders\",method=\"GET\",") }
+        #expect(buckets.count == 13, "1 ms … 5 s and +Inf: \(buckets)")
+        #expect(buckets.contains(where: { $0.contains("le=\"0.001\"} ") }) && buckets.contains(where: { $0.contains("le=\"0.0025\"} ") }))
+        #expect(lines.contains("# HELP syndic_orders_ingested Orders retrieved from the marketplaces and stored, by channel."))
+        #expect(lines.contains("# TYPE syndic_orders_ingested gauge"))
+    }
+
+    /// Two servers in one process keep their own counts: each has its own registry.
+    @Test func eachServerCountsItsOwnRequests() async throws {
+        let first = try await APIHarness()
+        defer { Task { await first.stop() } }
+        let second = try await APIHarness()
+        defer { Task { await second.stop() } }
+        for _ in 0..<2 { _ = try await first.send("/api/v1/orders") }
+        let metrics = try await second.send("/metrics", token: .some(nil)).text
+        #expect(!metrics.contains("route=\"/api/v1/orders\""), "\(metrics)")
+        let own = try await first.send("/metrics", token: .some(nil)).text
+        #expect(own.contains("syndic_http_requests_total{route=\"/api/v1/orders\",method=\"GET\",status=\"200\"} 2"))
     }
 
     @Test func jobGaugesComeFromTheRunsKept() {
-        let counts = OperationalCounts(
+        let registry = PrometheusCollectorRegistry()
+        let gauges = OperationalGauges(registry: registry)
+        gauges.update(OperationalCounts(
             runs: [.init(job: "order-retrieval", status: "succeeded"): 4, .init(job: "order-retrieval", status: "failed"): 1,
                    .init(job: "order-retrieval", status: "queued"): 1, .init(job: "confirmation-push", status: "succeeded"): 2],
-            orders: ["fr": 7], shipments: ["pending": 2, "confirmed": 5])
-        let text = PrometheusText.render(RequestMetrics(), counts: counts)
-        let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.contains("syndic_jobs_run{job=\"order-retrieval\"} 5"), "finished runs only")
-        #expect(lines.contains("syndic_jobs_failed{job=\"order-retrieval\"} 1"))
-        #expect(lines.contains("syndic_jobs_run{job=\"confirmation-push\"} 2"))
-        #expect(lines.contains("syndic_jobs_failed{job=\"confirmation-push\"} 0"))
-        #expect(lines.contains("syndic_shipments{status=\"confirmed\"} 5"))
-        #expect(PrometheusText.escaped("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
+            orders: ["fr": 7, "a\"b": 1], shipments: ["pending": 2, "confirmed": 5]))
+        var lines = registry.emitToString().split(separator: "\n").map(String.init)
+        #expect(lines.contains("syndic_jobs_run{job=\"order-retrieval\"} 5.0"), "finished runs only")
+        #expect(lines.contains("syndic_jobs_failed{job=\"order-retrieval\"} 1.0"))
+        #expect(lines.contains("syndic_jobs_run{job=\"confirmation-push\"} 2.0"))
+        #expect(lines.contains("syndic_jobs_failed{job=\"confirmation-push\"} 0.0"))
+        #expect(lines.contains("syndic_shipments{status=\"confirmed\"} 5.0"))
+        #expect(lines.contains("syndic_orders_ingested{channel=\"a\\\"b\"} 1.0"), "label values are escaped")
+        #expect(lines.contains("# HELP syndic_jobs_run Finished job runs kept in the state (logs.retainDays), by job kind."))
+
+        // The next scrape: confirmation-push's runs were purged, a channel and its orders removed.
+        gauges.update(OperationalCounts(
+            runs: [.init(job: "order-retrieval", status: "succeeded"): 6],
+            orders: ["fr": 9], shipments: [:]))
+        lines = registry.emitToString().split(separator: "\n").map(String.init)
+        #expect(lines.contains("syndic_jobs_run{job=\"order-retrieval\"} 6.0"))
+        #expect(lines.contains("syndic_jobs_failed{job=\"order-retrieval\"} 0.0"))
+        #expect(lines.contains("syndic_orders_ingested{channel=\"fr\"} 9.0"))
+        #expect(!lines.contains(where: { $0.contains("confirmation-push") || $0.contains("a\\\"b") }),
+                "gone from the state, gone from /metrics")
+        #expect(!lines.contains(where: { $0.contains("syndic_shipments") }), "\(lines)")
     }
 
     @Test func accessLogsAreJSONLinesWithoutTokens() async throws {
@@ -96,10 +130,13 @@ import Yams
         #expect(entries[0]["route"] as? String == "/api/v1/orders")
         #expect(entries[0]["status"] as? Int == 400, "access_token is not a parameter of the API")
         #expect(entries[0]["query"] as? String == "limit=3&access_token=[redacted]")
-        #expect(entries[0]["token"] as? String == "erp")
+        #expect(entries[0]["token_name"] as? String == "erp")
+        #expect(entries[0]["level"] as? String == "info")
+        #expect(entries[0]["message"] as? String == "GET /api/v1/orders 400")
+        #expect(entries[0]["timestamp"] is String)
         #expect(entries[0]["duration_ms"] is Double || entries[0]["duration_ms"] is Int)
         #expect(entries[1]["status"] as? Int == 401)
-        #expect(entries[1]["token"] is NSNull)
+        #expect(entries[1]["token_name"] == nil)
         #expect(entries.allSatisfy { ($0["request_id"] as? String)?.count == 16 && $0["error"] == nil })
         let all = api.accessLog.joined(separator: "\n")
         #expect(!all.contains(api.token) && !all.contains("syn_wrong") && !all.contains("leak"))

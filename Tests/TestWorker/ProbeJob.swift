@@ -22,7 +22,7 @@ struct ProbeJob: Job {
         Journal.append(journal, "start \(run.id) \(run.channel) \(run.job.rawValue) \(run.attempt) \(pid) \(Date().timeIntervalSince1970)")
         for item in 1...max(1, items) {
             context.log.info("item \(item) of \(items)")
-            context.progress(item, items)
+            context.progress(RunProgress(done: item, total: items))
         }
         var slept = 0
         while slept < sleep {

@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import Logging
+import SyndicLogging
 import SyndicCore
 import SyndicEngine
 import SyndicStore
@@ -25,9 +27,7 @@ struct TestWorker {
         let store = try location.open()
         let workDirectory = location.hostDirectory.appendingPathComponent("work")
         let worker = Worker(store: store, registry: registry, options: options, workDirectory: workDirectory,
-                            report: { @Sendable line in
-                                FileHandle.standardError.write(Data((line + "\n").utf8))
-                            })
+                            logger: Logger(label: "syndic.test-worker", factory: { _ in LineLogHandler(format: .text, level: .info) }))
         let signals = watchSignals { Task { await worker.stop() } }
         await worker.run()
         withExtendedLifetime(signals) {}

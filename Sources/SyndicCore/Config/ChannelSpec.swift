@@ -1,6 +1,6 @@
 /// The typed spec of a `Channel` resource. Decoded from its normalized value.
 public struct ChannelSpec: Hashable, Sendable, Codable {
-    public var type: String
+    public var type: ChannelType
     public var status: String?
     public var timezone: String?
     public var endpoint: String?

@@ -13,7 +13,7 @@ public struct ConfigFile: Hashable, Sendable {
         self.relativePath = relativePath
         self.displayPath = displayPath
         self.text = text
-        self.digest = SHA256.hex(text)
+        self.digest = Hashing.sha256Hex(text)
     }
 }
 

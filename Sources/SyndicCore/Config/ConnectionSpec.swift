@@ -1,6 +1,6 @@
 /// The typed spec of a `Connection` resource.
 public struct ConnectionSpec: Hashable, Sendable, Codable {
-    public var type: String
+    public var type: ConnectionType
     public var url: String?
     public var clientId: SecretReference?
     public var secret: SecretReference?

@@ -6,7 +6,7 @@ public enum Fingerprint {
     /// show the same fingerprint.
     public static func of(value: [UInt8], address: String, path: String, salt: [UInt8]) -> String {
         let message = Array("\(address)\u{0}\(path)\u{0}".utf8) + value
-        return SHA256.hmac(key: salt, message: message).hexString
+        return Hashing.hmacSHA256(key: salt, message: message).hexString
     }
 
     /// A digest over a whole fingerprint map, recorded in saved plans.
@@ -17,6 +17,6 @@ public enum Fingerprint {
                 text += "\(address)\u{0}\(path)\u{0}\(fingerprints[address]![path]!)\n"
             }
         }
-        return SHA256.hex(text)
+        return Hashing.sha256Hex(text)
     }
 }

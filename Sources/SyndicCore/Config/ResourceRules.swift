@@ -36,20 +36,21 @@ enum ResourceRules {
         // MARK: - Connection
 
         mutating func checkConnection() {
-            guard let type = spec["type"]?.stringValue, let keys = ResourceSchemas.connectionKeys[type] else { return }
+            guard let type = ConnectionType(of: spec) else { return }
+            let keys = ResourceSchemas.connectionKeys(of: type)
             for key in (spec.objectValue ?? [:]).keys.sorted() where key != "type" && !keys.allowed.contains(key) {
-                error("\"\(key)\" does not apply to \(Article.a(type)) connection", at: key,
-                      hint: "\(type) takes \(keys.allowed.joined(separator: ", "))")
+                error("\"\(key)\" does not apply to \(Article.a(type.rawValue)) connection", at: key,
+                      hint: "\(type.rawValue) takes \(keys.allowed.joined(separator: ", "))")
             }
             // A key that is written but invalid was reported already.
             for key in keys.required where spec[key] == nil && resource.locations[key] == nil {
-                error("\(Article.a(type)) connection needs \"\(key)\"", at: "type")
+                error("\(Article.a(type.rawValue)) connection needs \"\(key)\"", at: "type")
             }
-            if type == "sftp", spec["password"] == nil, spec["privateKey"] == nil,
+            if type == .sftp, spec["password"] == nil, spec["privateKey"] == nil,
                resource.locations["password"] == nil, resource.locations["privateKey"] == nil {
                 error("an sftp connection needs \"password\" or \"privateKey\"", at: "type")
             }
-            if type == "sftp", spec["hostKey"] == nil, resource.locations["hostKey"] == nil { warnWithoutHostKey() }
+            if type == .sftp, spec["hostKey"] == nil, resource.locations["hostKey"] == nil { warnWithoutHostKey() }
             if let url = spec["url"]?.stringValue { checkURL(url, at: "url") }
             if let path = spec["path"]?.stringValue, path.isEmpty { error("path must not be empty", at: "path") }
         }
@@ -105,7 +106,7 @@ enum ResourceRules {
         // MARK: - Channel
 
         mutating func checkChannel() {
-            guard let type = spec["type"]?.stringValue else { return }
+            guard let type = ChannelType(of: spec) else { return }
             let active = spec["status"]?.stringValue == "active"
             if let zone = spec["timezone"]?.stringValue, TimeZone(identifier: zone) == nil {
                 error("unknown time zone \"\(zone)\"", at: "timezone", hint: "use an IANA name such as Europe/Paris")
@@ -124,51 +125,52 @@ enum ResourceRules {
             }
         }
 
-        mutating func checkEndpoint(type: String) {
+        mutating func checkEndpoint(type: ChannelType) {
             let endpoint = spec["endpoint"]?.stringValue
-            if type == "flat-file", endpoint != nil {
-                error("a flat-file channel has no endpoint; it writes to products.export.storage", at: "endpoint")
+            if type.exportsToStorage, endpoint != nil {
+                error("\(Article.a(type.rawValue)) channel has no endpoint; it writes to products.export.storage",
+                      at: "endpoint")
             }
-            if ["mirakl", "akeneo-api"].contains(type), endpoint == nil {
-                error("\(Article.a(type)) channel needs an endpoint (the API base URL)", at: "type")
+            if type.requiresEndpoint, endpoint == nil {
+                error("\(Article.a(type.rawValue)) channel needs an endpoint (the API base URL)", at: "type")
             }
             if let endpoint { checkURL(endpoint, at: "endpoint") }
-            if spec["shopId"] != nil, type != "mirakl" {
+            if spec["shopId"] != nil, type != .mirakl {
                 error("shopId applies to mirakl channels only", at: "shopId")
             }
-            for key in ["marketplaceId", "tokenEndpoint"] where spec[key] != nil && type != "amazon-seller" {
+            for key in ["marketplaceId", "tokenEndpoint"] where spec[key] != nil && type != .amazonSeller {
                 error("\(key) applies to amazon-seller channels only", at: key)
             }
             if let token = spec["tokenEndpoint"]?.stringValue { checkURL(token, at: "tokenEndpoint") }
         }
 
-        mutating func checkCredentials(type: String, active: Bool) {
-            let expected = ResourceSchemas.channelCredentialKeys[type] ?? []
+        mutating func checkCredentials(type: ChannelType, active: Bool) {
+            let expected = ResourceSchemas.channelCredentialKeys(of: type)
             let given = spec["credentials"]?.objectValue ?? [:]
             for key in given.keys.sorted() where !expected.contains(key) {
                 let takes = expected.isEmpty ? "no credentials" : expected.joined(separator: ", ")
-                error("credentials.\(key) does not apply to \(Article.a(type)) channel", at: "credentials.\(key)",
-                      hint: Suggestion.didYouMean(key, among: expected) ?? "\(type) takes \(takes)")
+                error("credentials.\(key) does not apply to \(Article.a(type.rawValue)) channel", at: "credentials.\(key)",
+                      hint: Suggestion.didYouMean(key, among: expected) ?? "\(type.rawValue) takes \(takes)")
             }
             if active {
                 for key in expected where given[key] == nil && resource.locations["credentials.\(key)"] == nil {
-                    error("an active \(type) channel needs credentials.\(key)", at: "status")
+                    error("an active \(type.rawValue) channel needs credentials.\(key)", at: "status")
                 }
             }
         }
 
-        mutating func checkProducts(type: String) {
+        mutating func checkProducts(type: ChannelType) {
             let products = spec["products"]
             if products?["mapping"] != nil || products?["export"] != nil, spec["source"] == nil {
                 error("products are exported from a source: add source.connection", at: "products")
             }
-            if type == "flat-file", products?.value(at: "export.storage") == nil {
-                error("a flat-file channel needs products.export.storage (where the CSV goes)", at: "type")
+            if type.exportsToStorage, products?.value(at: "export.storage") == nil {
+                error("\(Article.a(type.rawValue)) channel needs products.export.storage (where the CSV goes)", at: "type")
             }
-            if type != "flat-file", products?.value(at: "export.storage") != nil {
+            if !type.exportsToStorage, products?.value(at: "export.storage") != nil {
                 error("products.export.storage applies to flat-file channels only", at: "products.export.storage")
             }
-            if type == "amazon-seller", products?.value(at: "export.delta")?.boolValue == true {
+            if type == .amazonSeller, products?.value(at: "export.delta")?.boolValue == true {
                 warning("delta export is not recommended on Amazon channels: features such as A+ content can be "
                             + "lost when only changed products are sent; prefer full exports",
                         at: "products.export.delta")
@@ -176,7 +178,7 @@ enum ResourceRules {
             if let separator = products?.value(at: "export.valueSeparator")?.stringValue, separator.isEmpty {
                 error("products.export.valueSeparator must not be empty", at: "products.export.valueSeparator")
             }
-            if products?["requirementsSync"] != nil, type != "mirakl" {
+            if products?["requirementsSync"] != nil, !type.syncsRequirements {
                 warning("requirements sync is only available for mirakl channels", at: "products.requirementsSync")
             }
             for (target, value) in (products?["mapping"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -187,9 +189,9 @@ enum ResourceRules {
             }
         }
 
-        mutating func checkMapping(target: String, value: Value, type: String) {
+        mutating func checkMapping(target: String, value: Value, type: ChannelType) {
             let path = "products.mapping.\(target)"
-            if type == "akeneo-api" {
+            if type == .akeneoAPI {
                 do { _ = try MappingExpression.parse(target) } catch {
                     self.error("mapping target \(error.message); akeneo-api targets are named code~locale~scope",
                                at: path)
@@ -243,21 +245,21 @@ enum ResourceRules {
             }
         }
 
-        mutating func checkOrders(type: String) {
+        mutating func checkOrders(type: ChannelType) {
             guard spec["orders"] != nil else { return }
-            if !["mirakl", "amazon-seller"].contains(type) {
-                error("orders apply to marketplace channels (mirakl, amazon-seller), not \(type)", at: "orders")
+            if !type.takesOrders {
+                error("orders apply to marketplace channels (mirakl, amazon-seller), not \(type.rawValue)", at: "orders")
             }
             let talksToMarketplace = spec.value(at: "orders.retrieval")?.boolValue == true
                 || spec.value(at: "orders.confirmations")?.boolValue == true
-            if type == "amazon-seller", talksToMarketplace, spec["marketplaceId"] == nil {
+            if type == .amazonSeller, talksToMarketplace, spec["marketplaceId"] == nil {
                 error("amazon-seller channels that retrieve or confirm orders need marketplaceId (the SP-API marketplace id)",
                       at: "orders")
             }
-            if type == "amazon-seller", talksToMarketplace, spec["endpoint"] == nil {
+            if type == .amazonSeller, talksToMarketplace, spec["endpoint"] == nil {
                 error("order retrieval and confirmations call the SP-API: add endpoint (https://sellingpartnerapi-eu.amazon.com)", at: "orders")
             }
-            if type == "amazon-seller", spec.value(at: "orders.accept")?.boolValue == true {
+            if type == .amazonSeller, spec.value(at: "orders.accept")?.boolValue == true {
                 error("accept applies to mirakl channels: Amazon orders need no acceptance", at: "orders.accept")
             }
             for (code, mapping) in (spec.value(at: "orders.carriers")?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {

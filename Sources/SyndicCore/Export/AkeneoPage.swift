@@ -6,6 +6,9 @@ public struct AkeneoPage: Sendable {
     public var items: [Range<Int>] = []
     /// `_links.next.href`: the next page, absent on the last one.
     public var next: String?
+    /// `items_count`: how many items the whole list holds, when the page was asked
+    /// `with_count=true`.
+    public var itemsCount: Int?
 
     /// Reads a page; throws when the text is not a page.
     public init(_ text: UnsafeRawBufferPointer) throws(ProductScanError) {
@@ -25,6 +28,8 @@ public struct AkeneoPage: Sendable {
                 next = links["next"]?["href"]?.stringValue
             } else if cursor.equals(key, Array("_embedded".utf8)) {
                 try readEmbedded(&cursor)
+            } else if cursor.equals(key, Array("items_count".utf8)) {
+                itemsCount = try cursor.parseValue().intValue
             } else {
                 try cursor.skipValue()
             }

@@ -4,8 +4,8 @@ import Foundation
 /// source text, of its key, and of its mapped output — the delta export's memory
 /// (only products whose mapped output changed since the last successful export are sent).
 ///
-/// Stored as one binary blob per channel (24 bytes per product, little-endian) so that a
-/// million products load and save in milliseconds.
+/// Stored in binary parts (24 bytes per product, little-endian) so that a million products
+/// load and save in milliseconds.
 public struct DeltaSnapshot: Hashable, Sendable {
     /// One product.
     public struct Entry: Hashable, Sendable {
@@ -36,8 +36,9 @@ public struct DeltaSnapshot: Hashable, Sendable {
 
     private static let magic = Array("SYNDELTA1\n".utf8)
 
-    /// The binary form: a magic line, the digest line, then the entries (three little-endian
-    /// 64-bit words each).
+    /// The whole binary form: a magic line, the digest line, then the entries (three
+    /// little-endian 64-bit words each). Snapshots were stored in this form before they were
+    /// stored in parts; the state migrations read it to move them into parts.
     public func encoded() -> [UInt8] {
         let head = Self.magic + Array((specDigest + "\n").utf8)
         return [UInt8](unsafeUninitializedCapacity: head.count + entries.count * 24) { buffer, initialized in
@@ -54,8 +55,9 @@ public struct DeltaSnapshot: Hashable, Sendable {
         }
     }
 
-    /// Reads the binary form, or nil when it is not one (a snapshot that cannot be read is
-    /// treated as none: the next delta export sends everything).
+    /// Reads the whole binary form, or nil when it is not one (a snapshot stored whole that
+    /// cannot be read is dropped when the state is migrated: the next delta export sends
+    /// everything).
     public init?(encoded bytes: [UInt8]) {
         guard let decoded = bytes.withUnsafeBytes({ Self.decode($0) }) else { return nil }
         self = decoded
@@ -107,7 +109,8 @@ public struct DeltaSnapshot: Hashable, Sendable {
         return true
     }
 
-    /// Reads the binary form from raw bytes (a stored blob, without copying it first).
+    /// Reads the whole binary form from raw bytes (a blob stored whole, without copying it
+    /// first); nil when it is not one.
     public static func decode(_ raw: UnsafeRawBufferPointer) -> DeltaSnapshot? {
         guard raw.count >= magic.count, raw.prefix(magic.count).elementsEqual(magic) else { return nil }
         guard let newline = raw[magic.count...].firstIndex(of: 0x0A) else { return nil }

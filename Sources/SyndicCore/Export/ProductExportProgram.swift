@@ -51,7 +51,7 @@ public struct ProductExportProgram: Sendable {
         let targets = mapping.targets
         let byName = targets.indices.sorted { targets[$0] < targets[$1] }
         hashOrder = byName == Array(targets.indices) ? nil : byName
-        let layout = channel.type == "flat-file" && hashOrder != nil
+        let layout = channel.type.readsColumnsByPosition && hashOrder != nil
         hashSeed = layout ? FastHash.hash(targets.joined(separator: "\u{1F}")) : 0
         specDigest = ProductExportProgram.specDigest(of: spec)
     }
@@ -69,11 +69,11 @@ public struct ProductExportProgram: Sendable {
         for path in ["source", "products.filter", "products.mapping", "products.export.valueSeparator"] {
             shaping[path] = spec.value(at: path) ?? .null
         }
-        if spec["type"]?.stringValue == "flat-file" {
+        if ChannelType(of: spec)?.readsColumnsByPosition == true {
             let columns = MappingOrder.columns(of: spec)
             if columns != columns.sorted() { shaping[MappingOrder.path] = .list(columns.map(Value.string)) }
         }
-        return SHA256.hash(Array(CanonicalJSON.string(.object(shaping)).utf8)).hexString
+        return Hashing.sha256(Array(CanonicalJSON.string(.object(shaping)).utf8)).hexString
     }
 
     /// Reusable buffers of one export (one per thread).

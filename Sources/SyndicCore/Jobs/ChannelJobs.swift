@@ -55,7 +55,7 @@ extension ChannelJobs {
     public static func available(in spec: Value) -> [JobKind] {
         var jobs: [JobKind] = []
         if spec["source"] != nil { jobs.append(.productExport) }
-        if spec["type"]?.stringValue == "mirakl" { jobs.append(.requirementsSync) }
+        if ChannelType(of: spec)?.syncsRequirements == true { jobs.append(.requirementsSync) }
         if spec.value(at: "orders.retrieval")?.boolValue == true { jobs.append(.orderRetrieval) }
         if spec.value(at: "orders.confirmations")?.boolValue == true { jobs.append(.confirmationPush) }
         if spec.value(at: "orders.export") != nil { jobs.append(.orderExport) }

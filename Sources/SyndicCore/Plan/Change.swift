@@ -12,8 +12,9 @@ public struct Change: Hashable, Sendable, Codable {
     public var schedules: [ScheduleChange]
     /// For a delete: the data that goes with the resource.
     public var data: [DataCount]
-    /// Facts worth telling (delta resends, suspension, inactive channel).
-    public var notes: [String]
+    /// What the change does beyond its fields (delta resends, inactive channel, rotation
+    /// effects, what a rename moves, the delete confirmation), as typed notes.
+    public var notes: [ChangeNote]
     /// For a delete apply refuses whatever is confirmed: why (the resource is protected).
     public var blocked: String?
     /// For a rename: the address the resource had (`channel.old_name`).
@@ -26,7 +27,7 @@ public struct Change: Hashable, Sendable, Codable {
 
     public init(address: String, kind: ResourceKind, name: String, action: ChangeAction,
                 fields: [FieldChange] = [], schedules: [ScheduleChange] = [], data: [DataCount] = [],
-                notes: [String] = [], blocked: String? = nil, formerAddress: String? = nil) {
+                notes: [ChangeNote] = [], blocked: String? = nil, formerAddress: String? = nil) {
         self.address = address
         self.kind = kind
         self.name = name

@@ -11,7 +11,7 @@ public enum ColumnOrderChange {
     /// The field and the note of a reorder from channel spec `old` to `new`; nil when the
     /// targets both map keep their relative order. The note is nil for types whose
     /// destination reads values by name and has no columns (`akeneo-api`, `amazon-seller`).
-    public static func of(old: Value, new: Value) -> (field: FieldChange, note: String?)? {
+    public static func of(old: Value, new: Value) -> (field: FieldChange, note: ChangeNote?)? {
         let before = MappingOrder.columns(of: old), after = MappingOrder.columns(of: new)
         let common = Set(before).intersection(after)
         guard before.filter(common.contains) != after.filter(common.contains) else { return nil }
@@ -20,19 +20,15 @@ public enum ColumnOrderChange {
                             delta: new.value(at: "products.export.delta")?.boolValue == true))
     }
 
-    /// What a reorder does to the next export of a channel of `type`.
-    static func note(type: String, delta: Bool) -> String? {
-        switch (type, delta) {
-        case ("flat-file", true):
-            "columns reordered: the next delta export resends every product (the file's columns change)"
-        case ("flat-file", false):
-            "columns reordered: the next export writes the new column order"
-        case ("mirakl", true):
-            "columns reordered: the next offer file has the new column order; Mirakl reads offers by column name, "
-                + "so a delta export resends no product for it"
-        case ("mirakl", false):
-            "columns reordered: the next offer file has the new column order"
-        default:
+    /// What a reorder does to the next export of a channel of `type`: the note names the
+    /// file whose columns move.
+    static func note(type: String, delta: Bool) -> ChangeNote? {
+        switch ChannelType(rawValue: type) {
+        case .flatFile?:
+            .columnsReordered(file: .productFile, deltaExport: delta)
+        case .mirakl?:
+            .columnsReordered(file: .offerFile, deltaExport: delta)
+        case .akeneoAPI?, .amazonSeller?, nil:
             nil
         }
     }

@@ -3,11 +3,11 @@ public struct Plan: Hashable, Sendable, Codable {
     public var changes: [Change]
     public var diagnostics: [Diagnostic]
     /// Facts about the state that are not changes (suspended channels, invalid credentials).
-    public var notes: [String]
+    public var notes: [ChangeNote]
     /// Set when the plan covers a selection only (`--target`, `--exclude`, `--selector`).
     public var partial: PartialPlan?
 
-    public init(changes: [Change], diagnostics: [Diagnostic] = [], notes: [String] = [], partial: PartialPlan? = nil) {
+    public init(changes: [Change], diagnostics: [Diagnostic] = [], notes: [ChangeNote] = [], partial: PartialPlan? = nil) {
         self.changes = changes
         self.diagnostics = diagnostics
         self.notes = notes

@@ -85,11 +85,7 @@ public struct Planner: Sendable {
             rename.notes = changes[index].notes
             changes.remove(at: index)
         }
-        let owned = resource.kind == .channel
-            ? "its runs and logs, export records and delta snapshots, orders and shipments, schedules, suspension, "
-                + "credential status and history"
-            : "its credential status and history"
-        rename.notes.append("\(applied.address) becomes \(resource.address): \(owned) move to the new name; nothing is deleted")
+        rename.notes.append(.renamed(kind: resource.kind, from: applied.name, to: resource.name))
         return [rename] + changes
     }
 
@@ -109,7 +105,7 @@ public struct Planner: Sendable {
                 ScheduleChange(job: $0.key, timeZone: zone, before: nil, after: times($0.value, zone: zone))
             }
             if !ChannelJobs.isActive(spec), !change.schedules.isEmpty {
-                change.notes.append("the channel is inactive: its schedules fire nothing until it is activated")
+                change.notes.append(.inactiveChannel)
             }
         }
         return change
@@ -124,7 +120,7 @@ public struct Planner: Sendable {
                     ScheduleChange(job: $0.key, timeZone: zone, before: times($0.value, zone: zone), after: nil)
                 }
             }
-            change.notes.append("deletes the channel and all its data; apply needs --confirm-delete \(applied.name)")
+            change.notes.append(.deleteNeedsConfirmation(channel: applied.name))
         }
         if Protection.isProtected(labelsJSON: applied.labelsJSON) {
             change.blocked = "protected by the label \(Protection.label): \"true\"; apply a change that removes "
@@ -150,7 +146,7 @@ public struct Planner: Sendable {
             rotate.fields = rotated.map {
                 FieldChange(path: $0, before: "fingerprint " + Planner.short(had[$0]!), after: "fingerprint " + Planner.short(wanted[$0]!))
             }
-            rotate.notes.append("the credential status resets to unknown; jobs use the new value from their next run")
+            rotate.notes.append(.credentialRotated)
             changes.append(rotate)
         }
         return changes.sorted { Planner.actionRank($0.action) < Planner.actionRank($1.action) }
@@ -178,7 +174,7 @@ public struct Planner: Sendable {
             if !scheduled.isEmpty {
                 var change = make(.schedule)
                 change.schedules = scheduled
-                if !ChannelJobs.isActive(new) { change.notes.append("the channel is inactive: its schedules fire nothing until it is activated") }
+                if !ChannelJobs.isActive(new) { change.notes.append(.inactiveChannel) }
                 changes.append(change)
             }
             if !unscheduled.isEmpty {
@@ -199,7 +195,7 @@ public struct Planner: Sendable {
                 let followsRename = { (path: String) in
                     before[path].flatMap { renamedNames[$0] } != nil && before[path].flatMap { renamedNames[$0] } == after[path]
                 }
-                update.notes = deltaNotes(remaining.filter { !followsRename($0) }, new: new)
+                if let note = outputNote(remaining.filter { !followsRename($0) }, new: new) { update.notes.append(note) }
                 if let note = reorder?.note { update.notes.append(note) }
                 changes.append(update)
             }
@@ -232,36 +228,32 @@ public struct Planner: Sendable {
         return (on, off, paths)
     }
 
-    private func deltaNotes(_ paths: [String], new: Value) -> [String] {
+    /// The note for changed spec `paths` that shape the exported output (mapping, filter,
+    /// source, value separator), in the order of that list; nil when none does.
+    private func outputNote(_ paths: [String], new: Value) -> ChangeNote? {
         let affectsOutput = ["products.mapping", "products.filter", "source.connection", "source.scope", "source.locales",
                              "products.export.valueSeparator"]
         let touched = affectsOutput.filter { prefix in paths.contains { $0 == prefix || $0.hasPrefix(prefix + ".") || $0.hasPrefix(prefix + "[") } }
-        guard !touched.isEmpty else { return [] }
-        let what = touched.contains("products.filter") ? "products newly matching the filter and every product whose mapped output changed"
-            : "every product whose mapped output changed"
-        if new.value(at: "products.export.delta")?.boolValue == true {
-            return ["\(touched.joined(separator: ", ")) changed: the next delta export resends \(what)"]
-        }
-        return ["\(touched.joined(separator: ", ")) changed: the next export sends the new output (delta export is off, every export is full)"]
+        guard !touched.isEmpty else { return nil }
+        return .outputChanged(settings: touched, deltaExport: new.value(at: "products.export.delta")?.boolValue == true)
     }
 
     // MARK: - Notes and helpers
 
     /// Suspensions and invalid credentials, under the names the resources will have once a
     /// rename in the plan is applied.
-    private func notes(actual: ActualState, desired: Set<String>, renamedTo: [String: String]) -> [String] {
-        var notes: [String] = []
+    private func notes(actual: ActualState, desired: Set<String>, renamedTo: [String: String]) -> [ChangeNote] {
+        var notes: [ChangeNote] = []
         for name in actual.suspensions.keys.sorted() {
-            let suspension = actual.suspensions[name]!
             let address = renamedTo[Address.of(.channel, name)] ?? Address.of(.channel, name)
             let current = Address.parse(address)?.1 ?? name
-            let renamed = current == name ? "" : " (renamed from \(name))"
-            notes.append("\(address)\(renamed) is suspended since \(Planner.timestamp(suspension.at, zone: "UTC")) by \(suspension.by): \(suspension.reason) — apply does not lift it; run `syndic resume \(current)`")
+            notes.append(.suspended(channel: current, renamedFrom: current == name ? nil : name,
+                                    suspension: actual.suspensions[name]!))
         }
         for stored in actual.credentialProblems.keys.sorted() {
             let address = renamedTo[stored] ?? stored
             guard desired.contains(address) else { continue }
-            notes.append("\(address) has invalid credentials: \(actual.credentialProblems[stored]!) — rotate the secret")
+            notes.append(.invalidCredentials(address: address, problem: actual.credentialProblems[stored]!))
         }
         return notes
     }

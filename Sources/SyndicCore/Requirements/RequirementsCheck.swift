@@ -5,7 +5,7 @@
 public enum RequirementsCheck {
     /// The problems of `channel` (a compiled Channel resource) against `requirements`.
     public static func diagnostics(of channel: CompiledResource, against requirements: RequirementSet) -> [Diagnostic] {
-        guard channel.kind == .channel, channel.type == "mirakl",
+        guard channel.kind == .channel, ChannelType(rawValue: channel.type)?.syncsRequirements == true,
               let mapping = (try? channel.specValue())?.value(at: "products.mapping")?.objectValue else { return [] }
         let attributes = Set(requirements.attributes.map(\.code))
         let known = attributes.union(MiraklOfferColumns.all)

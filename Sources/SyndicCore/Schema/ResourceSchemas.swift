@@ -1,13 +1,13 @@
 /// The schema of every resource kind.
 public enum ResourceSchemas {
     /// Channel types.
-    public static let channelTypes = ["mirakl", "amazon-seller", "flat-file", "akeneo-api"]
+    public static let channelTypes = ChannelType.allCases.map(\.rawValue)
     /// Connection types.
-    public static let connectionTypes = ["akeneo", "catalog-file", "ftp", "ftps", "sftp", "local"]
+    public static let connectionTypes = ConnectionType.allCases.map(\.rawValue)
     /// Connection types a channel may read products from.
-    public static let sourceTypes = ["akeneo", "catalog-file"]
+    public static let sourceTypes = ConnectionType.productSources.map(\.rawValue)
     /// Connection types a channel may write files to or read files from.
-    public static let storageTypes = ["local", "ftp", "ftps", "sftp"]
+    public static let storageTypes = ConnectionType.storages.map(\.rawValue)
     /// Normalized order statuses.
     public static let orderStatuses = [
         "PENDING", "WAITING_FOR_SHIPMENT", "PARTIALLY_SHIPPED", "SHIPPED", "REFUSED", "CANCELED", "UNKNOWN",
@@ -64,16 +64,19 @@ public enum ResourceSchemas {
         .init("hostKey", .string(StringSchema(doc: "sftp: the server's host key SHA-256 fingerprint (SHA256:… as ssh-keygen -lf prints it); checked on every connection."))),
     ])
 
-    /// Which connection keys each connection type accepts, and which it requires.
-    public static let connectionKeys: [String: (allowed: [String], required: [String])] = [
-        "akeneo": (["url", "clientId", "secret", "username", "password"],
-                   ["url", "clientId", "secret", "username", "password"]),
-        "catalog-file": (["path"], ["path"]),
-        "local": (["path"], ["path"]),
-        "ftp": (["host", "port", "username", "password"], ["host", "username", "password"]),
-        "ftps": (["host", "port", "username", "password", "caFile"], ["host", "username", "password"]),
-        "sftp": (["host", "port", "username", "password", "privateKey", "hostKey"], ["host", "username"]),
-    ]
+    /// Which connection keys a connection of `type` accepts, and which it requires.
+    public static func connectionKeys(of type: ConnectionType) -> (allowed: [String], required: [String]) {
+        switch type {
+        case .akeneo:
+            return (["url", "clientId", "secret", "username", "password"],
+                    ["url", "clientId", "secret", "username", "password"])
+        case .catalogFile: return (["path"], ["path"])
+        case .local: return (["path"], ["path"])
+        case .ftp: return (["host", "port", "username", "password"], ["host", "username", "password"])
+        case .ftps: return (["host", "port", "username", "password", "caFile"], ["host", "username", "password"])
+        case .sftp: return (["host", "port", "username", "password", "privateKey", "hostKey"], ["host", "username"])
+        }
+    }
 
     // MARK: - Channel
 
@@ -93,13 +96,15 @@ public enum ResourceSchemas {
         .init("logs", .object(logs)),
     ])
 
-    /// Credential keys each channel type accepts; all are required to activate the channel.
-    public static let channelCredentialKeys: [String: [String]] = [
-        "mirakl": ["apiKey"],
-        "amazon-seller": ["clientId", "clientSecret", "refreshToken"],
-        "akeneo-api": ["clientId", "secret", "username", "password"],
-        "flat-file": [],
-    ]
+    /// Credential keys a channel of `type` accepts; all are required to activate the channel.
+    public static func channelCredentialKeys(of type: ChannelType) -> [String] {
+        switch type {
+        case .mirakl: return ["apiKey"]
+        case .amazonSeller: return ["clientId", "clientSecret", "refreshToken"]
+        case .akeneoAPI: return ["clientId", "secret", "username", "password"]
+        case .flatFile: return []
+        }
+    }
 
     static let source = ObjectSchema(doc: "Where products come from.", fields: [
         .init("connection", .reference(kind: .connection, allowedTypes: sourceTypes,

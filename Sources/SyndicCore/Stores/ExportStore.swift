@@ -64,7 +64,9 @@ public struct ProductExportRecord: Hashable, Sendable {
 /// A stored delta snapshot without its entries.
 public struct SnapshotHeader: Hashable, Sendable {
     public var specDigest: String
-    /// The generation of its parts; nil for a snapshot stored whole (before parts existed).
+    /// The generation of its parts. Every stored snapshot has one (snapshots stored whole
+    /// before parts existed are moved into parts by the state's migrations): a header
+    /// without one is no snapshot, and is read as none.
     public var generation: Int64?
     /// How many products it covers.
     public var count: Int

@@ -50,6 +50,13 @@ public struct JSONWriter: Sendable {
         first = true
     }
 
+    /// Writes a member's key given at run time (escaped as a string); its value follows.
+    public mutating func key(text name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        first = true
+    }
+
     // MARK: - Values
 
     public mutating func string(_ text: String?) {

@@ -61,8 +61,10 @@ public struct JobContext: Sendable {
     /// The connections the state holds, by name.
     public let connections: [String: AppliedResource]
     public let log: RunLogger
-    /// Reports progress (done, total if known); shown on a terminal by `syndic run --wait`.
-    public let progress: @Sendable (Int, Int?) -> Void
+    /// Reports how far the job got (done of total when known, items so far, a wait); shown
+    /// on a terminal by `syndic run --wait`. Cheap to call: a job calls it between units of
+    /// work, the terminal redraws at most a few times a second.
+    public let progress: @Sendable (RunProgress) -> Void
     /// The directory for files a job keeps (dry-run exports), under the state directory.
     public let workDirectory: URL
     /// The run's own scratch folder (private keys, files being built): made private before
@@ -80,7 +82,7 @@ public struct JobContext: Sendable {
     public let baseDirectory: String
 
     public init(run: RunInfo, channel: AppliedResource, spec: Value, connections: [String: AppliedResource],
-                log: RunLogger, progress: @escaping @Sendable (Int, Int?) -> Void, workDirectory: URL,
+                log: RunLogger, progress: @escaping @Sendable (RunProgress) -> Void, workDirectory: URL,
                 now: @escaping @Sendable () -> Date, exports: any ExportStore, orders: any OrderStore,
                 baseDirectory: String = FileManager.default.currentDirectoryPath, scratchDirectory: URL? = nil) {
         self.scratchDirectory = scratchDirectory ?? WorkFolder(root: workDirectory).scratch(for: run.id)

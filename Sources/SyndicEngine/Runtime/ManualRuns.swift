@@ -22,9 +22,10 @@ public struct ManualRuns: Sendable {
     }
 
     /// Runs a queued run in this process until it is finished, attempts and retries
-    /// included; if another worker holds it, waits for that worker.
+    /// included; if another worker holds it, waits for that worker. `progress` is told of
+    /// what the job reports as it works (nothing while another worker runs it).
     public func runToCompletion(_ run: RunInfo, workDirectory: URL, lease: TimeInterval = 60,
-                                progress: @escaping @Sendable (RunInfo, Int, Int?) -> Void) async throws -> RunInfo {
+                                progress: @escaping @Sendable (RunInfo, RunProgress) -> Void) async throws -> RunInfo {
         guard registry.job(run.job) != nil else {
             throw Refused(description: "this build has no implementation of \(run.job.rawValue) yet; run \(run.id) stays queued for a worker that has one")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SyndicCore
 
 /// Runs one claimed run: loads its channel, runs its job while renewing the lease, and
@@ -11,17 +12,25 @@ public struct RunExecutor: Sendable {
     public let lease: TimeInterval
     public let retry: RetryPolicy
     public let workDirectory: URL
-    public let progress: @Sendable (RunInfo, Int, Int?) -> Void
+    /// The process's log: a run's warnings, errors and summary go there too, with its
+    /// `run`, `channel` and `job` (its item lines at debug level).
+    public let logger: Logger
+    public let metrics: WorkerMetrics
+    /// Told of the progress a job reports, with its run.
+    public let progress: @Sendable (RunInfo, RunProgress) -> Void
 
     public init(store: any StateStore, registry: JobRegistry, worker: String, lease: TimeInterval,
-                retry: RetryPolicy = .standard, workDirectory: URL,
-                progress: @escaping @Sendable (RunInfo, Int, Int?) -> Void = { _, _, _ in }) {
+                retry: RetryPolicy = .standard, workDirectory: URL, logger: Logger = Worker.silentLogger,
+                metrics: WorkerMetrics = WorkerMetrics(),
+                progress: @escaping @Sendable (RunInfo, RunProgress) -> Void = { _, _ in }) {
         self.store = store
         self.registry = registry
         self.worker = worker
         self.lease = lease
         self.retry = retry
         self.workDirectory = workDirectory
+        self.logger = logger
+        self.metrics = metrics
         self.progress = progress
     }
 
@@ -75,7 +84,8 @@ public struct RunExecutor: Sendable {
         } catch {
             return finish(run, .failed(error: "cannot read the state: \(error)", counts: [:], report: nil))
         }
-        let logger = RunLogger(queue: store, runID: run.id, minimal: spec.value(at: "logs.minimal")?.boolValue == true)
+        let logger = RunLogger(queue: store, runID: run.id, minimal: spec.value(at: "logs.minimal")?.boolValue == true,
+                               process: Self.logger(self.logger, for: run))
         let folder = WorkFolder(root: workDirectory)
         let scratch: URL
         do {
@@ -89,7 +99,7 @@ public struct RunExecutor: Sendable {
         // Every write of the job is fenced by this attempt's lease.
         let fenced = store.fenced(by: RunFence(runID: run.id, attempt: run.attempt, worker: worker))
         let context = JobContext(run: run, channel: channel, spec: spec, connections: connections, log: logger,
-                                 progress: { [progress] done, total in progress(run, done, total) },
+                                 progress: { [progress] update in progress(run, update) },
                                  workDirectory: workDirectory, now: { Date() }, exports: fenced, orders: fenced,
                                  baseDirectory: baseDirectory, scratchDirectory: scratch)
         let task = Task { try await job.run(context) }
@@ -103,7 +113,11 @@ public struct RunExecutor: Sendable {
         let result = await task.result
         renewal.stop()
         logger.flush()
-        if watch.lost { return nil }
+        if watch.lost {
+            metrics.leaseLost(run)
+            Self.logger(self.logger, for: run).warning("run \(run.id): lease lost; this worker stopped acting on it")
+            return nil
+        }
         if release.isRequested {
             try? store.releaseRun(runID: run.id, worker: worker, now: Date())
             return nil
@@ -127,6 +141,15 @@ public struct RunExecutor: Sendable {
             return finish(run, .failed(error: "\(error)", counts: [:], report: nil, retryable: !permanent,
                                        category: (error as? JobFailure)?.category))
         }
+    }
+
+    /// `logger` with the run's `run`, `channel` and `job`.
+    public static func logger(_ logger: Logger, for run: RunInfo) -> Logger {
+        var logger = logger
+        logger[metadataKey: "run"] = "\(run.id)"
+        logger[metadataKey: "channel"] = "\(run.channel)"
+        logger[metadataKey: "job"] = "\(run.job.rawValue)"
+        return logger
     }
 
     private func finish(_ run: RunInfo, _ outcome: RunOutcome) -> RunInfo? {

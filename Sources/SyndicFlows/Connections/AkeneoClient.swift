@@ -17,20 +17,18 @@ final class AkeneoClient: @unchecked Sendable {
 
     let baseURL: String
     /// The resource the credentials belong to (its address), named by authentication failures.
-    let owner: String?
-    /// Told when Akeneo accepts the credentials.
-    private let use: CredentialUse?
+    var owner: String? { connector.owner }
     private let credentials: Credentials
-    private let http: HTTPClient
+    /// The transport, with the credentials' owner (told when Akeneo accepts them) and the metrics.
+    private let connector: ConnectorHTTP
     private let now: @Sendable () -> Date
 
     init(baseURL: String, credentials: Credentials, owner: String? = nil, use: CredentialUse? = nil,
-         http: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() }) {
+         http: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() },
+         metrics: ConnectorMetrics = ConnectorMetrics()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.owner = owner
-        self.use = use
         self.credentials = credentials
-        self.http = http
+        connector = ConnectorHTTP(http: http, owner: owner, use: use, metrics: metrics)
         self.now = now
     }
 
@@ -40,27 +38,23 @@ final class AkeneoClient: @unchecked Sendable {
     private static let cache = TokenCache()
 
     private var cacheKey: String {
-        let digest = SHA256.hash(Array("\(credentials.clientId)\u{0}\(credentials.secret)\u{0}\(credentials.username)\u{0}\(credentials.password)".utf8))
+        let digest = Hashing.sha256(Array("\(credentials.clientId)\u{0}\(credentials.secret)\u{0}\(credentials.username)\u{0}\(credentials.password)".utf8))
         return baseURL + "#" + digest.hexString
     }
 
-    /// A valid access token: cached, refreshed, or new.
+    /// A valid access token: cached, refreshed (refresh-token grant), or new (password grant).
+    /// Akeneo issued it, so it accepts the credentials.
     func accessToken() throws -> String {
-        if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) {
-            use?.accepted(owner)
-            return token.access
-        }
-        if let refresh = Self.cache.get(cacheKey)?.refresh, let token = try? requestToken(["grant_type": "refresh_token", "refresh_token": refresh]) {
-            Self.cache.set(cacheKey, token)
-            return token.access
-        }
-        let token = try requestToken(["grant_type": "password", "username": credentials.username, "password": credentials.password])
-        Self.cache.set(cacheKey, token)
+        let token = try Self.cache.token(cacheKey, now: now,
+                                         refresh: { try self.requestToken(["grant_type": "refresh_token", "refresh_token": $0]) },
+                                         issue: { try requestToken(["grant_type": "password", "username": credentials.username,
+                                                                    "password": credentials.password]) })
+        connector.accepted()
         return token.access
     }
 
     /// Forgets the cached token (after a 401).
-    func dropToken() { Self.cache.set(cacheKey, nil) }
+    func dropToken() { Self.cache.drop(cacheKey) }
 
     private func requestToken(_ body: [String: String]) throws -> Token {
         let basic = Data("\(credentials.clientId):\(credentials.secret)".utf8).base64EncodedString()
@@ -68,19 +62,17 @@ final class AkeneoClient: @unchecked Sendable {
         let request = HTTPRequest(method: "POST", url: baseURL + "/api/oauth/v1/token",
                                   headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/json")],
                                   body: Data(json.utf8), timeout: 60)
-        let response = try send(request, retryUnsafe: true)
+        let response = try connector.send(request, retryUnsafe: true)
         guard response.status == 200 else {
             let message = Self.message(response)
             if [400, 401, 403, 422].contains(response.status) {
-                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the credentials (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))",
-                                credentialsOf: owner)
+                throw connector.refusal("Akeneo at \(baseURL) refused the credentials (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))")
             }
             throw FlowError(.remote, "Akeneo at \(baseURL) token request failed (HTTP \(response.status)\(message.map { ": \($0)" } ?? ""))")
         }
         guard let value = try? CanonicalJSON.parse(response.text), let access = value["access_token"]?.stringValue else {
             throw FlowError(.remote, "Akeneo at \(baseURL) answered the token request without an access token")
         }
-        use?.accepted(owner)
         let lifetime = value["expires_in"]?.intValue ?? 3600
         return Token(access: access, refresh: value["refresh_token"]?.stringValue,
                      expires: now().addingTimeInterval(TimeInterval(lifetime)))
@@ -89,31 +81,18 @@ final class AkeneoClient: @unchecked Sendable {
     /// A call with the bearer token; a 401 gets a new token and one more try.
     func call(_ method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
               timeout: Int = 120) throws -> HTTPResponse {
-        var attempt = 0
-        while true {
-            let token = try accessToken()
-            let request = HTTPRequest(method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")],
-                                      body: body, timeout: timeout)
-            let response = try send(request)
-            if response.status == 401, attempt == 0 {
-                dropToken()
-                attempt += 1
-                continue
-            }
-            if response.status == 401 {
-                throw FlowError(.authentication, "Akeneo at \(baseURL) refused the access token twice (HTTP 401)",
-                                credentialsOf: owner)
-            }
-            return response
-        }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
+        return try connector.send(request, token: bearer)
     }
 
-    private func send(_ request: HTTPRequest, retryUnsafe: Bool = false) throws -> HTTPResponse {
-        do {
-            return try http.send(request, retryUnsafe: retryUnsafe)
-        } catch {
-            throw FlowError(.connectivity, "\(error)")
-        }
+    /// The access token as Akeneo's calls carry it: `Authorization: Bearer`, refused with a 401.
+    private var bearer: ConnectorHTTP.CallToken {
+        ConnectorHTTP.CallToken(
+            current: { try self.accessToken() }, drop: { self.dropToken() },
+            header: { ("Authorization", "Bearer \($0)") }, refuses: { $0.status == 401 },
+            refusedAgain: { [connector, baseURL] _ in
+                connector.refusal("Akeneo at \(baseURL) refused the access token twice (HTTP 401)")
+            })
     }
 
     /// The `message` of an Akeneo error body, if any.
@@ -139,8 +118,7 @@ final class AkeneoClient: @unchecked Sendable {
     /// Fails clearly on an error status.
     static func check(_ response: HTTPResponse, _ what: String) throws {
         guard (200..<300).contains(response.status) else {
-            throw FlowError(.remote, "\(what) failed: HTTP \(response.status)\(message(response).map { ": \($0)" } ?? "")",
-                            httpStatus: response.status)
+            throw ConnectorHTTP.failure(what, status: response.status, detail: message(response))
         }
     }
 }

@@ -81,23 +81,29 @@ struct FlowInputs {
         let (resource, spec) = try connection(storage.connection)
         let folder = storage.folder ?? ""
         switch spec.type {
-        case "local":
+        case .local:
             guard let directory = spec.path else { throw FlowError(.configuration, "\(resource.address) has no path") }
             return (.local(path(directory, in: resource)), folder)
-        case "ftp", "ftps", "sftp":
-            var location = StorageLocation(kind: StorageLocation.Kind(rawValue: spec.type)!, host: spec.host ?? "",
-                                           port: spec.port)
-            if spec.username != nil { location.username = try secret(spec.username, of: resource, field: "username") }
-            if spec.password != nil { location.password = try secret(spec.password, of: resource, field: "password") }
-            if let key = spec.privateKey {
-                location.privateKeyPath = try privateKeyFile(key, of: resource)
-            }
-            if let caFile = spec.caFile { location.caCertificatePath = path(caFile, in: resource) }
-            if let hostKey = spec.hostKey { location.hostKeySHA256 = hostKey }
-            return (location, folder)
-        default:
-            throw FlowError(.configuration, "\(resource.address) is a \(spec.type) connection, not storage (local, ftp, ftps, sftp)")
+        case .ftp: return (try server(.ftp, spec, of: resource), folder)
+        case .ftps: return (try server(.ftps, spec, of: resource), folder)
+        case .sftp: return (try server(.sftp, spec, of: resource), folder)
+        case .akeneo, .catalogFile:
+            throw FlowError(.configuration, "\(resource.address) is a \(spec.type.rawValue) connection, not storage (local, ftp, ftps, sftp)")
         }
+    }
+
+    /// The server of an ftp, ftps or sftp connection, with its credentials.
+    private func server(_ kind: StorageLocation.Kind, _ spec: ConnectionSpec,
+                        of resource: AppliedResource) throws -> StorageLocation {
+        var location = StorageLocation(kind: kind, host: spec.host ?? "", port: spec.port)
+        if spec.username != nil { location.username = try secret(spec.username, of: resource, field: "username") }
+        if spec.password != nil { location.password = try secret(spec.password, of: resource, field: "password") }
+        if let key = spec.privateKey {
+            location.privateKeyPath = try privateKeyFile(key, of: resource)
+        }
+        if let caFile = spec.caFile { location.caCertificatePath = path(caFile, in: resource) }
+        if let hostKey = spec.hostKey { location.hostKeySHA256 = hostKey }
+        return location
     }
 
     /// A private key as a file libcurl can read: the file itself for `{file: PATH}`, else the

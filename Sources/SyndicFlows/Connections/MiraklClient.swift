@@ -7,21 +7,18 @@ import SyndicTransfer
 struct MiraklClient: Sendable {
     let baseURL: String
     /// The channel the API key belongs to (its address), named by authentication failures.
-    let owner: String?
-    /// Told when Mirakl accepts the API key.
-    private let use: CredentialUse?
+    var owner: String? { connector.owner }
     private let apiKey: String
     private let shopID: String?
-    private let http: HTTPClient
+    /// The transport, with the key's owner (told when Mirakl accepts the key) and the metrics.
+    private let connector: ConnectorHTTP
 
     init(baseURL: String, apiKey: String, owner: String? = nil, use: CredentialUse? = nil, shopID: String? = nil,
-         http: HTTPClient = HTTPClient()) {
+         http: HTTPClient = HTTPClient(), metrics: ConnectorMetrics = ConnectorMetrics()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.owner = owner
-        self.use = use
         self.apiKey = apiKey
         self.shopID = shopID
-        self.http = http
+        connector = ConnectorHTTP(http: http, owner: owner, use: use, metrics: metrics)
     }
 
     /// `path` on the instance, with `shop_id` when set.
@@ -30,28 +27,21 @@ struct MiraklClient: Sendable {
         return baseURL + path + (all.isEmpty ? "" : "?" + all.joined(separator: "&"))
     }
 
-    /// Sends a request with the API key; fails clearly on 401/403 and, when `expect` is given,
-    /// on any status outside it.
+    /// Sends a request with the API key; fails clearly on 401/403 (the key refused) and on
+    /// any other status outside 2xx (with Mirakl's `message`).
     func send(_ request: HTTPRequest, what: String, accept: String = "application/json",
               retryUnsafe: Bool = false) throws -> HTTPResponse {
         var request = request
         request.headers.append(("Authorization", apiKey))
         request.headers.append(("Accept", accept))
-        let response: HTTPResponse
-        do {
-            response = try http.send(request, retryUnsafe: retryUnsafe)
-        } catch {
-            throw FlowError(.connectivity, "\(error)")
-        }
+        let response = try connector.send(request, retryUnsafe: retryUnsafe)
         if response.status == 401 || response.status == 403 {
-            throw FlowError(.authentication, "Mirakl at \(baseURL) refused the API key (\(what): HTTP \(response.status))",
-                            credentialsOf: owner)
+            throw connector.refusal("Mirakl at \(baseURL) refused the API key (\(what): HTTP \(response.status))")
         }
-        use?.accepted(owner)
+        connector.accepted()
         guard (200..<300).contains(response.status) else {
             let message = (try? CanonicalJSON.parse(response.text))?["message"]?.stringValue
-            throw FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(message.map { ": \($0)" } ?? "")",
-                            httpStatus: response.status)
+            throw ConnectorHTTP.failure("\(what) at \(baseURL)", status: response.status, detail: message)
         }
         return response
     }

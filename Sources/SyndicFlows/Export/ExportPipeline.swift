@@ -174,19 +174,12 @@ struct ExportPipeline {
             if let block = slot.block { spare.append(block) }
         }
         do {
-            try source.forEachBlock(fresh: { minimum in
-                if let reused = spare.firstIndex(where: { $0.capacity >= minimum }) {
-                    let block = spare.remove(at: reused)
-                    block.count = 0
-                    return block
-                }
-                return ByteBlock(capacity: minimum)
-            }) { block in
+            try source.forEachBlock(fresh: { ByteBlock.take(from: &spare, minimum: $0) }) { block in
                 try cancellation.check()
                 let slot = Slot()
                 inflight.append(slot)
                 // Windows of the previous snapshot follow the lines' places (counted here).
-                let lines = lookup.needsPlaces ? Self.lines(in: block) : 0
+                let lines = lookup.needsPlaces ? CatalogLineReader.lineCount(in: block.bytes) : 0
                 work.put(.lines(block, try lookup.index(for: lineCount..<lineCount + lines), place: lineCount), slot)
                 lineCount += lines
                 while inflight.count > window { try drainFirst() }
@@ -227,39 +220,17 @@ struct ExportPipeline {
         }
     }
 
-    /// How many lines a block holds (the last may lack its newline).
-    private static func lines(in block: ByteBlock) -> Int {
-        var count = 0
-        var start = 0
-        while start < block.count {
-            guard let found = memchr(block.base + start, 0x0A, block.count - start) else { return count + 1 }
-            count += 1
-            start = block.base.distance(to: found) + 1
-        }
-        return count
-    }
-
-    /// Decides every line of a block (blank lines skipped, a CR before the newline dropped).
+    /// Decides every line of a block (split by the catalog line reader's rules: blank lines
+    /// skipped, a CR before the newline dropped).
     private static func decide(_ block: ByteBlock, program: ProductExportProgram, index: DeltaIndex,
                                place: Int) -> ChunkOutput {
         var output = ChunkOutput()
         var scratch = ProductExportProgram.Scratch()
-        let base = block.base, count = block.count
-        var start = 0
-        var line = 0
-        while start < count {
-            let end = memchr(base + start, 0x0A, count - start).map { base.distance(to: $0) } ?? count
-            line += 1
-            var lineEnd = end
-            if lineEnd > start, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
-            let text = UnsafeRawBufferPointer(start: base + start, count: lineEnd - start)
-            if !text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                decide(text, position: line, place: place + line - 1, program: program, index: index,
-                       output: &output, scratch: &scratch)
-            }
-            start = end + 1
+        let lines = CatalogLineReader.forEachLine(in: block.bytes, after: 0) { text, line in
+            decide(text, position: line, place: place + line - 1, program: program, index: index,
+                   output: &output, scratch: &scratch)
         }
-        output.lines = line
+        output.lines = lines
         return output
     }
 

@@ -12,7 +12,7 @@ struct ProductDestinations {
         let name = inputs.channel.name
         let fileName = ExportFileName.products(channel: name, at: date)
         switch channel.type {
-        case "flat-file":
+        case .flatFile:
             let dryRunDirectory = inputs.workDirectory.appendingPathComponent("dry-runs").appendingPathComponent(name)
             var storage: CurlStorage?
             var folder = ""
@@ -27,20 +27,20 @@ struct ProductDestinations {
             return try FlatFileDestination(targets: targets, fileName: fileName, storage: storage, folder: folder,
                                            workDirectory: inputs.scratchDirectory,
                                            dryRunDirectory: dryRun ? dryRunDirectory : nil, skipEmpty: delta)
-        case "akeneo-api":
+        case .akeneoAPI:
             // A dry run sends nothing, but reads the target's attribute types like a real run.
             let target = dryRun ? try? akeneoClient(channel) : try akeneoClient(channel)
             return try AkeneoAPIDestination(client: dryRun ? nil : target, typesClient: target, targets: targets,
                                             separator: channel.products?.export?.valueSeparator ?? MappingContext.defaultValueSeparator,
                                             batchSize: channel.products?.export?.batchSize)
-        case "mirakl":
+        case .mirakl:
             let client = dryRun ? nil : try miraklClient(channel)
             return MiraklOfferDestination(client: client, targets: targets,
                                           fileName: fileName.replacingOccurrences(of: "products_export", with: "offers_export"),
                                           pollInterval: job.miraklPollInterval, skipEmpty: delta,
                                           cancellation: inputs.cancellation)
-        default:
-            throw FlowError(.configuration, "product export to \(channel.type) channels is not available in this build (flat-file, akeneo-api and mirakl are)")
+        case .amazonSeller:
+            throw FlowError(.configuration, "product export to \(channel.type.rawValue) channels is not available in this build (flat-file, akeneo-api and mirakl are)")
         }
     }
 

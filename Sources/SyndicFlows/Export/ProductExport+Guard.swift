@@ -22,10 +22,8 @@ extension ProductExport {
     /// products the destination refused not counted; nil when there was none.
     func previousExportable() throws -> Int? {
         let store = context.exports, name = context.channel.name
-        guard let header = try store.snapshotHeader(channel: name) else { return nil }
-        guard let generation = header.generation else {
-            // A snapshot stored whole, before snapshots were written in parts.
-            return try store.deltaSnapshot(channel: name).map { Self.exportable($0.entries) }
+        guard let header = try store.snapshotHeader(channel: name), let generation = header.generation else {
+            return nil
         }
         var count = 0
         var seq = 0
@@ -38,14 +36,19 @@ extension ProductExport {
     }
 
     /// Reads, filters and maps the whole source without sending or storing anything; returns
-    /// what a real pass would count.
+    /// what a real pass would count. Its progress is reported as a step of its own.
     func countingPass(_ source: ProductSource, program: ProductExportProgram, lookup: DeltaLookup) throws -> Tally {
         var tally = Tally()
         try ExportPipeline(program: program, lookup: lookup).run(source, cancellation: inputs.cancellation) { chunk in
             tally.count(chunk)
+            context.progress(progress(tally.read, source: source, step: Self.countingStep))
         }
+        context.progress(progress(tally.read, source: source, step: Self.countingStep, finished: true))
         return tally
     }
+
+    /// How the counting pass shows in the run's progress.
+    static let countingStep = "counting for the export guard"
 
     /// The result of an export the guard held: nothing was sent, no snapshot, record or file
     /// was kept. The runtime finishes the run `held` and raises an `export-held` alert.

@@ -140,14 +140,14 @@ struct ProductExport {
                     try destination.add(sent.row, key: sent.key, identifier: sent.identifier)
                     if delta { tally.sentKeys.append((sent.key, sent.identifier ?? sent.key)) }
                 }
-                context.progress(tally.read, nil)
+                context.progress(progress(tally.read, source: source))
             }
         } catch {
             destination.abandon()
             snapshot?.discard()
             throw error
         }
-        context.progress(tally.read, tally.read)
+        context.progress(progress(tally.read, source: source, finished: true))
         if let exportGuard, verdict == nil {
             // The destination has delivered nothing yet (it does so in `finish`).
             let decided = exportGuard.check(tally.guardCounts(previous: previous))
@@ -193,6 +193,17 @@ struct ProductExport {
             ?? (configured != nil && context.run.force ? GuardNote.forced : GuardNote())
         return result(tally: tally, outcome: outcome, mode: mode, dryRun: dryRun, source: source,
                       seconds: finished.timeIntervalSince(started), previous: hadPrevious, guardNote: note)
+    }
+
+    /// The run's progress: how far the source got (bytes of a catalog file, products of
+    /// Akeneo's count; the products read when the source cannot tell) and the products read
+    /// so far. `finished`: the source was read to its end, what it read is the total.
+    func progress(_ read: Int, source: ProductSource, step: String? = nil, finished: Bool = false) -> RunProgress {
+        guard let position = source.position else {
+            return RunProgress(done: read, total: finished ? read : nil, noun: "products", step: step)
+        }
+        return RunProgress(done: position.done, total: finished ? position.done : position.total, unit: position.unit,
+                           items: read, noun: "products", step: step)
     }
 
     /// The tracker of this export and where its pipeline finds the previous snapshot.

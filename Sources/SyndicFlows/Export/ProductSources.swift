@@ -13,7 +13,7 @@ struct ProductSources {
     /// checked locally too, with the same meaning.
     func program(for channel: ChannelSpec, spec: Value) throws -> ProductExportProgram {
         var local = channel
-        if try sourceType(of: channel) == "akeneo" { local.products?.filter?.completeness = nil }
+        if try sourceType(of: channel) == .akeneo { local.products?.filter?.completeness = nil }
         do {
             return try ProductExportProgram(channel: local, spec: spec)
         } catch {
@@ -21,7 +21,7 @@ struct ProductSources {
         }
     }
 
-    private func sourceType(of channel: ChannelSpec) throws -> String {
+    private func sourceType(of channel: ChannelSpec) throws -> ConnectionType {
         guard let source = channel.source else { throw FlowError(.configuration, "the channel has no source") }
         return try inputs.connection(source.connection).spec.type
     }
@@ -33,10 +33,10 @@ struct ProductSources {
         guard let source = channel.source else { throw FlowError(.configuration, "the channel has no source") }
         let (resource, spec) = try inputs.connection(source.connection)
         switch spec.type {
-        case "catalog-file":
+        case .catalogFile:
             guard let path = spec.path else { throw FlowError(.configuration, "\(resource.address) has no path") }
             return CatalogFileSource(path: inputs.path(path, in: resource))
-        case "akeneo":
+        case .akeneo:
             let search: String
             do {
                 search = try FilterEngine(channel.products?.filter ?? ProductFilter()).searchJSON
@@ -45,8 +45,8 @@ struct ProductSources {
             }
             return AkeneoSource(client: try akeneoClient(resource, spec), cancellation: inputs.cancellation,
                                 search: search, scope: source.scope, locales: Self.locales(source.locales ?? [], program))
-        default:
-            throw FlowError(.configuration, "\(resource.address) is a \(spec.type) connection, not a product source (akeneo, catalog-file)")
+        case .ftp, .ftps, .sftp, .local:
+            throw FlowError(.configuration, "\(resource.address) is a \(spec.type.rawValue) connection, not a product source (akeneo, catalog-file)")
         }
     }
 

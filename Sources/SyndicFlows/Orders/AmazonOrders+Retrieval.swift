@@ -25,7 +25,7 @@ extension AmazonOrders {
                 // The Restricted Data Token expired or was revoked (and the access token it was
                 // made with, most likely, too): new ones, once.
                 dropRestrictedToken()
-                Self.cache.set(cacheKey, nil)
+                Self.cache.drop(cacheKey)
                 restricted = try restrictedToken()
                 response = try send(request, operation: "getOrders", what: "getOrders",
                                     authorization: restricted.map { .restricted($0) } ?? .access)

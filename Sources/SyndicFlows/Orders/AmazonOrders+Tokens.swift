@@ -13,30 +13,27 @@ extension AmazonOrders {
 
     /// A live access token: cached, or asked for with the refresh token.
     func accessToken() throws -> String {
-        if let token = Self.cache.get(cacheKey), token.expires > now().addingTimeInterval(60) { return token.access }
+        try Self.cache.token(cacheKey, now: now, issue: { try requestAccessToken() }).access
+    }
+
+    /// A new access token from Login with Amazon (refresh-token grant).
+    private func requestAccessToken() throws -> CachedToken {
         let form = [("grant_type", "refresh_token"), ("refresh_token", credentials.refreshToken),
                     ("client_id", credentials.clientId), ("client_secret", credentials.clientSecret)]
             .map { "\($0.0)=\(URLText.component($0.1))" }.joined(separator: "&")
-        let response: HTTPResponse
-        do {
-            response = try tokenHTTP.send(HTTPRequest(method: "POST", url: tokenURL,
-                                                 headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                                                 body: Data(form.utf8)), retryUnsafe: true)
-        } catch {
-            throw FlowError(.connectivity, "\(error)")
-        }
+        let response = try login.send(HTTPRequest(method: "POST", url: tokenURL,
+                                                  headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                  body: Data(form.utf8)), retryUnsafe: true)
         if [400, 401, 403].contains(response.status) {
             let reason = (try? CanonicalJSON.parse(response.text))?["error"]?.stringValue ?? "HTTP \(response.status)"
-            throw FlowError(.authentication, "Login with Amazon at \(tokenURL) refused the credentials (\(reason))",
-                            credentialsOf: owner)
+            throw login.refusal("Login with Amazon at \(tokenURL) refused the credentials (\(reason))")
         }
         guard (200..<300).contains(response.status), let value = try? CanonicalJSON.parse(response.text),
               let access = value["access_token"]?.stringValue else {
-            throw FlowError(.remote, "Login with Amazon at \(tokenURL) failed: HTTP \(response.status)", httpStatus: response.status)
+            throw ConnectorHTTP.failure("Login with Amazon at \(tokenURL)", status: response.status)
         }
         let lifetime = Double(value["expires_in"]?.intValue ?? 3600)
-        Self.cache.set(cacheKey, CachedToken(access: access, refresh: nil, expires: now().addingTimeInterval(lifetime)))
-        return access
+        return CachedToken(access: access, refresh: nil, expires: now().addingTimeInterval(lifetime))
     }
 
     /// A Restricted Data Token for `restrictedResources` (createRestrictedDataToken), cached
@@ -44,7 +41,7 @@ extension AmazonOrders {
     /// role for buyer data): the run then goes on without buyer data and notes the refusal.
     func restrictedToken() throws -> String? {
         let key = restrictedCacheKey
-        if let token = Self.cache.get(key), token.expires > now().addingTimeInterval(60) { return token.access }
+        if let token = Self.cache.live(key, at: now()) { return token.access }
         let body = Data(CanonicalJSON.string(.object(["restrictedResources": Self.restrictedResources])).utf8)
         let request = HTTPRequest(method: "POST", url: baseURL + "/tokens/2021-03-01/restrictedDataToken",
                                   headers: [("Content-Type", "application/json")], body: body)
@@ -58,7 +55,7 @@ extension AmazonOrders {
             } catch let failure as FlowError where failure.isRejection {
                 if attempt == 1, failure.httpStatus == 401 || failure.httpStatus == 403 {
                     // Perhaps only the access token went stale: one fresh token, one more try.
-                    Self.cache.set(cacheKey, nil)
+                    Self.cache.drop(cacheKey)
                     continue
                 }
                 notice(.restrictedRoleMissing(
@@ -80,7 +77,7 @@ extension AmazonOrders {
 
     /// Forgets the cached Restricted Data Token (Amazon refused it).
     func dropRestrictedToken() {
-        Self.cache.set(restrictedCacheKey, nil)
+        Self.cache.drop(restrictedCacheKey)
     }
 
     /// A Restricted Data Token belongs to the SP-API endpoint that issued it and the authorization.

@@ -21,13 +21,14 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     let tokenURL: String
     let marketplaceID: String
     /// The channel the credentials belong to (its address).
-    let owner: String?
-    let use: CredentialUse?
+    var owner: String? { api.owner }
     let credentials: Credentials
     /// The SP-API client: a 429 is handled here, from the usage plans.
-    let http: HTTPClient
+    let api: ConnectorHTTP
     /// The Login with Amazon client, which retries its 429s itself.
-    let tokenHTTP: HTTPClient
+    let login: ConnectorHTTP
+    /// The SP-API transport (its `sleep` paces the quota waits).
+    var http: HTTPClient { api.http }
     let now: @Sendable () -> Date
     let cancellation: CancellationFlag
     /// The channel's carrier mappings (the ERP's codes to Amazon's).
@@ -43,21 +44,20 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     private var waited: TimeInterval = 0
     private var refusals = 0
     private var notices: [MarketplaceNotice] = []
+    /// Told of each quota wait while it lasts (what is left of it), then of its end (nil).
+    private var waitObserver: (@Sendable (RunProgress.Wait?) -> Void)?
 
     init(baseURL: String, tokenURL: String, marketplaceID: String, credentials: Credentials, owner: String?,
          use: CredentialUse?, http: HTTPClient, carriers: [String: CarrierMapping] = [:],
          cancellation: CancellationFlag = CancellationFlag(), plans: UsagePlans = .amazon,
-         now: @escaping @Sendable () -> Date = { Date() }) {
+         now: @escaping @Sendable () -> Date = { Date() }, metrics: ConnectorMetrics = ConnectorMetrics()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.tokenURL = tokenURL
         self.marketplaceID = marketplaceID
         self.credentials = credentials
-        self.owner = owner
-        self.use = use
-        tokenHTTP = http
-        var http = http
-        http.retriesRateLimits = false
-        self.http = http
+        let login = ConnectorHTTP(http: http, owner: owner, use: use, metrics: metrics)
+        self.login = login
+        api = login.leavingRateLimits()
         self.carriers = carriers
         self.cancellation = cancellation
         self.plans = plans
@@ -66,7 +66,7 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
 
     /// The token caches' key: the token URL and a digest of the credentials.
     var cacheKey: String {
-        let digest = SHA256.hash(Array("\(credentials.clientId)\u{0}\(credentials.clientSecret)\u{0}\(credentials.refreshToken)".utf8))
+        let digest = Hashing.sha256(Array("\(credentials.clientId)\u{0}\(credentials.clientSecret)\u{0}\(credentials.refreshToken)".utf8))
         return tokenURL + "#" + digest.hexString
     }
 
@@ -81,6 +81,11 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
 
     func notice(_ notice: MarketplaceNotice) {
         lock.withLock { if !notices.contains(notice) { notices.append(notice) } }
+    }
+
+    /// Tells `observer` of every quota wait while it lasts, for the run's progress.
+    func observeQuotaWaits(_ observer: @escaping @Sendable (RunProgress.Wait?) -> Void) {
+        lock.withLock { waitObserver = observer }
     }
 
     // MARK: - Calls
@@ -98,52 +103,48 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     /// rejection (an operation the application may not call).
     func send(_ request: HTTPRequest, operation: String, what: String, authorization: Authorization = .access,
               refusalIsAnswer: Bool = false, retryUnsafe: Bool = false) throws -> HTTPResponse {
-        var renewed = false
         var refusedInARow = 0
-        try pause(plans.take(operation, account: account, now: now()))
-        while true {
-            var signed = request
-            switch authorization {
-            case .access: signed.headers.append(("x-amz-access-token", try accessToken()))
-            case .restricted(let token): signed.headers.append(("x-amz-access-token", token))
-            }
-            signed.headers.append(("Accept", "application/json"))
-            let response: HTTPResponse
-            do {
-                response = try http.send(signed, retryUnsafe: retryUnsafe)
-            } catch {
-                throw FlowError(.connectivity, "\(error)")
-            }
-            plans.learn(operation, account: account, rate: response.header("x-amzn-RateLimit-Limit"), now: now())
-            if response.status == 429 {
-                refusedInARow += 1
-                lock.withLock { refusals += 1 }
-                guard refusedInARow <= maxQuotaRefusals else {
-                    throw FlowError(.remote, "\(what) at \(baseURL): Amazon still refused for quota after \(maxQuotaRefusals) waits "
-                                        + "(another application may be using this seller's quota)", httpStatus: 429)
-                }
-                try pause(plans.refused(operation, account: account, now: now()))
-                continue
-            }
-            if response.status == 401 || response.status == 403, !refusalIsAnswer, case .access = authorization {
-                Self.cache.set(cacheKey, nil)
-                if !renewed {
-                    renewed = true
-                    continue
-                }
-                throw FlowError(.authentication, "the SP-API at \(baseURL) refused the access token (\(what): HTTP \(response.status))",
-                                credentialsOf: owner)
-            }
-            if (200..<300).contains(response.status) { use?.accepted(owner) }
-            guard (200..<300).contains(response.status) else {
-                let errors = Self.errors(response)
-                var failure = FlowError(.remote, "\(what) at \(baseURL) failed: HTTP \(response.status)\(errors.map { ": " + $0 } ?? "")",
-                                        httpStatus: response.status)
-                failure.remoteMessage = errors
-                throw failure
-            }
-            return response
+        try pause(plans.take(operation, account: account, now: now()), for: operation)
+        var request = request
+        request.headers.append(("Accept", "application/json"))
+        var token: ConnectorHTTP.CallToken?
+        switch authorization {
+        case .access: token = accessTokenUse(what, renewable: !refusalIsAnswer)
+        case .restricted(let restricted): request.headers.append(("x-amz-access-token", restricted))
         }
+        let response = try api.send(request, retryUnsafe: retryUnsafe, token: token) { answer in
+            plans.learn(operation, account: account, rate: answer.header("x-amzn-RateLimit-Limit"), now: now())
+            guard answer.status == 429 else { return false }
+            refusedInARow += 1
+            lock.withLock { refusals += 1 }
+            guard refusedInARow <= maxQuotaRefusals else {
+                throw FlowError(.remote, "\(what) at \(baseURL): Amazon still refused for quota after \(maxQuotaRefusals) waits "
+                                    + "(another application may be using this seller's quota)", httpStatus: 429)
+            }
+            try pause(plans.refused(operation, account: account, now: now()), for: operation)
+            return true
+        }
+        guard (200..<300).contains(response.status) else {
+            let errors = Self.errors(response)
+            var failure = ConnectorHTTP.failure("\(what) at \(baseURL)", status: response.status, detail: errors)
+            failure.remoteMessage = errors
+            throw failure
+        }
+        api.accepted()
+        return response
+    }
+
+    /// The access token as SP-API calls carry it (`x-amz-access-token`): a 401 or 403 drops it
+    /// and gets one new token and one retry, unless the call is `renewable: false` (its refusal
+    /// is the answer: the operation is not allowed).
+    private func accessTokenUse(_ what: String, renewable: Bool) -> ConnectorHTTP.CallToken {
+        ConnectorHTTP.CallToken(
+            current: { try self.accessToken() }, drop: { Self.cache.drop(self.cacheKey) },
+            header: { ("x-amz-access-token", $0) },
+            refuses: { renewable && ($0.status == 401 || $0.status == 403) },
+            refusedAgain: { [api, baseURL] response in
+                api.refusal("the SP-API at \(baseURL) refused the access token (\(what): HTTP \(response.status))")
+            })
     }
 
     /// The `errors` of an SP-API answer as `code: message; …`, or nil.
@@ -155,15 +156,20 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
         return message.isEmpty ? nil : message
     }
 
-    /// Waits `seconds` for quota (counted in the run's report), checking for cancellation.
-    func pause(_ seconds: TimeInterval) throws {
+    /// Waits `seconds` for quota of `operation` (counted in the run's report, told to the
+    /// quota-wait observer as it goes), checking for cancellation.
+    func pause(_ seconds: TimeInterval, for operation: String) throws {
+        let observer = lock.withLock { waitObserver }
+        defer { if seconds > 0 { observer?(nil) } }
         var left = seconds
         while left > 0 {
             try cancellation.check()
+            observer?(RunProgress.Wait(seconds: left, reason: "quota (\(operation))"))
             let slice = min(left, 0.25)
             http.sleep(slice)
             left -= slice
             lock.withLock { waited += slice }
+            api.metrics.waitedForQuota(slice, at: baseURL)
         }
         try cancellation.check()
     }

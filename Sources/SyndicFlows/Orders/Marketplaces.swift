@@ -16,13 +16,13 @@ enum Marketplaces {
         }
         let resource = inputs.channel
         switch channel.type {
-        case "mirakl":
+        case .mirakl:
             let apiKey = try inputs.secret(channel.credentials?["apiKey"], of: resource, field: "credentials.apiKey")
             return MiraklOrders(client: MiraklClient(baseURL: endpoint, apiKey: apiKey, owner: resource.address,
                                                      use: inputs.credentialUse,
                                                      shopID: channel.shopId.map(ProductDestinations.encode), http: http),
                                 accept: channel.orders?.accept == true && !dryRun, carriers: channel.orders?.carriers ?? [:])
-        case "amazon-seller":
+        case .amazonSeller:
             guard let marketplaceID = channel.marketplaceId else {
                 throw FlowError(.configuration, "the channel has no marketplaceId (the SP-API marketplace id)")
             }
@@ -35,8 +35,8 @@ enum Marketplaces {
                                 marketplaceID: marketplaceID, credentials: credentials, owner: resource.address,
                                 use: inputs.credentialUse, http: http, carriers: channel.orders?.carriers ?? [:],
                                 cancellation: inputs.cancellation, now: now)
-        default:
-            throw FlowError(.configuration, "orders come from marketplace channels (mirakl, amazon-seller), not \(channel.type)")
+        case .flatFile, .akeneoAPI:
+            throw FlowError(.configuration, "orders come from marketplace channels (mirakl, amazon-seller), not \(channel.type.rawValue)")
         }
     }
 

@@ -61,8 +61,9 @@ public struct OrderExportJob: Job {
                     rows += 1
                 }
                 orders += 1
-                if orders % 1000 == 0 { context.progress(orders, nil) }
+                if orders % 1000 == 0 { context.progress(RunProgress(done: orders, noun: "orders")) }
             }
+            context.progress(RunProgress(done: orders, total: orders, noun: "orders"))
             var written: [String] = []
             for group in files.keys.sorted(by: { $0.joined(separator: "_") < $1.joined(separator: "_") }) {
                 let outcome = try files[group]!.finish()

@@ -56,6 +56,9 @@ public struct OrderRetrievalJob: Job {
             total.cancellations += summary.cancellations
             orders.removeAll(keepingCapacity: true)
         }
+        // Pages and orders so far, reported after each page and while a quota wait lasts.
+        let meter = RetrievalProgress(report: context.progress)
+        (marketplace as? QuotaWaitReporting)?.observeQuotaWaits { meter.waiting($0) }
         try marketplace.orders(updatedSince: since) { page in
             try inputs.cancellation.check()
             for result in page {
@@ -75,7 +78,7 @@ public struct OrderRetrievalJob: Job {
             }
             fetched += page.count
             if orders.count >= batchSize { try store() }
-            context.progress(fetched, nil)
+            meter.page(orders: page.count)
         }
         try store()
         // Only as far as the pages proved: every update before the run started was on them
@@ -116,5 +119,47 @@ public struct OrderRetrievalJob: Job {
             try context.orders.setOrderCursor(channel: context.channel.name, name: marker, value: ISODate.milliseconds(now))
         }
         return warnings
+    }
+}
+
+/// A marketplace client that can tell how long it waits for quota (Amazon's usage plans), for
+/// the run's progress.
+protocol QuotaWaitReporting: AnyObject {
+    /// Tells `observer` of every quota wait while it lasts (what is left of it and what it is
+    /// for), then of its end (nil).
+    func observeQuotaWaits(_ observer: @escaping @Sendable (RunProgress.Wait?) -> Void)
+}
+
+extension AmazonOrders: QuotaWaitReporting {}
+
+/// The progress of an order retrieval: pages and orders read so far, and the quota wait
+/// under way, reported from the thread that reads pages and from the one that waits.
+private final class RetrievalProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages = 0
+    private var orders = 0
+    private let report: @Sendable (RunProgress) -> Void
+
+    init(report: @escaping @Sendable (RunProgress) -> Void) {
+        self.report = report
+    }
+
+    /// A page of `count` orders was read.
+    func page(orders count: Int) {
+        // Reported under the lock, so that a page and a wait never arrive out of order.
+        lock.withLock {
+            pages += 1
+            orders += count
+            report(progress(waiting: nil))
+        }
+    }
+
+    /// A quota wait goes on (what is left of it), or ended (nil).
+    func waiting(_ wait: RunProgress.Wait?) {
+        lock.withLock { report(progress(waiting: wait)) }
+    }
+
+    private func progress(waiting: RunProgress.Wait?) -> RunProgress {
+        RunProgress(done: pages, unit: .pages, items: orders, noun: "orders", waiting: waiting)
     }
 }

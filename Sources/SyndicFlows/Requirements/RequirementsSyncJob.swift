@@ -28,7 +28,7 @@ public struct RequirementsSyncJob: Job {
         } catch {
             throw FlowError(.configuration, "the channel cannot be read from the state: \(error)")
         }
-        guard channel.type == "mirakl" else {
+        guard channel.type == .mirakl else {
             throw FlowError(.configuration, "requirements sync is only available for mirakl channels")
         }
         let client = try ProductDestinations(inputs: inputs, job: ProductExportJob(http: http)).miraklClient(channel)

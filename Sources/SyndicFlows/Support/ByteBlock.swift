@@ -17,10 +17,20 @@ final class ByteBlock: @unchecked Sendable {
 
     /// The filled bytes.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// An empty block of at least `minimum` bytes: one of `spare` that is big enough (taken
+    /// out of it and emptied), else a new one.
+    static func take(from spare: inout [ByteBlock], minimum: Int) -> ByteBlock {
+        guard let index = spare.firstIndex(where: { $0.capacity >= minimum }) else { return ByteBlock(capacity: minimum) }
+        let block = spare.remove(at: index)
+        block.count = 0
+        return block
+    }
 }
 
 /// A source of JSON lines that can hand out whole blocks of lines, split by the workers
-/// instead of the reading thread.
+/// instead of the reading thread (`CatalogLineReader.forEachLine(in:after:_:)` splits them
+/// by the catalog file's rules).
 protocol LineBlockSource: ProductSource {
     /// Calls `body` with blocks holding whole lines (the last block may end without a
     /// newline), in order. `fresh(minimum)` gives an empty block of at least that capacity.

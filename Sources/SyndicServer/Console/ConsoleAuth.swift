@@ -55,7 +55,7 @@ public enum ConsoleAuth {
 
     /// The CSRF token of a session's forms.
     static func csrfToken(session token: String) -> String {
-        SHA256.hash(Array(("csrf\u{0}" + token).utf8)).hexString
+        Hashing.sha256(Array(("csrf\u{0}" + token).utf8)).hexString
     }
 
     /// Whether `text` has the shape of a code or token (43 base64url characters).

@@ -4,14 +4,9 @@ import SyndicCore
 
 extension SQLiteStateStore: ExportStore {
     public func deltaSnapshot(channel: String) throws -> DeltaSnapshot? {
-        guard let header = try snapshotHeader(channel: channel) else { return nil }
-        guard let generation = header.generation else {
-            // A snapshot stored whole, before snapshots were written in parts.
-            let blob = try pool.read { db in
-                try Data.fetchOne(db, sql: "SELECT entries FROM export_snapshot WHERE channel = ?", arguments: [channel])
-            }
-            return blob.flatMap { data in data.withUnsafeBytes { DeltaSnapshot.decode($0) } }
-        }
+        // Every snapshot is stored in parts (the state migrations moved the older ones, stored
+        // whole, into parts): a header without a generation is no snapshot.
+        guard let header = try snapshotHeader(channel: channel), let generation = header.generation else { return nil }
         var entries: [DeltaSnapshot.Entry] = []
         entries.reserveCapacity(header.count)
         var seq = 0

@@ -14,6 +14,7 @@ enum PostgresMigrations {
         ("v1-state", v1),
         ("v2-run-force", v2RunForce),
         ("v3-console", v3Console),
+        ("v4-snapshot-whole-to-parts", v4SnapshotWholeToParts),
     ]
 
     /// Applies the migrations this database lacks; refuses a database a newer syndic wrote.
@@ -59,6 +60,46 @@ enum PostgresMigrations {
         // The console's order list filters by status and received date.
         "CREATE INDEX orders_status_received ON orders (status, received_at)",
         "CREATE INDEX orders_received ON orders (received_at)",
+    ]
+
+    /// Delta snapshots stored whole (`export_snapshot.entries` with no `generation`: written by
+    /// a syndic that predates snapshot parts, and brought here by `syndic state migrate`) move
+    /// into one part each, so that every snapshot is a header with a generation and its parts.
+    ///
+    /// The whole form is the 10 bytes `SYNDELTA1\n`, the spec digest and a newline, then the
+    /// entries, 24 bytes each; the entries are exactly the bytes of a part. The spec digest
+    /// stays the row's (written with the one the blob holds), and `refused` stays as it is.
+    static let v4SnapshotWholeToParts: [String] = [
+        // One statement for the rows that can be read: `whole` finds the newline that ends the
+        // digest line (its place after the magic, 0 when there is none); `readable` keeps the
+        // rows that start with the magic, have that newline and whose entries are whole 24-byte
+        // words, with their entries (`body`) and their new generation: one above the highest
+        // the channel's parts used (parts an export left unfinished), so a number is never
+        // reused. `parts` stores each body as part 0 of its generation; the update makes the
+        // row name that generation, count its entries and drop its blob. Every part of the
+        // statement sees the rows as they were before it, so each channel gets one part.
+        """
+        WITH whole AS (
+            SELECT channel, entries, position(decode('0a', 'hex') in substring(entries from 11)) AS newline
+            FROM export_snapshot WHERE generation IS NULL
+        ), readable AS (
+            SELECT w.channel, substring(w.entries from 11 + w.newline) AS body,
+                   1 + coalesce((SELECT max(p.generation) FROM export_snapshot_part p WHERE p.channel = w.channel), 0)
+                       AS generation
+            FROM whole w
+            WHERE substring(w.entries from 1 for 10) = decode('53594e44454c5441310a', 'hex')
+              AND w.newline > 0 AND (length(w.entries) - 10 - w.newline) % 24 = 0
+        ), parts AS (
+            INSERT INTO export_snapshot_part (channel, generation, seq, entries)
+            SELECT channel, generation, 0, body FROM readable
+        )
+        UPDATE export_snapshot s SET generation = r.generation, products = length(r.body) / 24, entries = ''::bytea
+        FROM readable r WHERE s.channel = r.channel
+        """,
+        // The rows left without a generation cannot be read: deleted, so the channel's next
+        // delta export has no earlier snapshot and sends every product (nothing is lost, more
+        // is sent, as when such a snapshot was read before).
+        "DELETE FROM export_snapshot WHERE generation IS NULL",
     ]
 
     static let v1: [String] = [

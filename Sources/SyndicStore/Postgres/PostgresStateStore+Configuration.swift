@@ -182,11 +182,7 @@ extension PostgresStateStore {
                     ON CONFLICT (key) DO UPDATE SET value = excluded.value
                     """, [base])
             }
-            if pauseInsideApplyTransaction > 0 {
-                FileHandle.standardError.write(
-                    Data("apply: transaction open, pausing \(pauseInsideApplyTransaction) ms\n".utf8))
-                Thread.sleep(forTimeInterval: Double(pauseInsideApplyTransaction) / 1000)
-            }
+            applyTransactionHook?()
             return newSerial
         }
     }

@@ -1,18 +1,13 @@
 import Foundation
 import SyndicCore
 
-/// `ExportStore` on PostgreSQL: delta snapshots (stored whole, or in parts by generation,
-/// with the keys the destination refused), export records, run files and requirements.
+/// `ExportStore` on PostgreSQL: delta snapshots (in parts by generation, with the keys the
+/// destination refused), export records, run files and requirements.
 extension PostgresStateStore {
     public func deltaSnapshot(channel: String) throws -> DeltaSnapshot? {
-        guard let header = try snapshotHeader(channel: channel) else { return nil }
-        guard let generation = header.generation else {
-            // A snapshot stored whole, before snapshots were written in parts.
-            let blob = try read { session in
-                try session.row("SELECT entries FROM export_snapshot WHERE channel = ?", [channel])?.data("entries")
-            }
-            return blob.flatMap { data in data.withUnsafeBytes { DeltaSnapshot.decode($0) } }
-        }
+        // Every snapshot is stored in parts (the state migrations moved the older ones, stored
+        // whole, into parts): a header without a generation is no snapshot.
+        guard let header = try snapshotHeader(channel: channel), let generation = header.generation else { return nil }
         var entries: [DeltaSnapshot.Entry] = []
         entries.reserveCapacity(header.count)
         var seq = 0

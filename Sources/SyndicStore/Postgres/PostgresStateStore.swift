@@ -11,9 +11,10 @@ public final class PostgresStateStore: StateStore, @unchecked Sendable {
     /// The run attempt whose writes these are, checked before each write; nil for the
     /// commands, the executor and the server.
     let fence: RunFence?
-    /// Test hook: milliseconds to wait inside the apply transaction before committing, so a
-    /// test can kill the process mid-transaction (`SYNDIC_FAULT_APPLY_PAUSE_MS`).
-    public var pauseInsideApplyTransaction: Int = 0
+    /// Test seam: called inside the apply transaction, after its writes and before the
+    /// commit, so a crash-safety test can stop the process there. Nil outside tests; only
+    /// debug builds of the command line install one.
+    public var applyTransactionHook: (@Sendable () -> Void)?
 
     /// Connects to the state at `location`, creating and migrating its tables on first use.
     public init(location: PostgresLocation, connections: Int = 4) throws {
@@ -36,7 +37,7 @@ public final class PostgresStateStore: StateStore, @unchecked Sendable {
         location = store.location
         pool = store.pool
         self.fence = fence
-        pauseInsideApplyTransaction = store.pauseInsideApplyTransaction
+        applyTransactionHook = store.applyTransactionHook
     }
 
     public func fenced(by fence: RunFence) -> any StateStore {

@@ -43,7 +43,7 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as StoreError {
             throw Failure.exit("\(error)")
         }
-        setFaultHooks(store)
+        TestFaults.install(on: store)
         return store
     }
 
@@ -55,17 +55,8 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as StoreError {
             throw Failure.exit("\(error)")
         }
-        setFaultHooks(opened.store)
+        TestFaults.install(on: opened.store)
         return opened
-    }
-
-    /// Test hooks from the environment (`SYNDIC_FAULT_APPLY_PAUSE_MS`).
-    private func setFaultHooks(_ store: any StateStore) {
-        guard let pause = ProcessInfo.processInfo.environment["SYNDIC_FAULT_APPLY_PAUSE_MS"].flatMap(Int.init) else {
-            return
-        }
-        (store as? SQLiteStateStore)?.pauseInsideApplyTransaction = pause
-        (store as? PostgresStateStore)?.pauseInsideApplyTransaction = pause
     }
 
     /// A reconciler for the directory (as it is at `gitRef`, when given) and the state.

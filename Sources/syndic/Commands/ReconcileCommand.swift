@@ -1,25 +1,31 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SyndicCore
 import SyndicEngine
 import SyndicFlows
 
 /// `syndic reconcile --watch`: continuous reconcile.
-struct ReconcileCommand: ParsableCommand {
+struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Apply non-destructive changes continuously (at each interval and when a file changes).",
         discussion: """
             Deletes are applied only with --prune, and for a channel only when it is named in \
             --confirm-delete or carried the label `syndic/prune: allow` when last applied. Each \
-            cycle prints one line; failures back off exponentially and never stop the loop. \
-            SIGTERM or SIGINT stops it after the current cycle (exit 0). Without --watch, one \
-            cycle runs (exit 1 if it fails).
+            cycle logs one line (standard error); failures back off exponentially and never stop the \
+            loop. SIGTERM or SIGINT stops it after the current cycle (exit 0; 1 when the metrics \
+            endpoint cannot listen). Without --watch, one cycle runs and prints its line on standard \
+            output (exit 1 if it fails).
             """)
 
     @OptionGroup var options: GlobalOptions
 
     @OptionGroup(title: "Selection") var selection: SelectionOptions
+
+    @OptionGroup(title: "Logging") var logging: LoggingOptions
+
+    @OptionGroup(title: "Metrics") var metricsOptions: MetricsOptions
 
     @Flag(name: .long, help: "Keep reconciling until stopped.")
     var watch = false
@@ -33,15 +39,23 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .long, help: "A channel whose deletion --prune may apply (repeatable).")
     var confirmDelete: [String] = []
 
-    func run() throws {
+    func validate() throws {
+        if metricsOptions.metricsAddress != nil && !watch {
+            throw ValidationError("--metrics-address needs --watch (one cycle has nothing to scrape)")
+        }
+    }
+
+    func run() async throws {
+        let logger = try logging.bootstrap(label: "syndic.reconcile")
+        let registry = MetricsOptions.bootstrap()
         let store = try options.openStore()
         let reconciler = ContinuousReconciler(
             directory: ConfigDirectory(path: options.dir), store: store,
             secrets: SecretResolver(),
             options: .init(interval: interval.seconds, prune: prune, confirmedDeletes: Set(confirmDelete),
                            selection: selection.selection),
-            user: CommandUser.current(), report: { Output.print("\(Timestamp.now()) \($0)") },
-            deliver: Self.delivery(AlertDispatcher(store: store)))
+            user: CommandUser.current(), logger: logger,
+            deliver: Self.delivery(AlertDispatcher(store: store), logger: logger))
         guard watch else {
             do {
                 Output.print(try reconciler.cycle(now: CommandClock.now()).line)
@@ -50,20 +64,33 @@ struct ReconcileCommand: ParsableCommand {
             }
             return
         }
+        let endpointFailed = OnceFlag()
+        let serving = metricsOptions.serve(registry: registry, logger: logger, refresh: nil,
+                                           healthy: { await MetricsOptions.offPool { (try? store.ping()) != nil } },
+                                           failed: { endpointFailed.set(); reconciler.stop() })
         let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in reconciler.stop() }
-        reconciler.run()
+        // The loop blocks its thread between cycles: a thread of its own, not the task pool's.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                reconciler.run()
+                done.resume()
+            }
+        }
+        serving?.cancel()
+        await serving?.value
         withExtendedLifetime(signals) {}
+        if endpointFailed.isSet { throw ExitCode(1) }
     }
 
     /// Delivers the waiting alerts (drift, apply-failed, and any other) after each watch
     /// cycle, logging what it did.
-    static func delivery(_ alerts: AlertDispatcher) -> @Sendable () -> Void {
+    static func delivery(_ alerts: AlertDispatcher, logger: Logger) -> @Sendable () -> Void {
         {
             let report = alerts.deliver()
             if report.delivered > 0 {
-                Output.print("\(Timestamp.now()) delivered \(report.delivered) alert\(report.delivered == 1 ? "" : "s")")
+                logger.info("delivered \(report.delivered) alert\(report.delivered == 1 ? "" : "s")")
             }
-            for failure in report.failures { Output.print("\(Timestamp.now()) alert delivery: \(failure)") }
+            for failure in report.failures { logger.error("alert delivery: \(failure)") }
         }
     }
 }

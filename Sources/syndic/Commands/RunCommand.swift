@@ -54,14 +54,19 @@ struct RunCommand: AsyncParsableCommand {
         let shown = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
         Output.print("Queued run \(queued.id): \(channel) \(job.rawValue)\(shown).")
         guard wait else { return }
-        let terminal = isatty(STDERR_FILENO) == 1
+        // On a terminal only: the job's progress, one line redrawn in place on standard error.
+        let progressLine = ProgressLine()
         do {
-            let finished = try await runs.runToCompletion(queued, workDirectory: options.workDirectory) { run, done, total in
-                guard terminal else { return }
-                let of = total.map { "/\($0)" } ?? ""
-                FileHandle.standardError.write(Data("\r\(run.channel) \(run.job.rawValue): \(done)\(of)".utf8))
+            let finished: RunInfo
+            do {
+                finished = try await runs.runToCompletion(queued, workDirectory: options.workDirectory) { run, update in
+                    progressLine.update(run, update)
+                }
+            } catch {
+                progressLine.finish()
+                throw error
             }
-            if terminal { Output.error("") }
+            progressLine.finish()
             guard let (info, lines) = try store.run(id: finished.id) else { throw QueueError.unknownRun(finished.id) }
             Output.print(RunView(run: info, lines: lines, exports: try store.productExports(runID: info.id),
                                  files: try store.artifacts(runID: info.id)).render())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SyndicServer
 
 /// `syndic serve`: the Orders API and the web console over the state.
@@ -11,11 +12,13 @@ struct ServeCommand: AsyncParsableCommand {
             Every /api/v1 call needs `Authorization: Bearer <token>` (`syndic token create`). \
             /healthz, /metrics and /openapi.yaml need none. The web console answers under / and needs a \
             session: once it listens, serve prints `listening on http://HOST:PORT`, then a one-time login \
-            link (one use, valid 10 minutes; `syndic login-link` prints another). Access logs go to standard \
-            error as JSON lines. SIGTERM or SIGINT stops it (exit 0).
+            link (one use, valid 10 minutes; `syndic login-link` prints another). Log lines, one per request \
+            among them, go to standard error (--log-format). SIGTERM or SIGINT stops it (exit 0).
             """)
 
     @OptionGroup var options: GlobalOptions
+
+    @OptionGroup(title: "Logging") var logging: LoggingOptions
 
     @Option(name: .long, help: "The address to listen on.")
     var host: String = "127.0.0.1"
@@ -41,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = try logging.bootstrap(label: "syndic.serve")
         let store = try options.openStore()
         var serverOptions = APIServerOptions()
         serverOptions.host = host
@@ -48,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         serverOptions.maxBodyBytes = maxBodyBytes
         let host = self.host
         let publicURL = url.flatMap(ConsoleBaseURL.normalized)
-        let api = OrdersAPI(store: store, options: serverOptions, log: noAccessLog ? .off : .standardError,
+        let api = OrdersAPI(store: store, options: serverOptions, log: AccessLog(logger: logger, requests: !noAccessLog),
                             console: Console(store: store, baseURL: publicURL))
         do {
             try await api.run { port in
@@ -59,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
                     let link = try ConsoleAuth.issueLoginLink(store: store, baseURL: base, next: nil, now: Date())
                     Output.print("console: open \(link) (one use, valid 10 minutes)")
                 } catch {
-                    Output.error("warning: no console login link: \(error); `syndic login-link` makes one")
+                    logger.warning("no console login link: \(error); `syndic login-link` makes one")
                 }
             }
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import SyndicCore
 import SyndicEngine
 import SyndicFlows
@@ -12,10 +13,15 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run the scheduler and execute due jobs (several workers may share one state).",
         discussion: """
             SIGTERM or SIGINT stops claiming, lets running jobs finish within --grace seconds, \
-            then gives their runs back to the queue. Exit 0 after a clean stop.
+            then gives their runs back to the queue. Exit 0 after a clean stop; 1 when the metrics \
+            endpoint cannot listen. Log lines go to standard error.
             """)
 
     @OptionGroup var options: GlobalOptions
+
+    @OptionGroup(title: "Logging") var logging: LoggingOptions
+
+    @OptionGroup(title: "Metrics") var metricsOptions: MetricsOptions
 
     @Option(name: .long, help: "Jobs run at the same time.")
     var concurrency: Int = 2
@@ -40,22 +46,39 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = try logging.bootstrap(label: "syndic.worker")
+        let registry = MetricsOptions.bootstrap()
         let store = try options.openStore()
         let alerts = AlertDispatcher(store: store)
         let worker = Worker(store: store, registry: .shipped,
                             options: WorkerOptions(concurrency: concurrency, lease: lease, pollInterval: poll,
                                                    grace: grace, once: once),
-                            workDirectory: options.workDirectory,
-                            report: { Output.error("\(Timestamp.now()) \($0)") },
+                            workDirectory: options.workDirectory, logger: logger,
                             housekeeping: {
                                 let report = alerts.deliver()
-                                if report.delivered > 0 { Output.error("\(Timestamp.now()) delivered \(report.delivered) alerts") }
-                                for failure in report.failures { Output.error("\(Timestamp.now()) alert delivery: \(failure)") }
+                                if report.delivered > 0 { logger.info("delivered \(report.delivered) alerts") }
+                                for failure in report.failures { logger.error("alert delivery: \(failure)") }
                             })
+        let endpointFailed = OnceFlag()
+        let serving = metricsOptions.serve(registry: registry, logger: logger, refresh: { await MetricsOptions.offPool { worker.measureQueue() } },
+                                           healthy: { await MetricsOptions.offPool { worker.isHealthy() } },
+                                           failed: { endpointFailed.set(); await worker.stop() })
         let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in Task { await worker.stop() } }
         await worker.run()
+        serving?.cancel()
+        await serving?.value
         withExtendedLifetime(signals) {}
+        if endpointFailed.isSet { throw ExitCode(1) }
     }
+}
+
+/// A flag set once, readable from any thread.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// Delivers SIGTERM/SIGINT to a handler instead of killing the process.

@@ -104,7 +104,7 @@ struct PlanMarkdownView {
             lines.append("")
             lines.append("**Notes**")
             lines.append("")
-            lines += plan.notes.map { "- \(escape($0))" }
+            lines += plan.notes.map { "- \(escape($0.text))" }
         }
         return lines
     }
@@ -137,7 +137,7 @@ struct PlanMarkdownView {
         if !change.data.isEmpty {
             lines.append("-     data deleted with it: " + change.data.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
         }
-        lines += change.notes.map { "#     \($0)" }
+        lines += change.notes.map { "#     \($0.text)" }
         if let blocked = change.blocked { lines.append("!     blocked: \(blocked)") }
         return lines
     }

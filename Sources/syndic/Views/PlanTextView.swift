@@ -33,7 +33,7 @@ struct PlanTextView {
         if !plan.notes.isEmpty {
             lines.append("")
             lines.append("Notes:")
-            lines += plan.notes.map { "  " + $0 }
+            lines += plan.notes.map { "  " + $0.text }
         }
         if plan.hasChanges {
             lines.append("")
@@ -72,7 +72,7 @@ struct PlanTextView {
             let counts = change.data.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
             lines.append("      data deleted with it: \(counts)")
         }
-        lines += change.notes.map { style.dim("      # \($0)") }
+        lines += change.notes.map { style.dim("      # \($0.text)") }
         if let blocked = change.blocked { lines.append("      ! blocked: \(blocked)") }
         return lines
     }

@@ -11,6 +11,11 @@ enum Golden {
             try Data(masked.utf8).write(to: url)
             return
         }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            Issue.record("Golden/\(name) is missing: run the tests once with SYNDIC_UPDATE_GOLDEN=1 to write it, then review it",
+                         sourceLocation: sourceLocation)
+            return
+        }
         let expected = try String(contentsOf: url, encoding: .utf8)
         #expect(masked == expected, "output differs from Golden/\(name); rerun with SYNDIC_UPDATE_GOLDEN=1 to review",
                 sourceLocation: sourceLocation)

@@ -664,7 +664,7 @@ struct DocumentCompilerTests {
         let file = TestConfig.compile(text)
         #expect(file.resources.isEmpty)
         #expect(file.diagnostics.isEmpty)
-        #expect(file.digest == SHA256.hex(text))
+        #expect(file.digest == Hashing.sha256Hex(text))
         #expect(file.relativePath == "mirakl_fr.yaml")
     }
 

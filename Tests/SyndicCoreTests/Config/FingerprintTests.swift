@@ -7,7 +7,7 @@ struct FingerprintTests {
         let salt: [UInt8] = [1, 2, 3]
         let base = Fingerprint.of(value: value, address: "channel.a", path: "credentials.apiKey", salt: salt)
         #expect(base.count == 64)
-        #expect(base == SHA256.hmac(key: salt, message: Array("channel.a\u{0}credentials.apiKey\u{0}mk-123".utf8)).hexString)
+        #expect(base == Hashing.hmacSHA256(key: salt, message: Array("channel.a\u{0}credentials.apiKey\u{0}mk-123".utf8)).hexString)
         #expect(base == Fingerprint.of(value: value, address: "channel.a", path: "credentials.apiKey", salt: salt))
         #expect(base != Fingerprint.of(value: value, address: "channel.b", path: "credentials.apiKey", salt: salt))
         #expect(base != Fingerprint.of(value: value, address: "channel.a", path: "credentials.other", salt: salt))
@@ -23,6 +23,6 @@ struct FingerprintTests {
         reordered["channel.a"] = ["y": "2", "x": "1"]
         #expect(Fingerprint.digest(one) == Fingerprint.digest(reordered))
         #expect(Fingerprint.digest(one) != Fingerprint.digest(["channel.a": ["x": "1", "y": "9"], "connection.b": ["z": "3"]]))
-        #expect(Fingerprint.digest([:]) == SHA256.hex(""))
+        #expect(Fingerprint.digest([:]) == Hashing.sha256Hex(""))
     }
 }

@@ -294,7 +294,7 @@ struct MappingEngineTests {
 
     @Test func channelSpecProvidesTheContext() throws {
         let channel = ChannelSpec(
-            type: "flat-file",
+            type: .flatFile,
             source: .init(connection: "pim", scope: "print", locales: ["en_US"]),
             products: .init(mapping: ["d": .expression("description"), "s": .expression("sizes")],
                             export: .init(valueSeparator: ";")))
@@ -303,9 +303,9 @@ struct MappingEngineTests {
         #expect(engine.map(ProductFixtures.shoe) == .row(["", "40;41;42"]))
         let french = try MappingEngine(mapping: ["d": .expression("description~fr_FR")], context: MappingContext(channel: channel))
         #expect(french.map(ProductFixtures.shoe) == .row(["Version papier"]))
-        let defaults = MappingContext(channel: ChannelSpec(type: "mirakl"), currency: "EUR")
+        let defaults = MappingContext(channel: ChannelSpec(type: .mirakl), currency: "EUR")
         #expect(defaults == MappingContext(valueSeparator: "<###>", currency: "EUR"))
-        #expect(try MappingEngine(channel: ChannelSpec(type: "mirakl")).targets.isEmpty)
+        #expect(try MappingEngine(channel: ChannelSpec(type: .mirakl)).targets.isEmpty)
     }
 
     // MARK: - Compile errors

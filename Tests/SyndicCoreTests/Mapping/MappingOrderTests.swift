@@ -53,10 +53,10 @@ struct MappingOrderTests {
     }
 
     @Test func channelEngineUsesTheChannelsRecordedOrder() throws {
-        let channel = ChannelSpec(type: "flat-file", products: .init(mapping: Self.mapping,
+        let channel = ChannelSpec(type: .flatFile, products: .init(mapping: Self.mapping,
                                                                      mappingOrder: ["sku", "price", "title", "brand"]))
         #expect(try MappingEngine(channel: channel).targets == ["sku", "price", "title", "brand"])
-        let stored = ChannelSpec(type: "flat-file", products: .init(mapping: Self.mapping))
+        let stored = ChannelSpec(type: .flatFile, products: .init(mapping: Self.mapping))
         #expect(try MappingEngine(channel: stored).targets == ["brand", "price", "sku", "title"])
     }
 

@@ -17,7 +17,7 @@ struct ColumnOrderChangeTests {
 
     /// A change from `before` to `after` (targets in written order, both recorded).
     static func change(_ before: [String], _ after: [String], type: String = "flat-file", delta: Bool = true)
-        -> (field: FieldChange, note: String?)? {
+        -> (field: FieldChange, note: ChangeNote?)? {
         ColumnOrderChange.of(old: spec(before, order: before, type: type, delta: delta),
                              new: spec(after, order: after, type: type, delta: delta))
     }
@@ -55,18 +55,17 @@ struct ColumnOrderChangeTests {
                                                                  order: ["price", "sku", "title"])) == nil)
     }
 
-    static let notes: [(String, Bool, String?)] = [
-        ("flat-file", true, "columns reordered: the next delta export resends every product (the file's columns change)"),
-        ("flat-file", false, "columns reordered: the next export writes the new column order"),
-        ("mirakl", true, "columns reordered: the next offer file has the new column order; Mirakl reads offers by "
-            + "column name, so a delta export resends no product for it"),
-        ("mirakl", false, "columns reordered: the next offer file has the new column order"),
+    static let notes: [(String, Bool, ChangeNote?)] = [
+        ("flat-file", true, .columnsReordered(file: .productFile, deltaExport: true)),
+        ("flat-file", false, .columnsReordered(file: .productFile, deltaExport: false)),
+        ("mirakl", true, .columnsReordered(file: .offerFile, deltaExport: true)),
+        ("mirakl", false, .columnsReordered(file: .offerFile, deltaExport: false)),
         ("akeneo-api", true, nil),
         ("amazon-seller", false, nil),
     ]
 
     @Test(arguments: notes)
-    func theNoteSaysWhatTheNextExportDoes(_ type: String, _ delta: Bool, _ note: String?) throws {
+    func theNoteNamesTheFileWhoseColumnsMove(_ type: String, _ delta: Bool, _ note: ChangeNote?) throws {
         let change = try #require(Self.change(["sku", "title"], ["title", "sku"], type: type, delta: delta))
         #expect(change.note == note)
     }

@@ -25,7 +25,7 @@ struct PlannerRenameTests {
         #expect(rename.formerAddress == "channel.mirakl_fr")
         #expect(rename.formerName == "mirakl_fr")
         #expect(rename.fields.isEmpty)
-        #expect(rename.notes.contains { $0.hasPrefix("channel.mirakl_fr becomes channel.mirakl_france: its runs and logs") })
+        #expect(rename.notes.contains { $0.text.hasPrefix("channel.mirakl_fr becomes channel.mirakl_france: its runs and logs") })
         #expect(plan.deletedChannels.isEmpty)
         #expect(plan.renames.map { "\($0.kind.rawValue) \($0.from) \($0.to)" } == ["Channel mirakl_fr mirakl_france"])
     }

@@ -79,7 +79,7 @@ struct PlannerTests {
     static let parisAt0400 = ScheduledTimes(schedule: "daily at 04:00", next: [
         "2026-03-28T04:00:00+01:00", "2026-03-29T04:00:00+02:00", "2026-03-30T04:00:00+02:00",
     ])
-    static let inactiveNote = "the channel is inactive: its schedules fire nothing until it is activated"
+    static let inactiveNote = ChangeNote.inactiveChannel
 
     // MARK: - Create
 
@@ -181,7 +181,7 @@ struct PlannerTests {
             address: "channel.mirakl_fr", kind: .channel, name: "mirakl_fr", action: .delete,
             schedules: [ScheduleChange(job: .productExport, timeZone: "Europe/Paris", before: Self.parisAt0230, after: nil)],
             data: counts,
-            notes: ["deletes the channel and all its data; apply needs --confirm-delete mirakl_fr"])])
+            notes: [.deleteNeedsConfirmation(channel: "mirakl_fr")])])
         #expect(plan.deletedChannels == ["mirakl_fr"])
     }
 
@@ -243,7 +243,7 @@ struct PlannerTests {
             address: "channel.mirakl_fr", kind: .channel, name: "mirakl_fr", action: .rotate,
             fields: [FieldChange(path: "credentials.apiKey", before: "fingerprint \(old.prefix(8))",
                                  after: "fingerprint \(new.prefix(8))")],
-            notes: ["the credential status resets to unknown; jobs use the new value from their next run"])])
+            notes: [.credentialRotated])])
 
         let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
         for secret in ["old-secret-value", "new-secret-value", old, new] { #expect(!json.contains(secret)) }
@@ -362,7 +362,7 @@ struct PlannerTests {
         let change = try #require(plan.changes.first)
         #expect(plan.changes.count == 1)
         #expect(change.action == .update)
-        #expect(change.notes == [note])
+        #expect(change.notes.map(\.text) == [note])
     }
 
     @Test func mappingChangeFieldsAreKeyedByTarget() throws {
@@ -439,7 +439,7 @@ struct PlannerTests {
             desired: Self.desired(resources),
             actual: Self.actual(resources, suspensions: ["mirakl_fr": Suspension(reason: "ERP outage", by: "ops@example", at: at)]))
         #expect(plan.changes.isEmpty)
-        #expect(plan.notes == [
+        #expect(plan.notes.map(\.text) == [
             "channel.mirakl_fr is suspended since 2026-03-20T08:00:00Z by ops@example: ERP outage — apply does not lift it; run `syndic resume mirakl_fr`",
         ])
     }
@@ -452,7 +452,7 @@ struct PlannerTests {
                 "channel.mirakl_fr": "credentials.apiKey: 401 Unauthorized",
                 "channel.gone": "credentials.apiKey: rejected",
             ]))
-        #expect(plan.notes == [
+        #expect(plan.notes.map(\.text) == [
             "channel.mirakl_fr has invalid credentials: credentials.apiKey: 401 Unauthorized — rotate the secret",
         ])
     }

@@ -45,7 +45,7 @@ struct HeldRunTests {
         let queued = try runs.enqueue(channel: "shop", job: .productExport, dryRun: false, full: false, force: true,
                                       now: Date())
         #expect(queued.force)
-        let finished = try await runs.runToCompletion(queued, workDirectory: workspace.workDirectory, progress: { _, _, _ in })
+        let finished = try await runs.runToCompletion(queued, workDirectory: workspace.workDirectory, progress: { _, _ in })
         #expect(finished.status == .succeeded)
         #expect(seen.value == true)
     }

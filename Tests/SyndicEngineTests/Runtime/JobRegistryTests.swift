@@ -32,7 +32,7 @@ struct JobRegistryTests {
         let run = try workspace.claim("shop")
         let context = JobContext(run: run, channel: RuntimeWorkspace.channel("shop"), spec: .object([:]), connections: [:],
                                  log: RunLogger(queue: workspace.store, runID: run.id, minimal: false),
-                                 progress: { _, _ in }, workDirectory: workspace.workDirectory, now: { Date() },
+                                 progress: { _ in }, workDirectory: workspace.workDirectory, now: { Date() },
                                  exports: workspace.store, orders: workspace.store)
         #expect(throws: Never.self) { try context.checkCancellation() }
         let task = Task {

@@ -111,15 +111,15 @@ struct ManualRunsTests {
         let probe = JobProbe()
         let job = TestJob { context in
             probe.begin(context)
-            context.progress(1, 2)
-            context.progress(2, 2)
+            context.progress(RunProgress(done: 1, total: 2))
+            context.progress(RunProgress(done: 2, total: 2))
             return JobResult(counts: ["exported": 2], report: "2 exported")
         }
         let progress = Locked<[String]>([])
         let manual = Self.manual(workspace, [job])
         let queued = try manual.enqueue(channel: "shop", job: .productExport, dryRun: false, full: false, now: Date())
-        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { run, done, total in
-            progress.update { $0.append("\(run.id) \(done)/\(total ?? -1)") }
+        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { run, update in
+            progress.update { $0.append("\(run.id) \(update.done)/\(update.total ?? -1)") }
         }
         #expect(finished.status == .succeeded)
         #expect(finished.counts == ["exported": 2])
@@ -137,7 +137,7 @@ struct ManualRunsTests {
         }
         let manual = Self.manual(workspace, [job])
         let queued = try manual.enqueue(channel: "idle", job: .productExport, dryRun: true, full: false, now: Date())
-        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _, _ in }
+        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _ in }
         #expect(finished.status == .succeeded)
         #expect(seen.value == true)
     }
@@ -160,7 +160,7 @@ struct ManualRunsTests {
         let queued = try manual.enqueue(channel: "shop", job: .productExport, dryRun: false, full: false, now: Date())
         let forward = Self.fastForward(workspace)
         defer { forward.cancel() }
-        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _, _ in }
+        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _ in }
         #expect(finished.status == .succeeded)
         #expect(finished.attempt == 3)
         #expect(probe.attempts == [1, 2, 3])
@@ -181,7 +181,7 @@ struct ManualRunsTests {
         let queued = try manual.enqueue(channel: "shop", job: .productExport, dryRun: false, full: false, now: Date())
         let forward = Self.fastForward(workspace)
         defer { forward.cancel() }
-        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _, _ in }
+        let finished = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _ in }
         #expect(finished.status == .failed)
         #expect(finished.attempt == 4)
         #expect(probe.attempts == [1, 2, 3, 4])
@@ -194,7 +194,7 @@ struct ManualRunsTests {
         let manual = Self.manual(workspace, [TestJob(.orderExport)])
         let queued = try manual.enqueue(channel: "shop", job: .productExport, dryRun: false, full: false, now: Date())
         await #expect {
-            _ = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _, _ in }
+            _ = try await manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _ in }
         } throws: { error in
             (error as? ManualRuns.Refused)?.description
                 == "this build has no implementation of product-export yet; run \(queued.id) stays queued for a worker that has one"
@@ -209,7 +209,7 @@ struct ManualRunsTests {
         let queued = try manual.enqueue(channel: "shop", job: .productExport, dryRun: false, full: false, now: Date())
         _ = try #require(try workspace.store.claimRun(jobs: [.productExport], runID: queued.id, worker: "other", lease: 60,
                                                       now: Date(), retry: .standard))
-        async let waited = manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _, _ in }
+        async let waited = manual.runToCompletion(queued, workDirectory: workspace.workDirectory) { _, _ in }
         try await Task.sleep(nanoseconds: 500_000_000)
         _ = try workspace.store.finishRun(runID: queued.id, worker: "other",
                                           outcome: .succeeded(counts: ["exported": 9], report: "by the other worker"),

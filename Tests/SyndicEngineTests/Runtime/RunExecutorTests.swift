@@ -11,7 +11,7 @@ import Testing
 struct RunExecutorTests {
     static func executor(_ workspace: RuntimeWorkspace, _ jobs: [any Job], lease: TimeInterval = 60,
                          retry: RetryPolicy = .standard,
-                         progress: @escaping @Sendable (RunInfo, Int, Int?) -> Void = { _, _, _ in }) -> RunExecutor {
+                         progress: @escaping @Sendable (RunInfo, RunProgress) -> Void = { _, _ in }) -> RunExecutor {
         RunExecutor(store: workspace.store, registry: JobRegistry(jobs), worker: "test-worker", lease: lease, retry: retry,
                     workDirectory: workspace.workDirectory, progress: progress)
     }
@@ -316,16 +316,22 @@ struct RunExecutorTests {
         let workspace = try Self.shop()
         let reported = Locked<[String]>([])
         let job = TestJob { context in
-            context.progress(1, 3)
-            context.progress(3, 3)
-            context.progress(4, nil)
+            context.progress(RunProgress(done: 1, total: 3))
+            context.progress(RunProgress(done: 3, total: 3))
+            context.progress(RunProgress(done: 4, unit: .pages, items: 120, noun: "orders",
+                                         waiting: RunProgress.Wait(seconds: 2, reason: "quota (getOrders)")))
             return JobResult(report: "done")
         }
         let run = try workspace.claim("shop")
-        let executor = Self.executor(workspace, [job]) { run, done, total in
-            reported.update { $0.append("\(run.id) \(done)/\(total.map(String.init) ?? "?")") }
+        let executor = Self.executor(workspace, [job]) { run, update in
+            let wait = update.waiting.map { " waiting \($0.reason)" } ?? ""
+            reported.update {
+                $0.append("\(run.id) \(update.done)/\(update.total.map(String.init) ?? "?") \(update.unit.rawValue) "
+                          + "\(update.items) \(update.noun)\(wait)")
+            }
         }
         _ = await executor.execute(run)
-        #expect(reported.value == ["\(run.id) 1/3", "\(run.id) 3/3", "\(run.id) 4/?"])
+        #expect(reported.value == ["\(run.id) 1/3 items 1 items", "\(run.id) 3/3 items 3 items",
+                                   "\(run.id) 4/? pages 120 orders waiting quota (getOrders)"])
     }
 }

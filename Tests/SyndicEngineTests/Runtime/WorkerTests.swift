@@ -15,7 +15,7 @@ struct WorkerTests {
         Worker(store: workspace.store, registry: JobRegistry(jobs),
                options: WorkerOptions(concurrency: concurrency, lease: 60, pollInterval: 0.05, grace: grace, once: once,
                                       defaultRetainDays: defaultRetainDays),
-               workDirectory: workspace.workDirectory, name: name, report: { reports.add($0) })
+               workDirectory: workspace.workDirectory, name: name, logger: reports.logger)
     }
 
     // MARK: - Scheduled runs
@@ -45,6 +45,9 @@ struct WorkerTests {
         #expect(reports.lines.contains("scheduled runs \(run.id)"))
         #expect(reports.lines.contains("run \(run.id): shop product-export attempt 1 started"))
         #expect(reports.lines.contains("run \(run.id): shop product-export succeeded"))
+        // A run's lines say which run, channel and job they are about.
+        let fields = try #require(reports.metadata(of: "run \(run.id): shop product-export succeeded"))
+        #expect(fields["run"] == "\(run.id)" && fields["channel"] == "shop" && fields["job"] == "product-export")
         #expect(reports.lines.last == "worker test stopped")
 
         // Ticking again right away runs nothing more.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import GRDB
 import SyndicCore
 import SyndicEngine
@@ -220,12 +221,35 @@ func eventually(timeout: TimeInterval = 10, _ condition: () throws -> Bool) asyn
     return try condition()
 }
 
-/// Collects lines reported by a worker.
+/// Collects the messages a worker logs (at info level and above), with their metadata.
 final class Reports: @unchecked Sendable {
     private let lock = NSLock()
-    private var items: [String] = []
-    func add(_ line: String) { lock.withLock { items.append(line) } }
-    var lines: [String] { lock.withLock { items } }
+    private var items: [(message: String, level: Logger.Level, metadata: Logger.Metadata)] = []
+    func add(_ line: String, level: Logger.Level = .info, metadata: Logger.Metadata = [:]) {
+        lock.withLock { items.append((line, level, metadata)) }
+    }
+    var lines: [String] { lock.withLock { items.map(\.message) } }
+    /// The metadata of the first message equal to `line`.
+    func metadata(of line: String) -> Logger.Metadata? { lock.withLock { items.first { $0.message == line }?.metadata } }
+
+    /// A logger whose messages land here.
+    var logger: Logger {
+        Logger(label: "test", factory: { _ in Recorder(reports: self) })
+    }
+
+    struct Recorder: LogHandler {
+        let reports: Reports
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            reports.add(event.message.description, level: event.level,
+                        metadata: metadata.merging(event.metadata ?? [:]) { _, new in new })
+        }
+    }
 }
 
 /// A value shared with a job or a callback.

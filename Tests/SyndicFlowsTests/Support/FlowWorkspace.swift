@@ -90,9 +90,10 @@ final class FlowWorkspace: @unchecked Sendable {
     }
 
     /// Queues a manual run of `job` (one attempt), claims it and executes it as a worker does;
-    /// returns the run as recorded.
+    /// returns the run as recorded. `progress` is told of what the job reports as it works.
     func run(_ channel: String, _ job: JobKind = .productExport, dryRun: Bool = false,
-             full: Bool = false, force: Bool = false) async throws -> RunInfo {
+             full: Bool = false, force: Bool = false,
+             progress: @escaping @Sendable (RunInfo, RunProgress) -> Void = { _, _ in }) async throws -> RunInfo {
         let queued = try store.enqueue(RunRequest(channel: channel, job: job, trigger: .manual, dryRun: dryRun, full: full,
                                                   force: force),
                                        now: Date(), retry: Self.once)
@@ -101,7 +102,7 @@ final class FlowWorkspace: @unchecked Sendable {
             throw FlowTestFailure("run \(queued.id) could not be claimed")
         }
         let executor = RunExecutor(store: store, registry: registry, worker: "flows-test", lease: 60, retry: Self.once,
-                                   workDirectory: workDirectory)
+                                   workDirectory: workDirectory, progress: progress)
         guard let finished = await executor.execute(claimed) else {
             throw FlowTestFailure("run \(queued.id) lost its lease")
         }
@@ -114,7 +115,7 @@ final class FlowWorkspace: @unchecked Sendable {
                    full: Bool = false) async throws -> RunInfo {
         let runs = ManualRuns(store: store, registry: registry)
         let queued = try runs.enqueue(channel: channel, job: job, dryRun: dryRun, full: full, now: Date())
-        return try await runs.runToCompletion(queued, workDirectory: workDirectory, progress: { _, _, _ in })
+        return try await runs.runToCompletion(queued, workDirectory: workDirectory, progress: { _, _ in })
     }
 
     /// The log lines of a run.

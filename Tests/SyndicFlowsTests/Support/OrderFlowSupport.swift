@@ -146,7 +146,7 @@ extension FlowWorkspace {
         let connections = Dictionary(uniqueKeysWithValues: try store.resources(.connection).map { ($0.name, $0) })
         let logger = RunLogger(queue: store, runID: claimed.id, minimal: false)
         let context = JobContext(run: claimed, channel: resource, spec: try CanonicalJSON.parse(resource.specJSON),
-                                 connections: connections, log: logger, progress: { _, _ in }, workDirectory: workDirectory,
+                                 connections: connections, log: logger, progress: { _ in }, workDirectory: workDirectory,
                                  now: { now }, exports: store, orders: store, baseDirectory: try store.applyDirectory() ?? channels.path)
         let outcome: RunOutcome
         do {

@@ -19,9 +19,9 @@ import Testing
 
     @Test func theStateKeepsHashesAndTheCSRFTokenIsDerived() {
         let token = ConsoleAuth.newToken()
-        #expect(ConsoleAuth.hash(token) == SHA256.hash(Array(token.utf8)).hexString)
+        #expect(ConsoleAuth.hash(token) == Hashing.sha256(Array(token.utf8)).hexString)
         let csrf = ConsoleAuth.csrfToken(session: token)
-        #expect(csrf == SHA256.hash(Array("csrf\u{0}\(token)".utf8)).hexString)
+        #expect(csrf == Hashing.sha256(Array("csrf\u{0}\(token)".utf8)).hexString)
         #expect(csrf != ConsoleAuth.hash(token), "the CSRF token is not what the state keeps")
         #expect(csrf != ConsoleAuth.csrfToken(session: ConsoleAuth.newToken()))
         #expect(ConsoleAuth.sameText(csrf, csrf))
