@@ -54,7 +54,7 @@ public enum LogRedactor {
     private static let names = secretNames.sorted { $0.count > $1.count }
         .map { $0.replacingOccurrences(of: "_", with: "[-_]") }.joined(separator: "|")
 
-    nonisolated(unsafe) private static let rules: [Rule] = [
+    private static let rules: [Rule] = [
         // scheme://user:password@host
         Rule(pattern: try! Regex(#"([A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*):[^\s/@]+@"#)) { "\(group($0, 1)):\(mask)@" },
         // Authorization schemes with a credential-shaped value (not "basic auth failed")

@@ -151,7 +151,7 @@ public actor Worker {
         let task = Task {
             let finished = await executor.execute(run, release: release)
             let elapsed = ContinuousClock.now - started
-            await self.finished(run, finished, seconds: Double(elapsed.components.seconds)
+            self.finished(run, finished, seconds: Double(elapsed.components.seconds)
                                     + Double(elapsed.components.attoseconds) * 1e-18)
         }
         running[run.id] = (task, release)
