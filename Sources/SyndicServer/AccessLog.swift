@@ -34,7 +34,6 @@ public struct AccessLog: Sendable {
     static let secretParameters: Set<String> = ["token", "access_token", "api_key", "key", "password", "secret", "code"]
 
     struct Entry {
-        var at: Date
         var requestID: String
         var method: String
         var path: String

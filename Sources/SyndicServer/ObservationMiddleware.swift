@@ -26,7 +26,7 @@ struct ObservationMiddleware: RouterMiddleware {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
         metrics.record(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
-        log.write(AccessLog.Entry(at: Date(), requestID: context.notes.requestID, method: request.method.rawValue,
+        log.write(AccessLog.Entry(requestID: context.notes.requestID, method: request.method.rawValue,
                                   path: request.uri.path, query: request.uri.query, route: route,
                                   status: response.status.code, seconds: seconds, token: context.notes.tokenName,
                                   failure: context.notes.failure))
