@@ -8,11 +8,7 @@ let package = Package(
         .executable(name: "syndic", targets: ["syndic"]),
         .executable(name: "syndic-bench", targets: ["SyndicBenchmarks"]),
         // libFuzzer targets (scripts/fuzz, docs/fuzzing.md); built normally they replay inputs.
-        .executable(name: "fuzz-yaml", targets: ["FuzzYAML"]),
-        .executable(name: "fuzz-mapping", targets: ["FuzzMapping"]),
-        .executable(name: "fuzz-shipment-csv", targets: ["FuzzShipmentCSV"]),
-        .executable(name: "fuzz-product-json", targets: ["FuzzProductJSON"]),
-        .executable(name: "fuzz-shipment-body", targets: ["FuzzShipmentBody"]),
+        .executable(name: "fuzz", targets: ["Fuzzers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -89,12 +85,7 @@ let package = Package(
                           path: "Tests/TestWorker"),
         // Fuzz targets over the core's parsers of untrusted input: LLVMFuzzerTestOneInput for
         // libFuzzer (built with -sanitize=fuzzer -DFUZZING), a replaying main otherwise.
-        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
-        .executableTarget(name: "FuzzYAML", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzYAML"),
-        .executableTarget(name: "FuzzMapping", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzMapping"),
-        .executableTarget(name: "FuzzShipmentCSV", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzShipmentCSV"),
-        .executableTarget(name: "FuzzProductJSON", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzProductJSON"),
-        .executableTarget(name: "FuzzShipmentBody", dependencies: ["SyndicCore", "FuzzSupport"], path: "Fuzz/FuzzShipmentBody"),
+        .executableTarget(name: "Fuzzers", dependencies: ["SyndicCore"], path: "Fuzz/Fuzzers"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"], exclude: ["Golden"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore", "SyndicTestSupport"]),
         .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),

@@ -1,5 +1,4 @@
 import Foundation
-import FuzzSupport
 import SyndicCore
 
 /// The configuration loader as `syndic plan` runs it, without I/O: an input is up to four

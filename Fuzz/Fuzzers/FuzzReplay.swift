@@ -1,15 +1,13 @@
 import Foundation
 
 /// The entry point of a fuzz target built without libFuzzer: runs the target once on every
-/// file given, folders read recursively (`swift run fuzz-yaml Fuzz/Corpus/yaml`), so that
+/// file given, folders read recursively (`swift run fuzz yaml Fuzz/Corpus/yaml`), so that
 /// a corpus or a crash file can be replayed in an ordinary build and debugger.
-public enum FuzzReplay {
-    /// Runs `body` on each input named by the command-line arguments; exits 2 when none is given.
-    public static func main(_ body: (UnsafeRawBufferPointer) -> Void) {
-        let paths = CommandLine.arguments.dropFirst()
+enum FuzzReplay {
+    /// Runs `body` on each input `paths` names; exits 2 when none is given.
+    static func main(paths: [String], _ body: (UnsafeRawBufferPointer) -> Void) {
         guard !paths.isEmpty else {
-            let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "fuzz"
-            FileHandle.standardError.write(Data("usage: \(name) FILE|FOLDER... (runs the fuzz target on each input)\n".utf8))
+            FileHandle.standardError.write(Data("usage: fuzz TARGET FILE|FOLDER... (runs the fuzz target on each input)\n".utf8))
             exit(2)
         }
         var count = 0

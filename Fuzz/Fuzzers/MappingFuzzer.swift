@@ -1,4 +1,3 @@
-import FuzzSupport
 import SyndicCore
 
 /// Mapping expressions (`name~fr_FR~ecommerce`, `price@EUR`, `weight@unit`): an input is

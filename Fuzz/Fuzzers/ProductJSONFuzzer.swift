@@ -1,4 +1,3 @@
-import FuzzSupport
 import SyndicCore
 
 /// Untrusted product JSON as the export reads it: an input is one catalog line (or one Akeneo

@@ -1,4 +1,3 @@
-import FuzzSupport
 import SyndicCore
 
 /// A shipment file as the shipment import reads it: an input is the file's bytes, read as

@@ -1,4 +1,3 @@
-import FuzzSupport
 import SyndicCore
 
 /// The body of `POST /api/v1/shipments` as the Orders API reads it: an input is the body's
