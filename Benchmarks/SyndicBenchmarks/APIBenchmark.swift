@@ -6,11 +6,15 @@ import SyndicTransfer
 
 /// The Orders API under load: a state of N orders, the server on 127.0.0.1, and
 /// keep-alive libcurl clients on threads calling the list and the detail endpoints. Prints
-/// requests per second and p50/p90/p99 latency for each.
+/// requests per second and p50/p90/p99 latency for each; the default page twice, beside its
+/// peer: the same page built by the store and the JSON writer alone (no HTTP), so the share
+/// HTTP takes is visible.
 enum APIBenchmark {
     /// Clients sending at the same time, and how long each endpoint is measured.
     static let clients = 4
     static let seconds = 10.0
+    /// Runs of the default page and of its peer (the figures are given with their spread).
+    static let runs = 2
 
     static func run(orders: Int) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-bench-api-\(UUID().uuidString)").path
@@ -34,9 +38,12 @@ enum APIBenchmark {
         let channels = ["fr", "de", "es", "it"]
 
         let newest = Int64(orders)
-        measure("GET /api/v1/orders?limit=50", token: token) { generator in
-            let cursor = Int64.random(in: 0..<max(1, newest - 50), using: &generator)
-            return base + "/api/v1/orders?limit=50&cursor=\(cursor)"
+        var defaultPage: [(rate: Double, p99: Double)] = []
+        for run in 1...runs {
+            defaultPage.append(measure("GET /api/v1/orders?limit=50 #\(run)", token: token) { generator in
+                let cursor = Int64.random(in: 0..<max(1, newest - 50), using: &generator)
+                return base + "/api/v1/orders?limit=50&cursor=\(cursor)"
+            })
         }
         measure("GET /api/v1/orders?limit=20", token: token) { generator in
             let cursor = Int64.random(in: 0..<max(1, newest - 20), using: &generator)
@@ -52,7 +59,24 @@ enum APIBenchmark {
         }
         server.cancel()
         _ = await server.result
-        say("goal: ≥ 2,000 requests/s with p99 < 50 ms")
+        let peer = (1...runs).map { measurePeer("store + writer alone, limit=50 #\($0)", store: store, orders: orders, limit: 50) }
+        let rates = defaultPage.map { $0.rate }
+        let share = 1 - rates.reduce(0, +) / max(1, peer.reduce(0, +))
+        say("default page (limit=50): HTTP " + range(rates) + " req/s, p99 up to "
+            + String(format: "%.2f ms", defaultPage.map { $0.p99 }.max() ?? 0)
+            + " · store + writer alone " + range(peer) + " pages/s on \(peerThreads) threads"
+            + String(format: " (HTTP takes %.0f%%)", share * 100)
+            + " · goal ≥ 2,000 req/s with p99 < 50 ms")
+    }
+
+    /// The peer's threads: one per core, as many as the server has.
+    static let peerThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    /// "low–high (spread s%)" of figures from several runs.
+    static func range(_ values: [Double]) -> String {
+        let low = values.min() ?? 0
+        let high = values.max() ?? 0
+        return String(format: "%.0f–%.0f (spread %.0f%%)", low, high, low > 0 ? (high - low) / low * 100 : 0)
     }
 
     /// The marketplace id of order `index`.
@@ -89,8 +113,11 @@ enum APIBenchmark {
         }
     }
 
-    /// Runs the clients against the URLs `next` makes for `seconds`, then prints the figures.
-    static func measure(_ label: String, token: String, _ next: @escaping @Sendable (inout SystemRandomNumberGenerator) -> String) {
+    /// Runs the clients against the URLs `next` makes for `seconds`, then prints the figures;
+    /// returns the requests per second and the p99 latency (ms).
+    @discardableResult
+    static func measure(_ label: String, token: String,
+                        _ next: @escaping @Sendable (inout SystemRandomNumberGenerator) -> String) -> (rate: Double, p99: Double) {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let results = Results()
         let group = DispatchGroup()
@@ -115,14 +142,64 @@ enum APIBenchmark {
             }
         }
         group.wait()
+        return report(label, results, unit: "req/s")
+    }
+
+    /// The default page as the list endpoint builds it (`orders`, `cursor`, `next`), by the
+    /// store and the JSON writer alone — no HTTP, no token, no access log — on one thread
+    /// per core for `seconds`, with random cursors; prints the figures and returns pages per
+    /// second.
+    static func measurePeer(_ label: String, store: SQLiteStateStore, orders: Int, limit: Int) -> Double {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let results = Results()
+        let group = DispatchGroup()
+        for _ in 0..<peerThreads {
+            group.enter()
+            Thread.detachNewThread {
+                var generator = SystemRandomNumberGenerator()
+                var query = OrderPageQuery()
+                query.limit = limit
+                var latencies: [UInt64] = []
+                var failures = 0
+                var bytes = 0
+                while DispatchTime.now().uptimeNanoseconds < deadline {
+                    query.after = Int64.random(in: 0..<max(1, Int64(orders - limit)), using: &generator)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    var json = JSONWriter(capacity: 1024 + limit * 1536)
+                    json.beginObject()
+                    json.key("orders")
+                    do {
+                        let page = try store.writeOrderPage(query, into: &json)
+                        json.key("cursor"); json.string(String(page.cursor))
+                        json.key("next"); json.string(page.hasMore ? "/api/v1/orders?limit=\(limit)&cursor=\(page.cursor)" : nil)
+                        json.endObject()
+                    } catch {
+                        failures += 1
+                    }
+                    latencies.append(DispatchTime.now().uptimeNanoseconds - start)
+                    bytes += json.bytes.count
+                }
+                results.add(latencies, failures: failures, bytes: bytes)
+                group.leave()
+            }
+        }
+        group.wait()
+        return report(label, results, unit: "pages/s").rate
+    }
+
+    /// Prints one line of figures (rate, latency percentiles, size, failures); returns the
+    /// rate and the p99 latency (ms).
+    static func report(_ label: String, _ results: Results, unit: String) -> (rate: Double, p99: Double) {
         let (latencies, failures, bytes) = results.all
         let measured = Latencies(latencies)
         let percentile = measured.percentile
         let rate = Double(measured.count) / seconds
         say(label.padding(toLength: 36, withPad: " ", startingAt: 0)
-            + String(format: "%8.0f req/s  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  %6.1f KB/resp  %d failed",
-                     rate, percentile(0.50), percentile(0.90), percentile(0.99), percentile(1.0),
+            + String(format: "%8.0f ", rate) + unit
+            + String(format: "  p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  %6.1f KB/resp  %d failed",
+                     percentile(0.50), percentile(0.90), percentile(0.99), percentile(1.0),
                      measured.count == 0 ? 0 : Double(bytes) / Double(measured.count) / 1024, failures))
+        return (rate, percentile(0.99))
     }
 
     /// What the client threads measured.

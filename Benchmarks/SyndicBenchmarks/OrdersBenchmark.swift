@@ -6,7 +6,8 @@ import SyndicStore
 /// Order flows benchmark, each step through the released `syndic` binary, timed
 /// with its peak resident memory: retrieval of N generated orders from the Mirakl simulator
 /// into the state (orders/s), the order export of their lines to CSV (rows/s), and the
-/// import of a shipment file of up to N rows (rows/s).
+/// import of a shipment file of up to N rows (rows/s, beside the goal of 50,000 and the
+/// store's peer, one row at a time).
 enum OrdersBenchmark {
     static func run(orders: Int) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-bench-orders-\(getpid())").path
@@ -24,27 +25,105 @@ enum OrdersBenchmark {
         try channelFile(endpoint: "http://127.0.0.1:\(simulator.port)", root: root)
             .write(toFile: config + "/bench.yaml", atomically: true, encoding: .utf8)
         let state = root + "/state.sqlite"
-        let store = try SQLiteStateStore(path: state)
-        let reconciler = Reconciler(directory: ConfigDirectory(path: config), store: store, secrets: SecretResolver(), now: Date())
-        _ = try reconciler.apply(try reconciler.plan(), confirmedDeletes: [], user: "bench")
         let syndic = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("syndic").path
-
-        let retrieval = try ExportBenchmark.measure([syndic, "run", "bench_shop", "order-retrieval", "--wait"], state: state)
-        let stored = try store.orders(OrderFilter()).total
-        say(String(format: "retrieval (OR11 pages of 100)        %8.3f s  %9.0f orders/s  peak RSS %4.0f MB  (%d orders stored)",
-                   retrieval.seconds, Double(stored) / retrieval.seconds, retrieval.peakMB, stored))
-
-        let export = try ExportBenchmark.measure([syndic, "run", "bench_shop", "order-export", "--wait"], state: state)
-        let rows = count("lines", in: export.output)
-        say(String(format: "order export to CSV                  %8.3f s  %9.0f rows/s    peak RSS %4.0f MB  (%d rows)",
-                   export.seconds, Double(rows) / export.seconds, export.peakMB, rows))
-
         let file = root + "/inbox/shipments/shipments.csv"
-        let written = try shipmentFile(store: store, rows: orders, to: file)
-        let importRun = try ExportBenchmark.measure([syndic, "run", "bench_shop", "shipment-import", "--wait"], state: state)
-        let applied = count("applied", in: importRun.output)
-        say(String(format: "shipment import                      %8.3f s  %9.0f rows/s    peak RSS %4.0f MB  (%d rows, %d applied)",
-                   importRun.seconds, Double(written) / importRun.seconds, importRun.peakMB, written, applied))
+        let written: Int
+        do {
+            let store = try SQLiteStateStore(path: state)
+            let reconciler = Reconciler(directory: ConfigDirectory(path: config), store: store, secrets: SecretResolver(), now: Date())
+            _ = try reconciler.apply(try reconciler.plan(), confirmedDeletes: [], user: "bench")
+
+            let retrieval = try ExportBenchmark.measure([syndic, "run", "bench_shop", "order-retrieval", "--wait"], state: state)
+            let stored = try store.orders(OrderFilter()).total
+            say(String(format: "retrieval (OR11 pages of 100)        %8.3f s  %9.0f orders/s  peak RSS %4.0f MB  (%d orders stored)",
+                       retrieval.seconds, Double(stored) / retrieval.seconds, retrieval.peakMB, stored))
+
+            let export = try ExportBenchmark.measure([syndic, "run", "bench_shop", "order-export", "--wait"], state: state)
+            let rows = count("lines", in: export.output)
+            say(String(format: "order export to CSV                  %8.3f s  %9.0f rows/s    peak RSS %4.0f MB  (%d rows)",
+                       export.seconds, Double(rows) / export.seconds, export.peakMB, rows))
+
+            written = try shipmentFile(store: store, rows: orders, to: file)
+        }
+        // The store is closed: the state's files can be copied whole, and put back before each import.
+        try shipmentImport(state: state, file: file, rows: written, syndic: syndic)
+    }
+
+    /// The goal of the shipment import, in rows per second.
+    static let importGoal = 50_000.0
+
+    /// The import of the shipment file, from the same state each time: twice the job through
+    /// the released binary (process start, reading and checking the file, applying it, deleting
+    /// it), then the store alone — batches of 500 rows, and its peer, one row at a time with a
+    /// statement per rule — twice each; each with its rows/s and the spread of the two runs.
+    static func shipmentImport(state: String, file: String, rows: Int, syndic: String) throws {
+        let saved = state + ".before-import"
+        try copyState(state, to: saved)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        var jobRates: [Double] = []
+        for _ in 0..<2 {
+            try copyState(saved, to: state)
+            try bytes.write(to: URL(fileURLWithPath: file))
+            let run = try ExportBenchmark.measure([syndic, "run", "bench_shop", "shipment-import", "--wait"], state: state)
+            jobRates.append(Double(rows) / run.seconds)
+            say(String(format: "shipment import (job)                %8.3f s  %9.0f rows/s    peak RSS %4.0f MB  (%d rows, %d applied)",
+                       run.seconds, Double(rows) / run.seconds, run.peakMB, rows, count("applied", in: run.output)))
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let requests = try shipmentRequests([UInt8](bytes))
+        let reading = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        say(String(format: "  of which reading and checking      %8.3f s  %9.0f rows/s    (CSV and template, one thread)",
+                   reading, Double(requests.count) / reading))
+        var storeRates: [Int: [Double]] = [:]
+        for (label, size) in [("batches of 500", 500), ("one row at a time", 0)] {
+            for _ in 0..<2 {
+                try copyState(saved, to: state)
+                let (seconds, applied) = try applyInStore(requests, state: state, batchSize: size)
+                storeRates[size, default: []].append(Double(requests.count) / seconds)
+                say("  store alone, " + label.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(format: "%8.3f s  %9.0f rows/s    (%d applied)", seconds, Double(requests.count) / seconds, applied))
+            }
+        }
+        let batched = storeRates[500] ?? [], single = storeRates[0] ?? []
+        let verdict = (jobRates.min() ?? 0) >= importGoal ? "met" : "not met"
+        say(String(format: "shipment import: job %.0f–%.0f rows/s (goal %.0f: ", jobRates.min() ?? 0, jobRates.max() ?? 0, importGoal)
+            + verdict + String(format: ") · store in batches %.0f–%.0f rows/s · one row at a time %.0f–%.0f rows/s "
+                               + "(batches %.1f× faster, worst pair)", batched.min() ?? 0, batched.max() ?? 0,
+                               single.min() ?? 0, single.max() ?? 0, (batched.min() ?? 0) / max(single.max() ?? 1, 1)))
+        try? FileManager.default.removeItem(atPath: saved)
+        try? FileManager.default.removeItem(atPath: saved + "-wal")
+    }
+
+    /// The valid rows of a shipment file as requests, as the job reads them.
+    static func shipmentRequests(_ bytes: [UInt8]) throws -> [ShipmentRequest] {
+        let rows = CSVReader.read(bytes)
+        guard let header = rows.first, case .success(let columns) = ShipmentTemplate.Header.read(header.fields) else {
+            throw BenchmarkFailure("the shipment file has no valid header")
+        }
+        return rows.dropFirst().compactMap { row in
+            if case .success(let request) = ShipmentTemplate.request(row.fields, line: row.line, header: columns) { return request }
+            return nil
+        }
+    }
+
+    /// Applies `requests` to the state at `state` in one transaction, as the job does; the
+    /// seconds it took and how many applied. The store is closed on return.
+    static func applyInStore(_ requests: [ShipmentRequest], state: String, batchSize: Int) throws -> (Double, Int) {
+        let store = try SQLiteStateStore(path: state)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let outcomes = try store.applyShipments(requests, channel: "bench_shop", source: "ftp:shipments.csv", at: Date(),
+                                                batchSize: batchSize)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let applied = outcomes.filter { if case .applied = $0 { return true } else { return false } }.count
+        return (seconds, applied)
+    }
+
+    /// Copies a SQLite state (its database and write-ahead log) that no connection holds open.
+    static func copyState(_ source: String, to target: String) throws {
+        let files = FileManager.default
+        for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: target + suffix) }
+        try files.copyItem(atPath: source, toPath: target)
+        if files.fileExists(atPath: source + "-wal") { try files.copyItem(atPath: source + "-wal", toPath: target + "-wal") }
     }
 
     /// The count `name` from the `counts:` line `syndic run --wait` prints (`name N, …`).

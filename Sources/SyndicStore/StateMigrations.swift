@@ -205,6 +205,17 @@ enum StateMigrations {
             // its channel).
             try WholeSnapshotConversion.run(db)
         }
+        migrator.registerMigration("v12-snapshot-source") { db in
+            // A snapshot keeps when the export that wrote it started reading from Akeneo (the
+            // PIM's clock), the PIM's UTC offset and its URL: the next delta export from the same
+            // PIM asks only for the products updated since. NULL (older snapshots, catalog
+            // files): every product is read.
+            try db.alter(table: "export_snapshot") { t in
+                t.add(column: "source_since", .datetime)
+                t.add(column: "source_offset", .integer)
+                t.add(column: "source_origin", .text)
+            }
+        }
         return migrator
     }
 }

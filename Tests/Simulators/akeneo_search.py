@@ -1,15 +1,38 @@
 """Akeneo's product `search` for the Akeneo simulator (akeneo_sim.py): compiling the
 `search` query parameter and evaluating it on Akeneo-format products.
 
-`Search(text, catalog, search_locale, search_scope)` compiles `{property: [{operator, value,
-locale, scope, locales}]}` against what the catalog knows (`attributes` code → {localizable,
-scopable}, `locales`, `scopes`), or raises `ApiError` (400 for text that is not JSON, 422 for
-a filter Akeneo refuses, with Akeneo's messages). The compiled search is a predicate on
-product dicts.
+`Search(text, catalog, search_locale, search_scope, now, zone)` compiles `{property:
+[{operator, value, locale, scope, locales}]}` against what the catalog knows (`attributes`
+code → {localizable, scopable}, `locales`, `scopes`), or raises `ApiError` (400 for text that
+is not JSON, 422 for a filter Akeneo refuses, with Akeneo's messages). The compiled search is
+a predicate on product dicts.
+
+Fast filtering: conditions on the light properties of a product (`uuid`, `identifier`,
+`enabled`, `family`, `categories`, `groups`, `parent`, `created`, `updated`, `completeness`)
+are compiled as tests on the product's light record (`light_record`, kept per product by the
+simulator, see `LIGHT`), so that a search or a count on them needs no product to be parsed;
+only attribute conditions (heavy) read the product itself. `Search.select(columns,
+positions)` keeps the positions whose light record passes. A search that bounds `created`
+or `updated` splits (`count_split`) into those bounds and the other conditions: the sorted
+times of the products passing the others, computed once, answer a count with two bisections
+(what a client splitting a catalog into `created` ranges asks again and again).
+
+Dates: filter datetimes are "YYYY-MM-DD hh:mm:ss" read in the server's time zone (Akeneo's
+filter reference: "dates are interpreted in the time zone of the server that runs Akeneo";
+`zone`, UTC by default, as Akeneo SaaS). Products' `created` / `updated` compare at whole
+seconds, so `=` matches that exact second.
 """
 import json
+import math
+import sys
 import time
 from datetime import datetime, timezone
+
+# The light properties of a product, in the order of its light record (`light_record`).
+LIGHT = ("uuid", "identifier", "enabled", "family", "categories", "groups", "parent", "created", "updated",
+         "completeness")
+UUID, IDENTIFIER, ENABLED, FAMILY, CATEGORIES, GROUPS, PARENT, CREATED, UPDATED, COMPLETENESS = range(len(LIGHT))
+NO_COMPLETENESS = {}
 
 
 class ApiError(Exception):
@@ -47,10 +70,10 @@ def pick(entries, locale, scope):
     return best
 
 
-def parse_server_time(text, prop):
-    """Seconds since the epoch of "YYYY-MM-DD hh:mm:ss" (server time: UTC)."""
+def parse_server_time(text, prop, zone=timezone.utc):
+    """Seconds since the epoch of "YYYY-MM-DD hh:mm:ss" read in the server's time zone `zone`."""
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone).timestamp()
     except (TypeError, ValueError):
         raise unprocessable('Property "%s" expects a string with the format "yyyy-mm-dd H:i:s" as data, "%s" given.'
                             % (prop, text))
@@ -67,6 +90,51 @@ def product_time(text):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return int(moment.timestamp())
+
+
+def intern(text):
+    """`text` shared with every equal code (family, category, scope…) when it is a string."""
+    return sys.intern(text) if type(text) is str else text
+
+
+def light_record(product):
+    """The light properties of a product dict, in `LIGHT` order: codes as they are (categories
+    and groups as lists), `created` / `updated` as whole seconds since the epoch (or None),
+    completeness as {scope: {locale: percentage}} (entries whose data is not a number left
+    out, a later entry for the same scope and locale winning)."""
+    categories = product.get("categories") or []
+    if type(categories) is list:
+        categories = [intern(code) for code in categories]
+    groups = product.get("groups") or []
+    if type(groups) is list:
+        groups = [intern(code) for code in groups]
+    completeness = {}
+    entries = product.get("completenesses") or product.get("completeness") or ()
+    for entry in entries if isinstance(entries, (list, tuple)) else ():
+        if isinstance(entry, dict):
+            try:
+                percentage = float(entry.get("data"))
+            except (TypeError, ValueError):
+                continue
+            completeness.setdefault(intern(entry.get("scope")), {})[intern(entry.get("locale"))] = percentage
+    return (product.get("uuid"), product.get("identifier"), product.get("enabled"), intern(product.get("family")),
+            categories, groups, intern(product.get("parent")), product_time(product.get("created")),
+            product_time(product.get("updated")), completeness or NO_COMPLETENESS)
+
+
+def column_value(record, column):
+    """The value of column `column` for a light record: a light column (an index in `LIGHT`)
+    or a derived one (see `derived_value`)."""
+    return record[column] if type(column) is int else derived_value(column, record[COMPLETENESS])
+
+
+def derived_value(column, completeness):
+    """A derived column's value: ("max" or "min", scope) is the highest (lowest) completeness
+    percentage at the scope, None without any."""
+    found = completeness.get(column[1])
+    if not found:
+        return None
+    return max(found.values()) if column[0] == "max" else min(found.values())
 
 
 class Operand:
@@ -125,6 +193,10 @@ class Search:
     operator holds when a term satisfies it, a negative one (`!=`, `NOT IN`, `DOES NOT
     CONTAIN`, `NOT BETWEEN`) when there is a term and none satisfies the positive one.
     Text compares case-insensitively; `YYYY-MM-DD` operands compare with a date's day.
+
+    Conditions on light properties are tests of one light record column (`light`, cheapest
+    first); attribute conditions are tests of the product dict (`heavy`). `ranges` holds, for
+    `created` / `updated`, bounds every matching product's time is within.
     """
 
     NEGATED = {"!=": "=", "NOT IN": "IN", "DOES NOT CONTAIN": "CONTAINS", "NOT BETWEEN": "BETWEEN"}
@@ -133,12 +205,16 @@ class Search:
     NO_VALUE = {"EMPTY", "NOT EMPTY", "UNCLASSIFIED"}
     LIST_VALUE = {"IN", "NOT IN", "IN OR UNCLASSIFIED", "IN CHILDREN", "NOT IN CHILDREN"}
 
-    def __init__(self, text, catalog, search_locale=None, search_scope=None, now=None):
+    def __init__(self, text, catalog, search_locale=None, search_scope=None, now=None, zone=timezone.utc):
         self.catalog = catalog
         self.search_locale = search_locale
         self.search_scope = search_scope
         self.now = now if now is not None else time.time()
-        self.checks = []
+        self.zone = zone
+        self.light = []    # (column, test of the column's value), cheapest first
+        self.heavy = []    # tests of a product dict
+        self.ranges = {}   # CREATED / UPDATED -> (low, high) whole seconds, inclusive, None when open
+        self.conditions = []  # (property, condition, the column it bounds or None)
         if text is None or text == "":
             return
         try:
@@ -147,20 +223,60 @@ class Search:
             raise ApiError(400, "Search query parameter should be valid JSON.")
         if not isinstance(query, dict):
             raise unprocessable('Search query parameter has to be an array of filters, "%s" given.' % text)
+        ranked = []
         for prop, conditions in query.items():
             if not isinstance(conditions, list) or not all(isinstance(item, dict) and isinstance(item.get("operator"), str)
                                                            for item in conditions):
                 raise unprocessable('Structure of filter "%s" should respect this structure: '
                                     '{"%s":[{"operator": "my_operator", "value": "my_value"}]}' % (prop, prop))
             for condition in conditions:
-                self.checks.append(self.compile(prop, condition))
+                compiled = self.compile(prop, condition)
+                self.conditions.append((prop, condition, compiled[1] if compiled[0] == 0 else None))
+                if compiled[0] is None:
+                    self.heavy.append(compiled[2])
+                else:
+                    ranked.append(compiled)
+        ranked.sort(key=lambda check: check[0])
+        self.light = [(column, test) for _, column, test in ranked]
 
     def __call__(self, product):
-        return all(check(product) for check in self.checks)
+        record = light_record(product)
+        return all(test(column_value(record, column)) for column, test in self.light) \
+            and self.matches_product(product)
+
+    def matches_product(self, product):
+        """Whether a product passes the attribute (heavy) conditions."""
+        return all(check(product) for check in self.heavy)
+
+    def select(self, columns, positions):
+        """The `positions` (in their order) whose light record passes every light condition;
+        `columns(c)[position]` is the value of column `c` (a light column or a derived one)."""
+        for column, test in self.light:
+            values = columns(column)
+            positions = [position for position in positions if test(values[position])]
+            if not positions:
+                break
+        return positions
+
+    def count_split(self):
+        """(column, search text of the other conditions) when the search bounds `created` (or
+        else `updated`): a product matches when it passes the others and its time at that
+        column is within `ranges[column]` (exact: times are whole seconds); else None."""
+        if not self.ranges:
+            return None
+        column = CREATED if CREATED in self.ranges else UPDATED
+        others = {}
+        for prop, condition, bounded in self.conditions:
+            if bounded != column:
+                others.setdefault(prop, []).append(condition)
+        return column, json.dumps(others, sort_keys=True, ensure_ascii=False)
 
     # MARK: Compiling
 
     def compile(self, prop, condition):
+        """(rank, light column, test of its value) for a light property, (None, None, test of
+        the product) for an attribute. Rank: 0 bounded times, 1 single codes, 2 code lists,
+        3 completeness."""
         op = condition["operator"]
         value = condition.get("value")
         unsupported = unprocessable('Filter on property "%s" is not supported or does not support operator "%s"' % (prop, op))
@@ -173,27 +289,28 @@ class Search:
                 raise unsupported
             if not isinstance(value, bool):
                 raise unprocessable('Property "enabled" expects a boolean as data, "%s" given.' % json.dumps(value))
-            return lambda p: isinstance(p.get("enabled"), bool) and (p["enabled"] == value) == (op == "=")
+            positive = op == "="
+            return 1, ENABLED, lambda enabled: isinstance(enabled, bool) and (enabled == value) == positive
         if prop == "family":
-            return self.code_check(unsupported, op, value, lambda p: [p["family"]] if p.get("family") else [],
-                                   ("IN", "NOT IN", "EMPTY", "NOT EMPTY"))
+            return 1, FAMILY, self.code_check(unsupported, op, value, ("IN", "NOT IN", "EMPTY", "NOT EMPTY"), "optional")
         if prop in ("categories", "groups"):
             operators = ("IN", "NOT IN", "EMPTY", "NOT EMPTY") if prop == "groups" else \
                 ("IN", "NOT IN", "IN CHILDREN", "NOT IN CHILDREN", "UNCLASSIFIED", "IN OR UNCLASSIFIED")
-            return self.code_check(unsupported, op, value, lambda p: p.get(prop) or [], operators)
+            return 2, (CATEGORIES if prop == "categories" else GROUPS), \
+                self.code_check(unsupported, op, value, operators, "list")
         if prop == "parent":
-            return self.code_check(unsupported, op, value, lambda p: [p["parent"]] if p.get("parent") else [],
-                                   ("IN", "EMPTY", "NOT EMPTY"))
+            return 1, PARENT, self.code_check(unsupported, op, value, ("IN", "EMPTY", "NOT EMPTY"), "optional")
         if prop == "uuid":
-            return self.code_check(unsupported, op, value, lambda p: [p.get("uuid")], ("IN", "NOT IN"))
+            return 1, UUID, self.code_check(unsupported, op, value, ("IN", "NOT IN"), "one")
         if prop in ("created", "updated"):
             return self.date_check(unsupported, prop, op, value)
         if prop == "completeness":
-            return self.completeness_check(unsupported, op, value, condition)
+            check = self.completeness_check(unsupported, op, value, condition)
+            return (1,) + check if isinstance(check, tuple) else (3, COMPLETENESS, check)
         if prop == "identifier":
             if op not in ("=", "!=", "IN", "NOT IN", "CONTAINS", "DOES NOT CONTAIN", "STARTS WITH", "EMPTY", "NOT EMPTY"):
                 raise unsupported
-            return self.term_check(op, value, lambda p: p.get("identifier"))
+            return 1, IDENTIFIER, self.term_check(op, value, lambda identifier: identifier)
         if prop in self.catalog.attributes:
             if op not in self.ATTRIBUTE_OPERATORS:
                 raise unsupported
@@ -203,8 +320,8 @@ class Search:
                 if isinstance(item, dict):
                     currency = item.get("currency", currency)
                     unit = item.get("unit", unit)
-            return self.term_check(op, value, lambda p: pick((p.get("values") or {}).get(prop), locale, scope),
-                                   currency, unit)
+            return None, None, self.term_check(op, value, lambda p: pick((p.get("values") or {}).get(prop), locale, scope),
+                                               currency, unit)
         raise unsupported
 
     def locale_and_scope(self, prop, condition):
@@ -226,43 +343,81 @@ class Search:
         return (locale if info["localizable"] else None), (scope if info["scopable"] else None)
 
     @staticmethod
-    def code_check(unsupported, op, value, codes, operators):
-        """Family, categories, groups, parent, uuid: sets of codes compared exactly."""
+    def code_check(unsupported, op, value, operators, shape):
+        """Family, categories, groups, parent, uuid: sets of codes compared exactly. `shape` of
+        the light value: "list" (categories, groups: the codes), "optional" (family, parent: one
+        code, none when empty) or "one" (uuid: one code)."""
         if op not in operators:
             raise unsupported
         wanted = set(value) if isinstance(value, list) else set()
-        if op in ("IN", "IN CHILDREN"):
-            return lambda p: bool(wanted.intersection(codes(p)))
+        positive = op in ("IN", "IN CHILDREN")
+        if shape == "one":
+            return (lambda code: code in wanted) if positive else (lambda code: code not in wanted)
+        if shape == "optional":
+            if positive or op in ("NOT IN", "NOT IN CHILDREN"):
+                inside = (lambda code: bool(code) and code in wanted)
+                return inside if positive else (lambda code: not inside(code))
+            if op in ("EMPTY", "UNCLASSIFIED"):
+                return lambda code: not code
+            if op == "NOT EMPTY":
+                return lambda code: bool(code)
+            raise unsupported
+        if positive:
+            return lambda codes: bool(wanted.intersection(codes))
         if op in ("NOT IN", "NOT IN CHILDREN"):
-            return lambda p: not wanted.intersection(codes(p))
+            return lambda codes: not wanted.intersection(codes)
         if op in ("EMPTY", "UNCLASSIFIED"):
-            return lambda p: not codes(p)
+            return lambda codes: not codes
         if op == "NOT EMPTY":
-            return lambda p: bool(codes(p))
+            return lambda codes: bool(codes)
         if op == "IN OR UNCLASSIFIED":
-            return lambda p: not codes(p) or bool(wanted.intersection(codes(p)))
+            return lambda codes: not codes or bool(wanted.intersection(codes))
         raise unsupported
 
     def date_check(self, unsupported, prop, op, value):
+        """A condition on `created` / `updated` (whole seconds): (rank, column, test); rank 0
+        when it bounds the time, its bounds (exact, in whole seconds) added to `ranges`."""
+        column = CREATED if prop == "created" else UPDATED
         if op == "SINCE LAST N DAYS":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise unprocessable('Property "%s" expects an integer as data, "%s" given.' % (prop, json.dumps(value)))
             since = self.now - value * 86400
-            return lambda p: (product_time(p.get(prop)) or float("-inf")) >= since
+            self.bound(column, math.ceil(since), None)
+            return 0, column, lambda moment: moment is not None and moment >= since
         if op in ("BETWEEN", "NOT BETWEEN"):
             if not isinstance(value, list) or len(value) != 2:
                 raise unprocessable('Property "%s" expects an array with valid data, two dates, as data.' % prop)
-            low, high = (parse_server_time(item, prop) for item in value)
-            inside = (lambda t: low <= t <= high) if op == "BETWEEN" else (lambda t: not low <= t <= high)
-            return lambda p: product_time(p.get(prop)) is not None and inside(product_time(p.get(prop)))
-        tests = {"=": lambda t, v: t == v, "!=": lambda t, v: t != v, "<": lambda t, v: t < v, ">": lambda t, v: t > v}
-        if op not in tests:
+            low, high = (parse_server_time(item, prop, self.zone) for item in value)
+            if op == "BETWEEN":
+                self.bound(column, math.ceil(low), math.floor(high))
+                return 0, column, lambda moment: moment is not None and low <= moment <= high
+            return 1, column, lambda moment: moment is not None and not low <= moment <= high
+        if op not in ("=", "!=", "<", ">"):
             raise unsupported
-        moment = parse_server_time(value, prop)
-        test = tests[op]
-        return lambda p: product_time(p.get(prop)) is not None and test(product_time(p.get(prop)), moment)
+        given = parse_server_time(value, prop, self.zone)
+        if op == "=":
+            self.bound(column, math.ceil(given), math.floor(given))
+            return 0, column, lambda moment: moment is not None and moment == given
+        if op == "<":
+            self.bound(column, None, math.ceil(given) - 1)
+            return 0, column, lambda moment: moment is not None and moment < given
+        if op == ">":
+            self.bound(column, math.floor(given) + 1, None)
+            return 0, column, lambda moment: moment is not None and moment > given
+        return 1, column, lambda moment: moment is not None and moment != given
+
+    def bound(self, column, low, high):
+        """Narrows the bounds of `column` (a product matches only when its time is within
+        [low, high], whole seconds)."""
+        old_low, old_high = self.ranges.get(column, (None, None))
+        if old_low is not None and (low is None or old_low > low):
+            low = old_low
+        if old_high is not None and (high is None or old_high < high):
+            high = old_high
+        self.ranges[column] = (low, high)
 
     def completeness_check(self, unsupported, op, value, condition):
+        """A test of the completeness light value ({scope: {locale: percentage}})."""
         scope = condition.get("scope", self.search_scope)
         if scope is None:
             raise unprocessable('Property "completeness" expects a scope.')
@@ -276,28 +431,30 @@ class Search:
         all_locales = {"GREATER THAN ON ALL LOCALES": tests[">"], "GREATER OR EQUALS THAN ON ALL LOCALES": tests[">="],
                        "LOWER THAN ON ALL LOCALES": tests["<"], "LOWER OR EQUALS THAN ON ALL LOCALES": tests["<="]}
 
-        def percentages(product):
+        def percentages(completeness):
             """locale -> percentage at the scope."""
-            found = {}
-            for entry in product.get("completenesses") or product.get("completeness") or ():
-                if isinstance(entry, dict) and entry.get("scope") == scope:
-                    try:
-                        found[entry.get("locale")] = float(entry.get("data"))
-                    except (TypeError, ValueError):
-                        pass
-            return found
+            return completeness.get(scope, NO_COMPLETENESS)
 
         if op in all_locales:
             if not locales:
                 raise unprocessable('Property "completeness" expects a list of locales with the operator "%s".' % op)
             test = all_locales[op]
-            return lambda p: all(locale in percentages(p) and test(percentages(p)[locale]) for locale in locales)
+
+            def on_all(completeness):
+                found = percentages(completeness)
+                return all(locale in found and test(found[locale]) for locale in locales)
+
+            return on_all
         if op not in tests:
             raise unsupported
         test = tests[op]
         if locales:
-            return lambda p: any(test(data) for locale, data in percentages(p).items() if locale in locales)
-        return lambda p: any(test(data) for data in percentages(p).values())
+            return lambda c: any(test(data) for locale, data in percentages(c).items() if locale in locales)
+        # Some locale at the scope passes: for an order, the highest (lowest) percentage at the
+        # scope decides, a derived column (see `derived_value`).
+        if op in (">", ">=", "<", "<="):
+            return ("max" if op in (">", ">=") else "min", scope), lambda extreme: extreme is not None and test(extreme)
+        return lambda c: any(map(test, percentages(c).values()))
 
     def term_check(self, op, value, read, currency=None, unit=None):
         """A condition on a value seen as terms (see the class summary)."""

@@ -2,7 +2,8 @@
 
     python3 akeneo_sim.py --catalog FILE.jsonl [--client-id ID --secret S --username U
         --password P] [--token-ttl SECONDS] [--attributes a,b,c] [--attribute-types FILE.json]
-        [--version N | --legacy] [--rate-limit N] [--max-concurrent N] [--port N]
+        [--version N | --legacy] [--rate-limit N] [--max-concurrent N] [--timezone +HH:MM]
+        [--clock-offset SECONDS] [--page-delay MS] [--port N]
 
 Binds port 0 unless told otherwise and prints `port N` once listening. Defaults: client
 `syndic_client` / `syndic_secret`, user `syndic` / `syndic_password`. Serves:
@@ -17,7 +18,12 @@ Binds port 0 unless told otherwise and prints `port N` once listening. Defaults:
   `with_completenesses`, `limit` (10 by default, at most 100) and both pagination types:
   `pagination_type=page` (the default; `page`, capped at 10,000 items) and
   `pagination_type=search_after` (an opaque `search_after` token in `_links.next.href`).
-  Links are absolute; `next` is absent on the last page. `GET /api/rest/v1/products-uuid/{uuid}`.
+  `with_count=true` adds `items_count` (how many products the search selects) to page
+  pagination only: Akeneo's pagination reference says that with `search_after` "the
+  `with_count` parameter is unavailable", so it is ignored there. A count costs little (the
+  light index below), so `pagination_type=page&limit=1&with_count=true` is the cheap count
+  Akeneo clients use. Links are absolute; `next` is absent on the last page.
+  `GET /api/rest/v1/products-uuid/{uuid}`.
 - `GET /api/rest/v1/products`: the same parameters and answers, ordered by identifier
   (products without one are left out); items are `{_links: {self: …/products/{identifier}},
   uuid, identifier, …}`; the `search_after` token holds an identifier.
@@ -61,7 +67,28 @@ filter is refused (422) and a PATCHed `uuid` property is unknown.
 
 Calls to `/api/rest/` need `Authorization: Bearer <access token>`; a missing, unknown or
 expired token gets 401. With `--rate-limit N` more than N API requests in one second get 429
-(`Retry-After: 1`); with `--max-concurrent N` a request beyond N in flight gets 429 too.
+(`Retry-After: 1`); with `--max-concurrent N` a request beyond N in flight gets 429 too
+(Akeneo's fair-usage rules: up to 4 concurrent calls per connection, 429 with `Retry-After`
+beyond). A request counts as in flight from its admission until its reply starts, so a client
+sending its next request once it has a reply is never counted twice. `--page-delay MS` makes
+every products list request (`/products-uuid` and `/products`) wait MS milliseconds before
+it is answered, in flight, without holding up other requests (the server is threaded).
+
+Time: `--timezone +HH:MM` (default +00:00, as Akeneo SaaS) is the server's time zone. Akeneo's
+filter reference: dates of `created` / `updated` filters ("YYYY-MM-DD hh:mm:ss") "are
+interpreted in the time zone of the server"; they are read in it here, and products'
+`created` / `updated` are rendered with its offset. Comparisons are at whole seconds (`=`
+matches that exact second). `--clock-offset SECONDS` sets the server's clock to the real one
+plus SECONDS: the `Date` header of every reply (IMF-fixdate, GMT), "now" for changed products
+and `SINCE LAST N DAYS` follow it; tokens expire by the real clock.
+
+Products are searched and counted on a light index: per product its uuid, identifier,
+enabled, family, categories, groups, parent, created and updated (seconds) and completeness
+by scope and locale, so that conditions on those parse no product; only attribute conditions
+read the products that pass them. Counts are cached per catalog version; a search bounding
+`created` (or `updated`) is counted by bisecting the sorted times of the products passing its
+other conditions (cached), so that a client splitting the catalog into `created` ranges can
+probe counts cheaply.
 
 Control routes (sim_common.py): `/_sim/fail`, `/_sim/die-after`, `/_sim/hang`,
 `/_sim/requests`, `/_sim/reset` (also forgets received products and the next-link host),
@@ -70,29 +97,55 @@ plus `GET /_sim/received` (products received by PATCH, keyed by identifier), `PO
 /_sim/next-link-host` `{"host": "evil.example:80"}` (every `_links.next.href` from now on
 points at that host and port instead of this server, path and query kept, as a PIM behind
 a misconfigured proxy or a hostile one would; `{"host": null}` goes back to this server).
+`/_sim/reset` also serves the catalog file's products again, drops pending changes and
+resets the stats.
+
+The catalog changing under a client (control routes; a change applies at once, or, with
+`"after_requests": K`, just before the K-th API request from now whose path starts with
+`"path_prefix"` (default `/api/rest/v1/products`, both product routes) reaches the API — one
+refused by a fault or a limit does not count; the answer then has `"after_requests": K`):
+- `POST /_sim/update-products` `{"identifiers": [...]}` or `{"count": N, "seed": S}` (N
+  products drawn with the seed), optional `"updated": "YYYY-MM-DD hh:mm:ss"` (server time;
+  default: the server's clock when applied) → `{"updated": [identifiers, sorted]}`. Every
+  `name` value (all locales and scopes) gets a new text (" (v2)" appended, then " (v3)"…)
+  and `updated` the stamp; searches, counts and reads see it.
+- `POST /_sim/create-products` `{"count": N, "seed"?: S}` → `{"created": ["NEW-000001", …],
+  "uuids": [...]}`: copies of drawn products with new identifiers and uuids, created and
+  updated at the server's clock.
+- `POST /_sim/delete-products` `{"identifiers": [...]}` → `{"deleted": [identifiers]}`.
+Unknown identifiers or bad values get 400 `{"error"}`.
+
+Stats of the products list and token requests: `GET /_sim/stats` → `{"max_in_flight",
+"refused_429" (429s answered to them: limits and injected faults), "in_flight", "requests"}`,
+`POST /_sim/stats/reset` (keeps the requests still in flight).
 
 Searches are evaluated as Akeneo does (akeneo_search.py); a wrong filter gets 422 with a message.
 """
 import base64
 import bisect
 import collections
+import copy
 import hashlib
 import hmac
+import itertools
 import json
 import math
 import os
+import random
 import re
 import secrets
 import sys
+import threading
 import time
 import uuid as uuidlib
-from datetime import datetime
-from urllib.parse import quote, unquote, urlencode
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources when importing the shared modules
 
 import sim_common  # noqa: E402
-from akeneo_search import ApiError, Search, unprocessable  # noqa: E402
+from akeneo_search import (COMPLETENESS, IDENTIFIER as IDENTIFIER_COLUMN, LIGHT, ApiError, Search,  # noqa: E402
+                           derived_value, light_record, parse_server_time, unprocessable)
 
 COLLECTION = "application/vnd.akeneo.collection+json"
 MAX_LIMIT = 100
@@ -443,11 +496,82 @@ def number_violations(code, spec, value, with_negative=True):
 # MARK: - Catalog
 
 
+class Snapshot:
+    """One version of the served products, never changed once built — an update, a creation or
+    a deletion builds the next one, so that a request reads one consistent version: their JSON
+    text ordered by uuid (parsed on demand, so that large catalogs fit in memory), their light
+    records by column (`columns[c][position]`, see akeneo_search.LIGHT: searches and counts on
+    those properties parse no product), indexes by uuid and identifier, and, computed on first
+    use, derived columns (`column`)."""
+
+    @classmethod
+    def build(cls, rows, version):
+        """The snapshot of `rows`, (uuid, JSON line, light record) in any order."""
+        rows = sorted(rows, key=lambda row: row[0])
+        snapshot = cls()
+        snapshot.version = version
+        snapshot.uuids = [row[0] for row in rows]
+        snapshot.lines = [row[1] for row in rows]
+        snapshot.columns = [list(column) for column in zip(*(row[2] for row in rows))] or [[] for _ in LIGHT]
+        snapshot.index = {uuid: position for position, uuid in enumerate(snapshot.uuids)}
+        snapshot.identifiers = {}  # identifier -> position
+        by_identifier = []
+        for position, identifier in enumerate(snapshot.columns[IDENTIFIER_COLUMN]):
+            if isinstance(identifier, str):
+                snapshot.identifiers[identifier] = position
+                by_identifier.append((identifier, position))
+        by_identifier.sort()
+        snapshot.identifier_keys = [row[0] for row in by_identifier]
+        snapshot.identifier_positions = [row[1] for row in by_identifier]
+        snapshot.derived = {}
+        snapshot.lock = threading.Lock()
+        return snapshot
+
+    def replacing(self, changes, version):
+        """The next snapshot, with `changes` {position: (JSON line, light record)} (same uuids
+        and identifiers)."""
+        snapshot = copy.copy(self)
+        snapshot.version = version
+        snapshot.lines = list(self.lines)
+        snapshot.columns = [list(column) for column in self.columns]
+        for position, (line, record) in changes.items():
+            snapshot.lines[position] = line
+            for column, value in enumerate(record):
+                snapshot.columns[column][position] = value
+        snapshot.derived = {}
+        snapshot.lock = threading.Lock()
+        return snapshot
+
+    def rows(self):
+        """(uuid, JSON line, light record) of every product, in uuid order."""
+        return list(zip(self.uuids, self.lines, zip(*self.columns)))
+
+    def column(self, column):
+        """The values by position of a light column (an index in LIGHT) or of a derived one
+        (akeneo_search.derived_value), computed on first use."""
+        if type(column) is int:
+            return self.columns[column]
+        with self.lock:
+            values = self.derived.get(column)
+            if values is None:
+                values = self.derived[column] = [derived_value(column, completeness)
+                                                 for completeness in self.columns[COMPLETENESS]]
+            return values
+
+    def __len__(self):
+        return len(self.uuids)
+
+    def product(self, position):
+        return json.loads(self.lines[position])
+
+
 class Catalog:
-    """The catalog file's products, kept as JSON text ordered by uuid (parsed on demand, so
-    that large catalogs fit in memory) with an index by identifier, and what they tell about
-    attributes (localizable, scopable, the type their data suggests), channels, locales,
-    currencies, families and categories."""
+    """The served products (`snapshot`, the current `Snapshot`; `original`, the catalog file's)
+    and what the file tells about attributes (localizable, scopable, the type their data
+    suggests), channels, locales, currencies, families and categories.
+
+    Changes (`update`, `create`, `delete`) build the next snapshot; callers serialize them.
+    """
 
     def __init__(self, path):
         rows = []
@@ -455,6 +579,7 @@ class Catalog:
         self.observed = {}    # code -> Observation of its data
         self.scopes, self.locales, self.currencies = set(), set(), set()
         self.families, self.categories = set(), set()
+        self.versions = itertools.count(1)
         if path:
             with open(path, encoding="utf-8") as file:
                 for number, line in enumerate(file, 1):
@@ -467,23 +592,10 @@ class Catalog:
                     if not product.get("uuid"):
                         # A catalog keyed by identifier only: a uuid derived from it.
                         product["uuid"] = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "syndic:%s" % product.get("identifier")))
-                        line = json.dumps(product, ensure_ascii=False, separators=(",", ":"))
-                    identifier = product.get("identifier")
-                    rows.append((product["uuid"], line.rstrip("\n"), identifier if isinstance(identifier, str) else None))
+                        line = dump(product)
+                    rows.append((product["uuid"], line.rstrip("\n"), light_record(product)))
                     self.learn(product)
-        rows.sort(key=lambda row: row[0])
-        self.uuids = [row[0] for row in rows]
-        self.lines = [row[1] for row in rows]
-        self.index = {uuid: position for position, uuid in enumerate(self.uuids)}
-        self.identifiers = {}  # identifier -> position
-        by_identifier = []
-        for position, row in enumerate(rows):
-            if row[2] is not None:
-                self.identifiers[row[2]] = position
-                by_identifier.append((row[2], position))
-        by_identifier.sort()
-        self.identifier_keys = [row[0] for row in by_identifier]
-        self.identifier_positions = [row[1] for row in by_identifier]
+        self.original = self.snapshot = Snapshot.build(rows, 0)
 
     def learn(self, product):
         if isinstance(product.get("family"), str):
@@ -518,11 +630,105 @@ class Catalog:
         self.scopes.discard(None)
         self.locales.discard(None)
 
+    # The current snapshot's indexes, by their old names.
+    uuids = property(lambda self: self.snapshot.uuids)
+    lines = property(lambda self: self.snapshot.lines)
+    index = property(lambda self: self.snapshot.index)
+    identifiers = property(lambda self: self.snapshot.identifiers)
+    identifier_keys = property(lambda self: self.snapshot.identifier_keys)
+    identifier_positions = property(lambda self: self.snapshot.identifier_positions)
+
     def __len__(self):
-        return len(self.uuids)
+        return len(self.snapshot)
 
     def product(self, position):
-        return json.loads(self.lines[position])
+        return self.snapshot.product(position)
+
+    # MARK: Changes
+
+    def update(self, identifiers, stamp, zone):
+        """Changes every `name` value of the products `identifiers` (those still in the catalog)
+        to a new text — " (v2)" appended, then " (v3)"… — and sets their `updated` to `stamp`
+        (seconds, rendered in `zone`)."""
+        snapshot = self.snapshot
+        changes = {}
+        for identifier in identifiers:
+            position = snapshot.identifiers.get(identifier)
+            if position is None:
+                continue
+            product = snapshot.product(position)
+            values = product.get("values")
+            for entry in (values.get("name") or ()) if isinstance(values, dict) else ():
+                if isinstance(entry, dict):
+                    entry["data"] = next_revision(entry.get("data"))
+            product["updated"] = format_time(stamp, zone)
+            changes[position] = (dump(product), light_record(product))
+        self.snapshot = snapshot.replacing(changes, next(self.versions))
+
+    def create(self, identifiers, uuids, stamp, zone, seed):
+        """Adds products `identifiers` / `uuids`, each a copy of a product of the catalog drawn
+        with `seed` (its values, family, categories…), created and updated at `stamp`."""
+        snapshot = self.snapshot
+        rows = snapshot.rows()
+        for identifier, uuid in zip(identifiers, uuids):
+            if identifier in snapshot.identifiers or uuid in snapshot.index:
+                continue
+            draw = random.Random("%s:%s" % (seed, identifier))
+            product = snapshot.product(draw.randrange(len(snapshot))) if len(snapshot) else {
+                "enabled": True, "family": None, "categories": [], "groups": [], "parent": None, "values": {},
+                "associations": {}}
+            product["uuid"], product["identifier"] = uuid, identifier
+            values = product.get("values")
+            if isinstance(values, dict) and isinstance(values.get("sku"), list):
+                values["sku"] = [{"locale": None, "scope": None, "data": identifier}]
+            product["created"] = product["updated"] = format_time(stamp, zone)
+            rows.append((uuid, dump(product), light_record(product)))
+        self.snapshot = Snapshot.build(rows, next(self.versions))
+
+    def delete(self, identifiers):
+        """Removes the products `identifiers` (those still in the catalog)."""
+        snapshot = self.snapshot
+        gone = {snapshot.identifiers[identifier] for identifier in identifiers if identifier in snapshot.identifiers}
+        rows = [row for position, row in enumerate(snapshot.rows()) if position not in gone]
+        self.snapshot = Snapshot.build(rows, next(self.versions))
+
+    def restore(self):
+        """Serves the catalog file's products again."""
+        self.snapshot = self.original
+
+
+REVISION = re.compile(r"(.*) \(v(\d+)\)\Z", re.S)
+
+
+def next_revision(text):
+    """A product name's next text: "Bag" → "Bag (v2)" → "Bag (v3)"…"""
+    if not isinstance(text, str):
+        return "(v2)"
+    match = REVISION.match(text)
+    if match:
+        return "%s (v%d)" % (match.group(1), int(match.group(2)) + 1)
+    return text + " (v2)"
+
+
+def dump(product):
+    """A product as one JSON line."""
+    return json.dumps(product, ensure_ascii=False, separators=(",", ":"))
+
+
+def format_time(seconds, zone):
+    """An ISO 8601 date-time at whole seconds in `zone`, as Akeneo renders `created` / `updated`."""
+    return datetime.fromtimestamp(int(seconds), zone).isoformat(timespec="seconds")
+
+
+def parse_zone(text):
+    """The time zone of `--timezone` ("+02:00", "-0530", "Z", "UTC"), or None."""
+    if text in ("Z", "UTC"):
+        return timezone.utc
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", text or "")
+    if not match or int(match.group(2)) > 23 or int(match.group(3)) > 59:
+        return None
+    offset = timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+    return timezone(-offset if match.group(1) == "-" else offset)
 
 
 # MARK: - State
@@ -540,13 +746,19 @@ class AkeneoState(sim_common.SimState):
         self.username, self.password = args.username, args.password
         self.ttl = args.token_ttl
         self.rate_limit, self.max_concurrent = args.rate_limit, args.max_concurrent
+        self.zone = args.zone                    # the server's time zone (php.ini date.timezone)
+        self.clock_offset = args.clock_offset    # the server's clock minus the real one, in seconds
+        self.page_delay = args.page_delay / 1000.0
         self.access_tokens = {}   # token -> expiry (epoch seconds)
         self.refresh_tokens = set()
         self.received = {}        # identifier -> merged product
         self.created_identifiers = set()
-        self.count_cache = {}
+        self.count_cache = {}     # (route, search, search_locale, search_scope, snapshot version) -> count
         self.recent = collections.deque()
         self.in_flight = 0
+        self.stats = self.fresh_stats(0)
+        self.pending = []         # catalog changes waiting for their request: {prefix, countdown, apply}
+        self.new_products = 0     # products created so far (NEW-000001…)
         self.cursor_key = secrets.token_bytes(16)
         self.next_link_host = None  # `host:port` the next links point at instead of this server
 
@@ -556,6 +768,15 @@ class AkeneoState(sim_common.SimState):
             self.received.clear()
             self.created_identifiers.clear()
             self.next_link_host = None
+            self.pending.clear()
+            self.catalog.restore()
+            self.count_cache.clear()
+            self.new_products = 0
+            self.stats = self.fresh_stats(self.stats["in_flight"])
+
+    def now(self):
+        """The server's clock (the real one plus `--clock-offset`), in seconds since the epoch."""
+        return time.time() + self.clock_offset
 
     # MARK: Attributes
 
@@ -725,24 +946,149 @@ class AkeneoState(sim_common.SimState):
 
     # MARK: Limits
 
-    def admit(self):
-        """Counts a request against `--rate-limit` and `--max-concurrent`; False when over."""
+    def admit(self, tracked):
+        """Counts a request against `--rate-limit` and `--max-concurrent`; False when over.
+        `tracked`: a products list or token request, counted in the stats."""
         with self.lock:
             now = time.monotonic()
+            if tracked:
+                self.stats["requests"] += 1
             if self.rate_limit:
                 while self.recent and self.recent[0] <= now - 1:
                     self.recent.popleft()
                 if len(self.recent) >= self.rate_limit:
+                    self.refused(tracked)
                     return False
                 self.recent.append(now)
             if self.max_concurrent and self.in_flight >= self.max_concurrent:
+                self.refused(tracked)
                 return False
             self.in_flight += 1
+            if tracked:
+                stats = self.stats
+                stats["in_flight"] += 1
+                stats["max_in_flight"] = max(stats["max_in_flight"], stats["in_flight"])
             return True
 
-    def release(self):
+    def release(self, tracked):
         with self.lock:
             self.in_flight -= 1
+            if tracked:
+                self.stats["in_flight"] -= 1
+
+    def refused(self, tracked):
+        """Counts a 429 answered to a tracked request (a limit or an injected fault)."""
+        if tracked:
+            with self.lock:
+                self.stats["refused_429"] += 1
+
+    @staticmethod
+    def fresh_stats(in_flight):
+        return {"max_in_flight": in_flight, "refused_429": 0, "in_flight": in_flight, "requests": 0}
+
+    def stats_reply(self):
+        with self.lock:
+            return dict(self.stats)
+
+    def reset_stats(self):
+        with self.lock:
+            self.stats = self.fresh_stats(self.stats["in_flight"])
+
+    # MARK: Catalog changes
+
+    def change_catalog(self, kind, body):
+        """The reply of `/_sim/update-products`, `create-products` or `delete-products`; the
+        change is applied now, or just before the `after_requests`-th API request from now whose
+        path starts with `path_prefix` (default /api/rest/v1/products, both product routes)."""
+        if not isinstance(body, dict):
+            raise sim_common.ControlError("the body must be a JSON object")
+        after = body.get("after_requests")
+        if after is not None and (not isinstance(after, int) or isinstance(after, bool) or after < 1):
+            raise sim_common.ControlError("after_requests must be an integer >= 1")
+        prefix = body.get("path_prefix", "/api/rest/v1/products")
+        if not isinstance(prefix, str) or not prefix.startswith("/"):
+            raise sim_common.ControlError("path_prefix must be a path starting with /")
+        with self.lock:
+            reply, apply = {"update": self.update_change, "create": self.create_change,
+                            "delete": self.delete_change}[kind](body)
+            if after is None:
+                apply()
+                self.count_cache.clear()
+            else:
+                self.pending.append({"prefix": prefix, "countdown": after, "apply": apply})
+                reply["after_requests"] = after
+        return reply
+
+    def update_change(self, body):
+        identifiers = self.chosen_identifiers(body)
+        stamp = body.get("updated")
+        if stamp is not None:
+            try:
+                stamp = parse_server_time(stamp, "updated", self.zone)
+            except ApiError:
+                raise sim_common.ControlError('updated must be "YYYY-MM-DD hh:mm:ss" (server time)')
+        return {"updated": identifiers}, lambda: self.catalog.update(
+            identifiers, stamp if stamp is not None else self.now(), self.zone)
+
+    def create_change(self, body):
+        count = body.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise sim_common.ControlError("count must be an integer >= 0")
+        seed = body.get("seed", 0)
+        known = self.catalog.snapshot.identifiers
+        identifiers = []
+        while len(identifiers) < count:
+            self.new_products += 1
+            identifier = "NEW-%06d" % self.new_products
+            if identifier not in known:
+                identifiers.append(identifier)
+        uuids = [str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "syndic-sim:created:%s" % identifier))
+                 for identifier in identifiers]
+        return {"created": identifiers, "uuids": uuids}, lambda: self.catalog.create(
+            identifiers, uuids, self.now(), self.zone, seed)
+
+    def delete_change(self, body):
+        identifiers = self.chosen_identifiers(body, allow_count=False)
+        return {"deleted": identifiers}, lambda: self.catalog.delete(identifiers)
+
+    def chosen_identifiers(self, body, allow_count=True):
+        """`identifiers` (each in the catalog), or `count` identifiers drawn with `seed`; sorted."""
+        known = self.catalog.snapshot.identifier_keys
+        if "identifiers" in body:
+            identifiers = body["identifiers"]
+            if not isinstance(identifiers, list) or not all(isinstance(item, str) for item in identifiers):
+                raise sim_common.ControlError("identifiers must be an array of strings")
+            unknown = sorted(set(identifiers) - set(self.catalog.snapshot.identifiers))
+            if unknown:
+                raise sim_common.ControlError("no product has the identifier %s" % ", ".join(unknown))
+            return sorted(set(identifiers))
+        count = body.get("count")
+        if not allow_count or not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise sim_common.ControlError('the body must give "identifiers"' +
+                                          (' or "count" (an integer >= 0)' if allow_count else ""))
+        if count > len(known):
+            raise sim_common.ControlError("count %d is more than the %d products with an identifier" % (count, len(known)))
+        seed = body.get("seed", 0)
+        if not isinstance(seed, (int, str)) or isinstance(seed, bool):
+            raise sim_common.ControlError("seed must be an integer or a string")
+        return sorted(random.Random(seed).sample(known, count))
+
+    def before_api_request(self, path):
+        """Applies the pending catalog changes whose request this is (see `change_catalog`)."""
+        with self.lock:
+            if not self.pending:
+                return
+            due = []
+            for change in self.pending:
+                if path.startswith(change["prefix"]):
+                    change["countdown"] -= 1
+                    if change["countdown"] == 0:
+                        due.append(change)
+            for change in due:
+                self.pending.remove(change)
+                change["apply"]()
+            if due:
+                self.count_cache.clear()
 
     # MARK: Cursors
 
@@ -862,27 +1208,53 @@ class AkeneoState(sim_common.SimState):
 # MARK: - Handler
 
 
+# Requests the stats count (`GET /_sim/stats`): (method, path) of product lists and the token.
+TRACKED = {("GET", "/api/rest/v1/products-uuid"), ("GET", "/api/rest/v1/products"), ("POST", "/api/oauth/v1/token")}
+
+
 class AkeneoHandler(sim_common.SimHandler):
+    """Akeneo's routes (see the module's text) on the shared plumbing of sim_common."""
+
+    tracked = False   # the request is counted in the stats
+    holding = False   # the request counts as in flight
+
+    def date_time_string(self, timestamp=None):
+        """The `Date` header (IMF-fixdate, GMT) of every reply, from the server's clock."""
+        return super().date_time_string(self.state.now() if timestamp is None else timestamp)
 
     def fault_reply(self, status, retry_after):
         headers = [("Retry-After", str(retry_after))] if status in (429, 503) else []
         message = {429: "Too many requests", 500: "Internal server error", 503: "Service unavailable"}.get(
             status, self.responses.get(status, ("Error",))[0])
+        if status == 429:
+            self.state.refused(self.tracked)
         self.send_json(status, {"code": status, "message": message}, headers)
 
     def api_error(self, error):
         self.send_json(error.status, {"code": error.status, "message": error.message})
 
     def admit(self):
-        if self.state.admit():
+        path = urlsplit(self.path).path.rstrip("/") or "/"
+        self.tracked = (self.command, path) in TRACKED
+        if self.state.admit(self.tracked):
+            self.holding = True
             return True
         self.send_json(429, {"code": 429, "message": "Too many requests"}, [("Retry-After", "1")])
         return False
 
     def release(self):
-        self.state.release()
+        if self.holding:
+            self.holding = False
+            self.state.release(self.tracked)
+
+    def send_bytes(self, status, data, content_type="application/json", headers=()):
+        # A request leaves the in-flight count before its reply goes out: a client that sends
+        # its next request once it has the reply is never counted twice.
+        self.release()
+        super().send_bytes(status, data, content_type, headers)
 
     def route(self, method, path, params, body):
+        self.state.before_api_request(path)
         try:
             self.dispatch(method, path, {key: values[-1] for key, values in params.items()}, body)
         except ApiError as error:
@@ -956,19 +1328,27 @@ class AkeneoHandler(sim_common.SimHandler):
     # MARK: Products
 
     def list_products(self, params, by_identifier=False):
-        """`/products-uuid` (ordered by uuid) or `/products` (ordered by identifier)."""
+        """`/products-uuid` (ordered by uuid) or `/products` (ordered by identifier).
+
+        `with_count=true` adds `items_count` (what the search selects) with page pagination
+        only: Akeneo's pagination reference says `with_count` is unavailable with
+        `search_after`, so it is ignored there."""
         state, catalog = self.state, self.state.catalog
+        if state.page_delay:
+            time.sleep(state.page_delay)
+        snapshot = catalog.snapshot
         limit = self.limit(params)
         pagination = params.get("pagination_type", "page")
         if pagination not in ("page", "search_after"):
             raise unprocessable('Pagination type does not exist.')
         if by_identifier and state.version < 7:
             self.refuse_uuid_filter(params.get("search"))
-        search = Search(params.get("search"), catalog, params.get("search_locale"), params.get("search_scope"))
+        search = Search(params.get("search"), catalog, params.get("search_locale"), params.get("search_scope"),
+                        now=state.now(), zone=state.zone)
         view = self.view(params)
         kind = "identifier" if by_identifier else "uuid"
-        keys = catalog.identifier_keys if by_identifier else catalog.uuids
-        order = catalog.identifier_positions if by_identifier else None
+        keys = snapshot.identifier_keys if by_identifier else snapshot.uuids
+        order = snapshot.identifier_positions if by_identifier else None
         base = self.base_url() + ("/api/rest/v1/products" if by_identifier else "/api/rest/v1/products-uuid")
         kept = {key: value for key, value in params.items() if key not in ("search_after", "page")}
 
@@ -979,7 +1359,7 @@ class AkeneoHandler(sim_common.SimHandler):
             start = 0
             if params.get("search_after"):
                 start = bisect.bisect_right(keys, state.cursor_key_of(params["search_after"], kind))
-            items, more = self.scan(search, start, 0, limit, order)
+            items, more = self.scan(snapshot, search, start, 0, limit, order)
             links = {"self": {"href": href(**({"search_after": params["search_after"]} if "search_after" in params else {}))},
                      "first": {"href": href()}}
             if more and items:
@@ -990,15 +1370,15 @@ class AkeneoHandler(sim_common.SimHandler):
             if (page - 1) * limit >= PAGE_PAGINATION_CAP:
                 raise unprocessable('You have reached the maximum number of pages you can retrieve with the "page" '
                                     'pagination type. Please use the search after pagination type instead')
-            items, more = self.scan(search, 0, (page - 1) * limit, limit, order)
+            items, more = self.scan(snapshot, search, 0, (page - 1) * limit, limit, order)
             links = {"self": {"href": href(page=page)}, "first": {"href": href(page=1)}}
             if page > 1:
                 links["previous"] = {"href": href(page=page - 1)}
             if more:
                 links["next"] = {"href": self.next_href(href(page=page + 1))}
             envelope = {"_links": links, "current_page": page}
-        if params.get("with_count") == "true":
-            envelope["items_count"] = self.count(search, params.get("search"), order, kind)
+            if params.get("with_count") == "true":
+                envelope["items_count"] = self.count(snapshot, search, params, by_identifier)
         envelope["_embedded"] = {"items": [self.render(item, view, by_identifier) for item in items]}
         self.send_json(200, envelope)
 
@@ -1014,42 +1394,92 @@ class AkeneoHandler(sim_common.SimHandler):
             operator = next((item.get("operator") for item in conditions if isinstance(item, dict)), "")
             raise unprocessable('Filter on property "uuid" is not supported or does not support operator "%s"' % operator)
 
-    def scan(self, search, start, skip, limit, order=None):
+    @staticmethod
+    def scan(snapshot, search, start, skip, limit, order=None):
         """Up to `limit` matching products from index `start` (in uuid order, or in `order`, a
-        list of positions) after skipping `skip` matches, and whether another match follows."""
-        catalog = self.state.catalog
+        list of positions) after skipping `skip` matches, and whether another match follows.
+
+        Positions are tested in growing chunks on their light records first; a product is
+        parsed only when it is returned or an attribute condition must read it."""
+        total = len(snapshot) if order is None else len(order)
         items = []
-        for index in range(start, len(catalog) if order is None else len(order)):
-            product = catalog.product(index if order is None else order[index])
-            if not search(product):
-                continue
-            if skip:
-                skip -= 1
-            elif len(items) == limit:
-                return items, True
-            else:
-                items.append(product)
+        index, chunk = start, 128
+        while index < total:
+            stop = min(total, index + chunk)
+            for position in search.select(snapshot.column, range(index, stop) if order is None else order[index:stop]):
+                product = None
+                if search.heavy:
+                    product = snapshot.product(position)
+                    if not search.matches_product(product):
+                        continue
+                if skip:
+                    skip -= 1
+                elif len(items) == limit:
+                    return items, True
+                else:
+                    items.append(product if product is not None else snapshot.product(position))
+            index, chunk = stop, min(chunk * 4, 16384)
         return items, False
 
-    def count(self, search, text, order, kind):
-        key = (kind, text or "")
-        with self.state.lock:
-            if key in self.state.count_cache:
-                return self.state.count_cache[key]
-        catalog = self.state.catalog
-        positions = range(len(catalog)) if order is None else order
-        total = sum(1 for position in positions if search(catalog.product(position)))
-        if "SINCE LAST" not in key[1]:
-            with self.state.lock:
-                self.state.count_cache[key] = total
+    def count(self, snapshot, search, params, by_identifier):
+        """How many products of `snapshot` the search selects, cached by snapshot version (but
+        for `SINCE LAST N DAYS`, which depends on the clock). A search bounding `created` or
+        `updated` is counted from the sorted times of the products passing its other
+        conditions (cached too): a client probing many ranges costs two bisections a probe."""
+        text = params.get("search") or ""
+        locale, scope = params.get("search_locale"), params.get("search_scope")
+        key = (by_identifier, text, locale, scope, snapshot.version)
+        cached = self.cached_count(key)
+        if cached is not None:
+            return cached
+        split = search.count_split()
+        if split is None:
+            total = len(self.matching(snapshot, search, by_identifier))
+        else:
+            column, others = split
+            times_key = ("times", by_identifier, others, locale, scope, column, snapshot.version)
+            times = self.cached_count(times_key)
+            if times is None:
+                rest = Search(others, self.state.catalog, locale, scope, now=search.now, zone=search.zone)
+                values = snapshot.columns[column]
+                times = sorted(values[position] for position in self.matching(snapshot, rest, by_identifier)
+                               if values[position] is not None)
+                if "SINCE LAST" not in others:
+                    self.cache_count(snapshot, times_key, times)
+            low, high = search.ranges[column]
+            start = 0 if low is None else bisect.bisect_left(times, low)
+            stop = len(times) if high is None else bisect.bisect_right(times, high)
+            total = max(0, stop - start)
+        if "SINCE LAST" not in text:
+            self.cache_count(snapshot, key, total)
         return total
 
+    @staticmethod
+    def matching(snapshot, search, by_identifier):
+        """The positions of the products of `snapshot` the search selects (those with an
+        identifier only, for `/products`)."""
+        positions = snapshot.identifier_positions if by_identifier else range(len(snapshot))
+        positions = search.select(snapshot.column, positions)
+        if search.heavy:
+            positions = [position for position in positions if search.matches_product(snapshot.product(position))]
+        return positions
+
+    def cached_count(self, key):
+        with self.state.lock:
+            return self.state.count_cache.get(key)
+
+    def cache_count(self, snapshot, key, value):
+        """Keeps a count (or sorted times) while `snapshot` is the one served."""
+        with self.state.lock:
+            if snapshot is self.state.catalog.snapshot:
+                self.state.count_cache[key] = value
+
     def get_product(self, key, params, by_identifier=False):
-        catalog = self.state.catalog
-        position = (catalog.identifiers if by_identifier else catalog.index).get(key)
+        snapshot = self.state.catalog.snapshot
+        position = (snapshot.identifiers if by_identifier else snapshot.index).get(key)
         if position is None:
             raise ApiError(404, 'Product "%s" does not exist or you do not have permission to access it.' % key)
-        self.send_json(200, self.render(catalog.product(position), self.view(params), by_identifier))
+        self.send_json(200, self.render(snapshot.product(position), self.view(params), by_identifier))
 
     def limit(self, params):
         limit = self.positive(params, "limit", 10)
@@ -1100,7 +1530,9 @@ class AkeneoHandler(sim_common.SimHandler):
         for key, value in product.items():
             if by_identifier and key in ("uuid", "identifier"):
                 continue
-            if key in ("completenesses", "completeness"):
+            if key in ("created", "updated"):
+                value = self.server_time(value)
+            elif key in ("completenesses", "completeness"):
                 if not with_completenesses:
                     continue
                 value = [entry for entry in value if isinstance(entry, dict)
@@ -1114,6 +1546,20 @@ class AkeneoHandler(sim_common.SimHandler):
                 value = {code: entries for code, entries in value.items() if entries}
             out[key] = value
         return out
+
+    def server_time(self, text):
+        """A product's `created` / `updated` in the server's time zone, as Akeneo renders them
+        (the text itself when it already has that offset or is not a date-time with one)."""
+        if not isinstance(text, str):
+            return text
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return text
+        zone = self.state.zone
+        if moment.tzinfo is None or moment.utcoffset() == zone.utcoffset(None):
+            return text
+        return moment.astimezone(zone).isoformat()
 
     def patch_products(self, body):
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
@@ -1205,6 +1651,13 @@ class AkeneoHandler(sim_common.SimHandler):
         elif method == "POST" and name == "expire-tokens":
             self.state.expire_tokens()
             self.send_json(200, {"ok": True})
+        elif method == "POST" and name in ("update-products", "create-products", "delete-products"):
+            self.send_json(200, self.state.change_catalog(name.split("-")[0], body))
+        elif method == "GET" and name == "stats":
+            self.send_json(200, self.state.stats_reply())
+        elif method == "POST" and name == "stats/reset":
+            self.state.reset_stats()
+            self.send_json(200, {"ok": True})
         else:
             return super().control(method, name, body)
         return True
@@ -1226,7 +1679,19 @@ def main():
     parser.add_argument("--legacy", action="store_true", help="a PIM before version 7 (same as --version 6)")
     parser.add_argument("--rate-limit", type=int, default=0, help="API requests per second before 429 (default: no limit)")
     parser.add_argument("--max-concurrent", type=int, default=0, help="API requests in flight before 429 (default: no limit)")
+    parser.add_argument("--timezone", default="+00:00", metavar="+HH:MM",
+                        help="the server's time zone: filter dates are read in it, created/updated rendered in it "
+                             "(default +00:00, as Akeneo SaaS)")
+    parser.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
+                        help="the server's clock minus the real one (Date header, now, SINCE LAST N DAYS; default 0)")
+    parser.add_argument("--page-delay", type=float, default=0.0, metavar="MS",
+                        help="milliseconds added to every products list request (default 0)")
     args = parser.parse_args()
+    args.zone = parse_zone(args.timezone)
+    if args.zone is None:
+        parser.error("--timezone %s: expected an offset such as +02:00, -05:00 or +00:00" % args.timezone)
+    if args.page_delay < 0:
+        parser.error("--page-delay must be >= 0")
     if args.catalog and not os.path.isfile(args.catalog):
         parser.error("--catalog %s: no such file" % args.catalog)
     if args.legacy and args.pim_version is not None and args.pim_version >= 7:

@@ -3,7 +3,7 @@ Data Tokens (Tokens API 2021-03-01), the orders v0 operations and their usage pl
 
     python3 amazon_sim.py [--client-id ID] [--client-secret S] [--refresh-token T]
         [--marketplace-id ID] [--token-ttl SECONDS] [--rdt-ttl SECONDS] [--no-restricted-role]
-        [--orders FILE.json] [--generate N [--seed S] [--skus K]] [--page-size N]
+        [--orders FILE.json] [--generate N [--seed S] [--skus K]] [--page-size N] [--max-page-size N]
         [--items-page-size N] [--rate-scale F] [--burst-scale F] [--no-usage-plans] [--port N]
 
 Binds port 0 unless told otherwise and prints `port N` once listening. Options are never
@@ -48,7 +48,8 @@ abbreviated. Serves:
   `LastUpdatedBefore` (the matching one only; equal to or after the After date and at least
   two minutes before now, else 400 "The input you have submitted is not valid. Please check
   your input and try again."), `OrderStatuses`, `FulfillmentChannels` (AFN, MFN),
-  `AmazonOrderIds` (up to 50), `MaxResultsPerPage` (1..100, default `--page-size`),
+  `AmazonOrderIds` (up to 50), `MaxResultsPerPage` (1..100, default `--page-size`; a page
+  holds at most `--max-page-size` orders whatever it asks, 100 by default),
   `NextToken` (the first call's filters are kept server-side; only `MarketplaceIds` is
   needed with it). Orders come sorted by (LastUpdateDate, AmazonOrderId); `LastUpdatedAfter`
   means LastUpdateDate >= value; the upper bound defaults to now. → `{"payload": {"Orders":
@@ -460,6 +461,7 @@ class AmazonState(sim_common.SimState):
         self.refresh_token, self.marketplace_id = args.refresh_token, args.marketplace_id
         self.ttl, self.rdt_ttl, self.restricted_role = args.token_ttl, args.rdt_ttl, not args.no_restricted_role
         self.page_size, self.items_page_size = args.page_size, args.items_page_size
+        self.max_page_size = args.max_page_size
         self.access_tokens = {}  # token -> expiry (epoch seconds)
         self.rdts = {}           # restricted data token -> {"expires", "resources": [(operation, order id, elements)]}
         self.page_tokens = collections.OrderedDict()  # NextToken -> what the next page needs
@@ -1077,6 +1079,7 @@ class AmazonHandler(sim_common.SimHandler):
         else:
             query, after = self.orders_query(params), None
             size = self.page_size(params, "MaxResultsPerPage", state.page_size)
+        size = min(size, state.max_page_size)
         with state.lock:
             ids, next_key = state.page(query, after, size)
             payload = {"Orders": [shown_order(state.order(order_id), elements) for order_id in ids]}
@@ -1330,6 +1333,8 @@ def main():
                         help="--generate draws SellerSKU from SKU-000001..SKU-<N> (default 1000)")
     parser.add_argument("--page-size", type=int, default=MAX_PAGE,
                         help="getOrders page size without MaxResultsPerPage (default 100)")
+    parser.add_argument("--max-page-size", type=int, default=MAX_PAGE,
+                        help="the most orders a getOrders page holds, whatever MaxResultsPerPage asks (default 100)")
     parser.add_argument("--items-page-size", type=int, default=MAX_PAGE, help="getOrderItems page size (default 100)")
     parser.add_argument("--rate-scale", type=float, default=1.0,
                         help="multiplies every usage plan's rate, not its burst (default 1)")
@@ -1341,6 +1346,8 @@ def main():
         parser.error("--orders %s: no such file" % args.orders)
     if args.generate < 0 or args.skus < 1 or not 1 <= args.page_size <= MAX_PAGE or args.items_page_size < 1:
         parser.error("--generate must be >= 0, --skus and --items-page-size >= 1, --page-size within 1..100")
+    if not 1 <= args.max_page_size <= MAX_PAGE:
+        parser.error("--max-page-size must be within 1..100")
     if not args.rate_scale > 0 or not args.burst_scale > 0 or args.token_ttl < 0 or args.rdt_ttl < 0:
         parser.error("--rate-scale and --burst-scale must be > 0, --token-ttl and --rdt-ttl >= 0")
     sim_common.serve(AmazonHandler, lambda: AmazonState(args), args.port)

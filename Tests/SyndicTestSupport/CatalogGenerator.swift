@@ -2,9 +2,17 @@ import Foundation
 
 /// `scripts/generate-catalog`: deterministic catalogs of Akeneo-format products (JSON lines).
 public enum CatalogGenerator {
-    /// Writes `count` products drawn from `seed` to `path`.
-    public static func generate(count: Int, seed: Int, to path: String) throws {
-        try run(["--count", String(count), "--seed", String(seed), "--out", path])
+    /// How much each product carries (`--shape`).
+    public enum Shape: String, Sendable {
+        /// Every attribute (about 1,510 bytes a product).
+        case full
+        /// The same products with a few values only (about 900 bytes a product).
+        case small
+    }
+
+    /// Writes `count` products drawn from `seed` to `path`, in `shape`.
+    public static func generate(count: Int, seed: Int, shape: Shape = .full, to path: String) throws {
+        try run(["--count", String(count), "--seed", String(seed), "--shape", shape.rawValue, "--out", path])
     }
 
     /// Copies `base` to `path`, changing round(count × percent / 100) products (new price or

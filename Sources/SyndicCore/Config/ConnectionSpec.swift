@@ -14,4 +14,7 @@ public struct ConnectionSpec: Hashable, Sendable, Codable {
     public var caFile: String?
     /// sftp: the server's host key fingerprint.
     public var hostKey: String?
+    /// akeneo: how many API calls syndic sends at once on this connection (1-4; Akeneo
+    /// allows 4 per connection). Nil means the most, 4.
+    public var maxConcurrentRequests: Int?
 }

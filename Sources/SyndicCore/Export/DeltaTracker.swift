@@ -102,6 +102,21 @@ public struct DeltaIndex: Sendable {
         byKey = built.key
     }
 
+    /// An index of the previous snapshot's keys alone (`keys`), for a read that returns only
+    /// some products in an order of its own (Akeneo's products updated since the last export):
+    /// a product is sent when its output differs from its key's previous one. Nothing is known
+    /// unchanged by its text (`decidesByText` is false).
+    public init(specDigest: String, keys: DeltaKeys) {
+        delta = true
+        self.specDigest = specDigest
+        byRaw = nil
+        byKey = keys.table
+    }
+
+    /// The previous output hash of the product whose key hashes to `keyHash` (0: it was not
+    /// exported); nil when the previous snapshot does not have it or the index has no keys.
+    public func previousOutput(keyHash: UInt64) -> UInt64? { byKey?.value(keyHash) }
+
     /// The tables built on two threads.
     private final class Built: @unchecked Sendable {
         private let lock = NSLock()
@@ -142,5 +157,30 @@ public struct DeltaIndex: Sendable {
         entries.append(DeltaSnapshot.Entry(rawHash: rawHash, keyHash: keyHash, outputHash: output))
         guard delta, let byKey else { return true }
         return byKey.value(keyHash) != output
+    }
+}
+
+/// The previous snapshot's keys and outputs, added part by part (a key-only `DeltaIndex`:
+/// 32 bytes a product, the entries themselves never held whole).
+public struct DeltaKeys: Sendable {
+    fileprivate private(set) var table: HashTable
+    /// How many keys the table takes before it would be full (it is sized for the snapshot's
+    /// count; entries beyond it are left out: their products count as new and are sent).
+    private let room: Int
+    public private(set) var count = 0
+
+    /// Keys for a snapshot of about `expected` products.
+    public init(expected: Int) {
+        let sized = max(expected, 16)
+        table = HashTable(expected: sized)
+        room = sized * 2 - 1
+    }
+
+    /// Adds a part's entries, those of `refused` keys as never exported (their output 0).
+    public mutating func add(_ entries: [DeltaSnapshot.Entry], refused: Set<UInt64> = []) {
+        for entry in entries where count < room {
+            table.set(entry.keyHash, refused.contains(entry.keyHash) ? 0 : entry.outputHash)
+            count += 1
+        }
     }
 }

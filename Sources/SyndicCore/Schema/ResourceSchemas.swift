@@ -62,13 +62,14 @@ public enum ResourceSchemas {
         .init("path", .string(StringSchema(doc: "catalog-file: JSON-lines file; local: directory. Relative to this file."))),
         .init("caFile", .string(StringSchema(doc: "ftps: PEM file of the CA that signed the server's certificate (instead of the system CAs). Relative to this file."))),
         .init("hostKey", .string(StringSchema(doc: "sftp: the server's host key SHA-256 fingerprint (SHA256:… as ssh-keygen -lf prints it); checked on every connection."))),
+        .init("maxConcurrentRequests", .integer(min: 1, max: 4, doc: "akeneo: API calls sent at once on this connection, full reads split over as many readers; default 4, the most Akeneo allows per connection. Lower it when other integrations share the connection.")),
     ])
 
     /// Which connection keys a connection of `type` accepts, and which it requires.
     public static func connectionKeys(of type: ConnectionType) -> (allowed: [String], required: [String]) {
         switch type {
         case .akeneo:
-            return (["url", "clientId", "secret", "username", "password"],
+            return (["url", "clientId", "secret", "username", "password", "maxConcurrentRequests"],
                     ["url", "clientId", "secret", "username", "password"])
         case .catalogFile: return (["path"], ["path"])
         case .local: return (["path"], ["path"])

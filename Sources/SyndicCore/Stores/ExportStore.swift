@@ -17,9 +17,12 @@ public protocol ExportStore: Sendable {
     /// Drops a snapshot being written (the export failed or was a dry run).
     func discardSnapshot(channel: String, generation: Int64) throws
     /// Records a successful export; the snapshot written in parts (`generation`, `count`
-    /// entries) becomes the channel's, with the keys the destination refused. One transaction.
+    /// entries) becomes the channel's, with the keys the destination refused and, when the
+    /// export read from Akeneo, the PIM's clock when that read started (`sourceSince`) and its
+    /// UTC offset in seconds (`sourceOffset`) and the PIM read (`sourceOrigin`, its URL): where
+    /// the next delta export reads from. One transaction.
     func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
-                             refused: [UInt64]) throws
+                             refused: [UInt64], sourceSince: Date?, sourceOffset: Int?, sourceOrigin: String?) throws
     /// Export records of a run (normally one).
     func productExports(runID: Int64) throws -> [ProductExportRecord]
     /// The newest export records of a channel, newest first.
@@ -72,16 +75,38 @@ public struct SnapshotHeader: Hashable, Sendable {
     public var count: Int
     /// Key hashes the destination refused: their entries count as never exported.
     public var refused: Set<UInt64>
+    /// The source's clock when the export's read started (Akeneo's); nil when the export read
+    /// a catalog file, or was recorded by a syndic that did not keep it. A delta export reads
+    /// the products updated since then (minus a safety overlap) only when it is known.
+    public var sourceSince: Date?
+    /// The source's offset from UTC in seconds when `sourceSince` was taken (dates in Akeneo's
+    /// `search` are read in the PIM's time zone).
+    public var sourceOffset: Int?
+    /// The source read when `sourceSince` was taken (the PIM's URL): a delta export reads only
+    /// the products updated since when it reads the same one.
+    public var sourceOrigin: String?
 
-    public init(specDigest: String, generation: Int64?, count: Int, refused: Set<UInt64>) {
+    public init(specDigest: String, generation: Int64?, count: Int, refused: Set<UInt64>, sourceSince: Date? = nil,
+                sourceOffset: Int? = nil, sourceOrigin: String? = nil) {
         self.specDigest = specDigest
         self.generation = generation
         self.count = count
         self.refused = refused
+        self.sourceSince = sourceSince
+        self.sourceOffset = sourceOffset
+        self.sourceOrigin = sourceOrigin
     }
 }
 
 extension ExportStore {
+    /// Records a successful export that read no source clock (a catalog file): its snapshot
+    /// has no `sourceSince`, so the next delta export reads every product.
+    public func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
+                                    refused: [UInt64]) throws {
+        try recordProductExport(record, generation: generation, specDigest: specDigest, count: count, refused: refused,
+                                sourceSince: nil, sourceOffset: nil, sourceOrigin: nil)
+    }
+
     /// Records a successful export with a snapshot held whole: the snapshot is written as one
     /// part, then it becomes the channel's with the record, in one transaction.
     public func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws {

@@ -44,6 +44,11 @@ public struct CSVWriter: Sendable {
         writeRow(header)
     }
 
+    /// The separator and line ending of this writer's rows.
+    public var format: CSVRowFormat {
+        CSVRowFormat(separator: Unicode.Scalar(separator), lineEnding: lineEnding)
+    }
+
     // MARK: - Writing
 
     /// Writes one row.
@@ -75,6 +80,13 @@ public struct CSVWriter: Sendable {
         bytes.append(UInt8(ascii: "\n"))
         rowStarted = false
         rowIsOneEmptyField = false
+    }
+
+    /// Appends whole rows that a writer of the same `format` encoded (its `bytes` between
+    /// rows): the same bytes as writing those rows here.
+    public mutating func appendRows(_ encoded: [UInt8]) {
+        precondition(!rowStarted, "encoded rows are appended between rows")
+        bytes.append(contentsOf: encoded)
     }
 
     /// Returns the bytes written so far and empties the buffer, keeping its capacity.

@@ -46,7 +46,8 @@ public struct JSONWriter: Sendable {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         first = true
     }
 
@@ -65,30 +66,79 @@ public struct JSONWriter: Sendable {
         copy.withUTF8 { string(utf8: $0) }
     }
 
-    /// A string given as UTF-8 bytes (straight from a database column).
+    /// A string given as UTF-8 bytes (straight from a database column). Runs that need no
+    /// escape (most text) are copied whole; `"`, `\` and control characters are escaped.
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         var start = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        var index = Self.firstEscaped(in: utf8, from: 0)
+        while index < utf8.count {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            }
+            appendEscape(utf8[index])
             start = index + 1
+            index = Self.firstEscaped(in: utf8, from: start)
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The escape of one byte JSON does not allow in a string: `\"`, `\\`, `\n`, `\r`, `\t`,
+    /// or `\u00XX` for the other control characters.
+    private mutating func appendEscape(_ byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
+        case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+        default:
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(Self.hexDigit(byte >> 4))
+            bytes.append(Self.hexDigit(byte & 0xF))
+        }
+    }
+
+    /// The lowercase hexadecimal digit of `value` (0…15).
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
+    /// The position of the first byte at or after `start` that a JSON string must escape
+    /// (`"`, `\`, or below 0x20), or `text.count` when there is none. Eight bytes are
+    /// tested at a time; the byte-by-byte test then finds the exact position.
+    static func firstEscaped(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = text.baseAddress else { return text.count }
+        let count = text.count
+        var index = start
+        while count - index >= 8 {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if Self.hasByteToEscape(word) { break }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+            index += 1
+        }
+        return count
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, `"` or `\` (exact: the
+    /// classic "has a byte less than" and "has a zero byte" word tests; bytes of 0x80 and
+    /// above, the parts of multi-byte characters, never match).
+    static func hasByteToEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let quote = (quotes &- ones) & ~quotes & highBits
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let backslash = (backslashes &- ones) & ~backslashes & highBits
+        return (control | quote | backslash) != 0
     }
 
     /// Appends text that is already JSON (a literal written by the caller).

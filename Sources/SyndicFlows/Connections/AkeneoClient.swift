@@ -7,6 +7,11 @@ import SyndicTransfer
 /// Tokens are cached per process for each instance and set of credentials (a rotated secret
 /// is a different set, so its token is dropped with it); a refresh token is used before the
 /// password grant; a 401 on a call gets one new token and one retry.
+///
+/// Every request (token requests included) goes through the instance's `AkeneoGate`: no
+/// more than the connection's `maxConcurrentRequests` are in flight at once in the process,
+/// and fewer for a while after Akeneo answers 429. A GET that Akeneo keeps refusing with 429
+/// is tried `rateLimitedAttempts` times in all, each wait as long as its `Retry-After`.
 final class AkeneoClient: @unchecked Sendable {
     struct Credentials: Hashable, Sendable {
         var clientId: String
@@ -22,13 +27,33 @@ final class AkeneoClient: @unchecked Sendable {
     /// The transport, with the credentials' owner (told when Akeneo accepts them) and the metrics.
     private let connector: ConnectorHTTP
     private let now: @Sendable () -> Date
+    /// The calls in flight to this instance with these credentials, shared in the process.
+    let gate: AkeneoGate
 
+    /// Attempts in all a GET gets while Akeneo answers 429 (the transport's own included):
+    /// other integrations may use up the instance's limits for a while.
+    static let rateLimitedAttempts = 8
+
+    /// `maxConcurrentRequests`: the most calls in flight at once to this instance with these
+    /// credentials (1-4; nil leaves the instance's gate as it is: Akeneo's limit per
+    /// connection for a new one).
     init(baseURL: String, credentials: Credentials, owner: String? = nil, use: CredentialUse? = nil,
          http: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() },
-         metrics: ConnectorMetrics = ConnectorMetrics()) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+         metrics: ConnectorMetrics = ConnectorMetrics(), maxConcurrentRequests: Int? = nil) {
+        let baseURL = Self.normalized(baseURL)
+        self.baseURL = baseURL
         self.credentials = credentials
-        connector = ConnectorHTTP(http: http, owner: owner, use: use, metrics: metrics)
+        let gate = AkeneoGate.shared(AkeneoClient.instanceKey(baseURL: baseURL, credentials: credentials),
+                                     ceiling: maxConcurrentRequests)
+        self.gate = gate
+        // Every answer tells the gate whether Akeneo found the calls too many (429).
+        var transport = http
+        let earlier = transport.onAttempt
+        transport.onAttempt = { request, status, retryDelay in
+            earlier?(request, status, retryDelay)
+            gate.observe(status)
+        }
+        connector = ConnectorHTTP(http: transport, owner: owner, use: use, metrics: metrics)
         self.now = now
     }
 
@@ -37,7 +62,14 @@ final class AkeneoClient: @unchecked Sendable {
     /// Tokens by instance and credential digest (never the credentials themselves).
     private static let cache = TokenCache()
 
-    private var cacheKey: String {
+    private var cacheKey: String { Self.instanceKey(baseURL: baseURL, credentials: credentials) }
+
+    /// A connection's `url` as the client calls it: without a trailing `/`.
+    static func normalized(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+
+    /// The instance and a digest of the credentials: what the token cache and the gates are
+    /// keyed by.
+    private static func instanceKey(baseURL: String, credentials: Credentials) -> String {
         let digest = Hashing.sha256(Array("\(credentials.clientId)\u{0}\(credentials.secret)\u{0}\(credentials.username)\u{0}\(credentials.password)".utf8))
         return baseURL + "#" + digest.hexString
     }
@@ -62,7 +94,7 @@ final class AkeneoClient: @unchecked Sendable {
         let request = HTTPRequest(method: "POST", url: baseURL + "/api/oauth/v1/token",
                                   headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/json")],
                                   body: Data(json.utf8), timeout: 60)
-        let response = try connector.send(request, retryUnsafe: true)
+        let response = try gate.withPermit { try connector.send(request, retryUnsafe: true) }
         guard response.status == 200 else {
             let message = Self.message(response)
             if [400, 401, 403, 422].contains(response.status) {
@@ -78,21 +110,57 @@ final class AkeneoClient: @unchecked Sendable {
                      expires: now().addingTimeInterval(TimeInterval(lifetime)))
     }
 
-    /// A call with the bearer token; a 401 gets a new token and one more try.
+    /// A call with the bearer token; a 401 gets a new token and one more try. A GET still
+    /// refused with 429 once the transport's attempts are used up waits its `Retry-After`
+    /// (counted as quota wait) and goes again, up to `rateLimitedAttempts` attempts in all.
+    /// `stop`, when given, ends those waits early: the call then returns its last answer (429).
     func call(_ method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-              timeout: Int = 120) throws -> HTTPResponse {
+              timeout: Int = 120, stop: CancellationFlag? = nil) throws -> HTTPResponse {
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
-        return try connector.send(request, token: bearer)
+        var response = try sendWithToken(request)
+        guard method == "GET" else { return response }
+        let transport = connector.http
+        let perSend = transport.retriesRateLimits ? max(1, transport.maxAttempts) : 1
+        var attempts = perSend
+        while response.status == 429, attempts < Self.rateLimitedAttempts, stop?.isCancelled != true {
+            let pause = transport.delay(after: attempts, retryAfter: response.header("Retry-After"))
+            connector.metrics.waitedForQuota(pause, at: url)
+            if let stop {
+                // In slices, so that a stopped read does not hold its thread for the whole wait.
+                var left = pause
+                while left > 0, !stop.isCancelled {
+                    transport.sleep(min(left, 0.25))
+                    left -= 0.25
+                }
+                if stop.isCancelled { break }
+            } else {
+                transport.sleep(pause)
+            }
+            response = try sendWithToken(request)
+            attempts += perSend
+        }
+        return response
     }
 
-    /// The access token as Akeneo's calls carry it: `Authorization: Bearer`, refused with a 401.
-    private var bearer: ConnectorHTTP.CallToken {
-        ConnectorHTTP.CallToken(
-            current: { try self.accessToken() }, drop: { self.dropToken() },
-            header: { ("Authorization", "Bearer \($0)") }, refuses: { $0.status == 401 },
-            refusedAgain: { [connector, baseURL] _ in
-                connector.refusal("Akeneo at \(baseURL) refused the access token twice (HTTP 401)")
-            })
+    /// Sends `request` with the access token (`Authorization: Bearer`), holding one of the
+    /// gate's permits while it is on the wire; a token request, when one is needed, takes its
+    /// own permit first, so a caller never waits for a permit while holding one. A 401 drops
+    /// the token and the request goes once more with a new one; a second 401 is an
+    /// authentication failure.
+    private func sendWithToken(_ request: HTTPRequest) throws -> HTTPResponse {
+        var renewed = false
+        while true {
+            let token = try accessToken()
+            var signed = request
+            signed.headers.append((name: "Authorization", value: "Bearer \(token)"))
+            let response = try gate.withPermit { try connector.send(signed) }
+            guard response.status == 401 else { return response }
+            dropToken()
+            guard !renewed else {
+                throw connector.refusal("Akeneo at \(baseURL) refused the access token twice (HTTP 401)")
+            }
+            renewed = true
+        }
     }
 
     /// The `message` of an Akeneo error body, if any.

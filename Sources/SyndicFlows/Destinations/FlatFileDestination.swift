@@ -7,6 +7,9 @@ import SyndicTransfer
 /// uploaded to the channel's storage folder (atomically: a partner never sees half a file).
 /// A dry run keeps the file under the state directory instead.
 ///
+/// A product export's workers encode the rows themselves (`rowFormat`, `addEncoded`): the
+/// file only appends their bytes, the same bytes `add` would have written.
+///
 /// A delta export that changed nothing writes no file.
 final class FlatFileDestination: ProductDestination {
     let fileName: String
@@ -44,11 +47,31 @@ final class FlatFileDestination: ProductDestination {
     func add(_ row: [String], key: String, identifier: String?) throws {
         writer.writeRow(row)
         rows += 1
-        if writer.bytes.count >= 1 << 20 { try flush() }
+        if writer.bytes.count >= Self.blockSize { try flush() }
     }
 
+    var rowFormat: CSVRowFormat? { writer.format }
+
+    func addEncoded(_ bytes: [UInt8], rows: Int) throws {
+        self.rows += rows
+        if writer.bytes.count + bytes.count < Self.blockSize {
+            writer.appendRows(bytes)
+        } else {
+            // A large piece goes to the file as it is, after what is pending.
+            try flush()
+            try write(bytes)
+        }
+    }
+
+    /// The file is written in blocks of about this many bytes.
+    private static let blockSize = 1 << 20
+
     private func flush() throws {
-        let bytes = writer.takeBytes()
+        guard !writer.bytes.isEmpty else { return }
+        try write(writer.takeBytes())
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
         do {
             try handle.write(contentsOf: bytes)
         } catch {

@@ -10,17 +10,43 @@ import SyndicCore
 /// chunks. Workers are threads of their own and decide against the shared, read-only delta
 /// index. At most a few blocks or chunks are in flight, so memory stays bounded whatever the
 /// catalog's size.
+///
+/// For a destination that takes encoded rows (`rowFormat`), the workers also encode the rows
+/// to send, so the single consumer of the chunks only appends bytes; the per-chunk counts
+/// are made by the workers too.
 struct ExportPipeline {
     let program: ProductExportProgram
     let lookup: DeltaLookup
     var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     var chunkSize = 1024
+    /// What the workers hand on of the rows to send.
+    var delivery = Delivery()
+
+    /// What the workers hand on of the rows to send.
+    struct Delivery: Sendable {
+        /// The rows encoded in this format (`ChunkOutput.encoded`); nil: as cells with their
+        /// key and identifier (`ChunkOutput.rows`).
+        var rowFormat: CSVRowFormat?
+        /// Whether each row's product key and shown identifier are kept (`ChunkOutput.sentKeys`).
+        var keepsSentKeys = false
+    }
 
     /// The products of one chunk, decided.
     struct ChunkOutput: Sendable {
-        /// Rows to send with their product key and identifier, in source order.
+        /// Rows to send as cells with their product key and identifier, in source order
+        /// (without a row format).
         var rows: [(row: [String], key: String, identifier: String?)] = []
+        /// Rows to send encoded in the delivery's row format, in source order.
+        var encoded: [UInt8] = []
+        /// How many rows to send (in `rows` or `encoded`).
+        var sent = 0
+        /// With `keepsSentKeys`: the key of each row to send, and the identifier shown for it
+        /// (the key when the product has none).
+        var sentKeys: [(key: String, shown: String)] = []
         var entries: [DeltaSnapshot.Entry] = []
+        /// Products that pass the filter and map, unchanged ones included: entries with an
+        /// output (the export guard's count).
+        var exportable = 0
         var read = 0
         var unchanged = 0
         var filteredOut = 0
@@ -73,14 +99,15 @@ struct ExportPipeline {
     func run(_ source: ProductSource, cancellation: CancellationFlag, deliver: (ChunkOutput) throws -> Void) throws {
         let work = WorkQueue()
         let program = self.program
+        let delivery = self.delivery
         DedicatedThreads.start(workers, name: "syndic-export") { _ in
             while let (item, slot) = work.take() {
                 switch item {
                 case .products(var chunk, let index, let place):
-                    slot.output = Self.decide(chunk, program: program, index: index, place: place)
+                    slot.output = Self.decide(chunk, program: program, index: index, delivery: delivery, place: place)
                     swap(&chunk, &slot.recycled)
                 case .lines(let block, let index, let place):
-                    slot.output = Self.decide(block, program: program, index: index, place: place)
+                    slot.output = Self.decide(block, program: program, index: index, delivery: delivery, place: place)
                     slot.block = block
                 }
                 slot.done.signal()
@@ -223,59 +250,87 @@ struct ExportPipeline {
     /// Decides every line of a block (split by the catalog line reader's rules: blank lines
     /// skipped, a CR before the newline dropped).
     private static func decide(_ block: ByteBlock, program: ProductExportProgram, index: DeltaIndex,
-                               place: Int) -> ChunkOutput {
-        var output = ChunkOutput()
-        var scratch = ProductExportProgram.Scratch()
+                               delivery: Delivery, place: Int) -> ChunkOutput {
+        var decider = ChunkDecider(program: program, index: index, delivery: delivery)
         let lines = CatalogLineReader.forEachLine(in: block.bytes, after: 0) { text, line in
-            decide(text, position: line, place: place + line - 1, program: program, index: index,
-                   output: &output, scratch: &scratch)
+            decider.decide(text, position: line, place: place + line - 1)
         }
-        output.lines = lines
-        return output
-    }
-
-    /// Decides one product and records the outcome.
-    @inline(__always)
-    private static func decide(_ text: UnsafeRawBufferPointer, position: Int, place: Int, program: ProductExportProgram,
-                               index: DeltaIndex, output: inout ChunkOutput, scratch: inout ProductExportProgram.Scratch) {
-        output.read += 1
-        switch program.process(text, index: index, entries: &output.entries, scratch: &scratch) {
-        case .unchanged:
-            output.unchanged += 1
-            output.drift = scratch.matchedOrdinal - place
-        case .same:
-            output.unchanged += 1
-        case .filteredOut:
-            output.filteredOut += 1
-        case .skipped(let skip):
-            output.skipped.append((position, scratch.fields.property("identifier")?.stringValue ?? scratch.key, skip.reason))
-        case .invalid(let reason):
-            output.invalid.append((position, reason))
-        case .send:
-            output.rows.append((scratch.row, scratch.key, scratch.fields.property("identifier")?.stringValue))
-        }
+        decider.output.lines = lines
+        return decider.finish()
     }
 
     private static func decide(_ chunk: Chunk, program: ProductExportProgram, index: DeltaIndex,
-                               place: Int) -> ChunkOutput {
-        var output = ChunkOutput()
-        output.entries.reserveCapacity(chunk.ranges.count)
-        var scratch = ProductExportProgram.Scratch()
+                               delivery: Delivery, place: Int) -> ChunkOutput {
+        var decider = ChunkDecider(program: program, index: index, delivery: delivery)
+        decider.output.entries.reserveCapacity(chunk.ranges.count)
         chunk.bytes.withUnsafeBytes { bytes in
             for (slot, (range, position)) in zip(chunk.ranges, chunk.positions).enumerated() {
-                output.read += 1
                 if let known = chunk.known[slot] {
-                    output.entries.append(known)
-                    output.unchanged += 1
+                    decider.output.read += 1
+                    decider.output.entries.append(known)
+                    decider.output.unchanged += 1
                     continue
                 }
-                let text = UnsafeRawBufferPointer(rebasing: bytes[range])
-                output.read -= 1  // counted by the helper
-                decide(text, position: position, place: place + slot, program: program, index: index,
-                       output: &output, scratch: &scratch)
+                decider.decide(UnsafeRawBufferPointer(rebasing: bytes[range]), position: position, place: place + slot)
             }
         }
-        return output
+        return decider.finish()
+    }
+
+    /// Decides the products of one chunk or block in order, on a worker, into the chunk's
+    /// output: counts, snapshot entries, and the rows to send as the delivery asks.
+    private struct ChunkDecider {
+        let program: ProductExportProgram
+        let index: DeltaIndex
+        let delivery: Delivery
+        var output = ChunkOutput()
+        var scratch = ProductExportProgram.Scratch()
+        /// With a row format: the rows to send, encoded.
+        var encoder: CSVWriter?
+
+        init(program: ProductExportProgram, index: DeltaIndex, delivery: Delivery) {
+            self.program = program
+            self.index = index
+            self.delivery = delivery
+            encoder = delivery.rowFormat?.writer()
+        }
+
+        /// Decides one product and records the outcome.
+        @inline(__always)
+        mutating func decide(_ text: UnsafeRawBufferPointer, position: Int, place: Int) {
+            output.read += 1
+            switch program.process(text, index: index, entries: &output.entries, scratch: &scratch) {
+            case .unchanged:
+                output.unchanged += 1
+                output.drift = scratch.matchedOrdinal - place
+            case .same:
+                output.unchanged += 1
+            case .filteredOut:
+                output.filteredOut += 1
+            case .skipped(let skip):
+                output.skipped.append((position, scratch.fields.property("identifier")?.stringValue ?? scratch.key,
+                                       skip.reason))
+            case .invalid(let reason):
+                output.invalid.append((position, reason))
+            case .send:
+                output.sent += 1
+                let identifier = encoder == nil || delivery.keepsSentKeys
+                    ? scratch.fields.property("identifier")?.stringValue : nil
+                if encoder != nil {
+                    encoder!.writeRow(scratch.row)
+                } else {
+                    output.rows.append((scratch.row, scratch.key, identifier))
+                }
+                if delivery.keepsSentKeys { output.sentKeys.append((scratch.key, identifier ?? scratch.key)) }
+            }
+        }
+
+        /// The chunk's output, once every product is decided.
+        mutating func finish() -> ChunkOutput {
+            if let encoder { output.encoded = encoder.bytes }
+            output.exportable = ProductExport.exportable(output.entries)
+            return output
+        }
     }
 }
 

@@ -36,14 +36,22 @@ extension ProductExport {
     }
 
     /// Reads, filters and maps the whole source without sending or storing anything; returns
-    /// what a real pass would count. Its progress is reported as a step of its own.
-    func countingPass(_ source: ProductSource, program: ProductExportProgram, lookup: DeltaLookup) throws -> Tally {
+    /// what a real pass would count. Its progress is reported as a step of its own. `merging`:
+    /// the source returns only some products (updated since the last export), to be weighed
+    /// against the previous snapshot's keys (`index`) and its `exportable` count.
+    func countingPass(_ source: ProductSource, program: ProductExportProgram, lookup: DeltaLookup,
+                      merging: (index: DeltaIndex, exportable: Int)? = nil) throws -> Tally {
         var tally = Tally()
+        var merge: DeltaMerge? = merging == nil ? nil : DeltaMerge()
         try ExportPipeline(program: program, lookup: lookup).run(source, cancellation: inputs.cancellation) { chunk in
             tally.count(chunk)
+            merge?.add(chunk.entries)
             context.progress(progress(tally.read, source: source, step: Self.countingStep))
         }
         context.progress(progress(tally.read, source: source, step: Self.countingStep, finished: true))
+        if let merging, let merge {
+            tally.exportable = merging.exportable + merge.exportableChange(previousOutput: merging.index.previousOutput(keyHash:))
+        }
         return tally
     }
 
@@ -53,10 +61,10 @@ extension ProductExport {
     /// The result of an export the guard held: nothing was sent, no snapshot, record or file
     /// was kept. The runtime finishes the run `held` and raises an `export-held` alert.
     func heldResult(tally: Tally, verdict: ExportGuard.Verdict, mode: String, source: ProductSource, seconds: Double,
-                    previous: Int?, hadPrevious: Bool) -> JobResult {
+                    previous: Int?, hadPrevious: Bool, readNote: String? = nil) -> JobResult {
         var held = result(tally: tally, outcome: DestinationOutcome(), mode: mode, dryRun: false, held: true,
                           source: source, seconds: seconds, previous: hadPrevious,
-                          guardNote: guardNote(verdict, tally: tally, previous: previous, dryRun: false))
+                          guardNote: guardNote(verdict, tally: tally, previous: previous, dryRun: false), readNote: readNote)
         held.heldBecause = verdict.reasons.joined(separator: "; ")
         return held
     }

@@ -73,7 +73,8 @@ struct ProductExport {
             if problems.count < 20 { problems.append(problem) }
         }
 
-        /// Counts a chunk of decided products (`sent`: the rows it hands to the destination).
+        /// Counts a chunk of decided products (`sent`: the rows it hands to the destination) and
+        /// keeps the keys of the rows it sends (when the pipeline keeps them).
         mutating func count(_ chunk: ExportPipeline.ChunkOutput) {
             read += chunk.read
             unchanged += chunk.unchanged
@@ -82,8 +83,9 @@ struct ProductExport {
             for skip in chunk.skipped { note("\(skip.key): \(skip.reason)") }
             invalid += chunk.invalid.count
             for invalid in chunk.invalid { note("product \(invalid.position): \(invalid.reason)") }
-            exportable += ProductExport.exportable(chunk.entries)
-            sent += chunk.rows.count
+            exportable += chunk.exportable
+            sent += chunk.sent
+            sentKeys.append(contentsOf: chunk.sentKeys)
         }
     }
 
@@ -96,10 +98,18 @@ struct ProductExport {
         let mode = delta ? "delta" : "full"
         let header = delta ? try context.exports.snapshotHeader(channel: context.channel.name) : nil
         let hadPrevious = header != nil
-        let state = try deltaState(header: header, delta: delta, program: program)
+        let reading = try plannedRead(channel: channel, sources: sources, program: program, header: header, delta: delta)
+        let source = reading.source
+        if let note = reading.plan.note { context.log.info(note) }
+        let state = try deltaState(header: header, delta: delta, program: program, plan: reading.plan,
+                                   ordered: source.keepsOrder)
         var tracker = state.tracker
         let lookup = state.lookup
-        let source = try sources.source(for: channel, program: program)
+        // An updated-since read returns only some products: their entries are merged into the
+        // previous snapshot once the export succeeded, against an index of its keys.
+        let keyIndex: DeltaIndex? =
+            if case .updatedSince = reading.plan, case .whole(let index) = lookup { index } else { nil }
+        var merge: DeltaMerge? = keyIndex == nil ? nil : DeltaMerge(expected: reading.selected ?? 1024)
         let started = context.now()
         let destination = try ProductDestinations(inputs: inputs, job: job)
             .destination(for: channel, targets: program.mapping.targets, at: started, dryRun: dryRun, delta: delta)
@@ -113,20 +123,23 @@ struct ProductExport {
             // nothing decides first.
             var counting = lookup
             if case .windows = lookup { counting = try deltaState(header: header, delta: delta, program: program).lookup }
-            let counted = try countingPass(source, program: program, lookup: counting)
+            let counted = try countingPass(source, program: program, lookup: counting,
+                                           merging: keyIndex.map { (index: $0, exportable: previous ?? 0) })
             let decided = exportGuard.check(counted.guardCounts(previous: previous))
             if decided.held {
                 destination.abandon()
                 return heldResult(tally: counted, verdict: decided, mode: mode, source: source,
                                   seconds: context.now().timeIntervalSince(started), previous: previous,
-                                  hadPrevious: hadPrevious)
+                                  hadPrevious: hadPrevious, readNote: reading.plan.note)
             }
             verdict = decided
         }
         var tally = Tally()
-        let pipeline = ExportPipeline(program: program, lookup: lookup)
-        // A real export stores its snapshot in parts as it goes; it becomes the channel's only
-        // when the export succeeds.
+        var pipeline = ExportPipeline(program: program, lookup: lookup)
+        // The workers encode the rows of a destination that takes them encoded (flat-file).
+        pipeline.delivery = .init(rowFormat: destination.rowFormat, keepsSentKeys: delta)
+        // A real export stores its snapshot in parts as it goes (an updated-since read merges
+        // it at the end); it becomes the channel's only when the export succeeds.
         let snapshot = dryRun ? nil : try SnapshotParts(store: context.exports, channel: context.channel.name)
         do {
             try pipeline.run(source, cancellation: inputs.cancellation) { chunk in
@@ -134,11 +147,15 @@ struct ProductExport {
                 for invalid in chunk.invalid {
                     context.log.warning("product \(invalid.position) of the source skipped: \(invalid.reason)")
                 }
-                tracker.append(contentsOf: chunk.entries)
-                try snapshot?.store(&tracker, atLeast: SnapshotParts.partSize)
+                if merge != nil {
+                    merge?.add(chunk.entries)
+                } else {
+                    tracker.append(contentsOf: chunk.entries)
+                    try snapshot?.store(&tracker, atLeast: SnapshotParts.partSize)
+                }
+                if !chunk.encoded.isEmpty { try destination.addEncoded(chunk.encoded, rows: chunk.sent) }
                 for sent in chunk.rows {
                     try destination.add(sent.row, key: sent.key, identifier: sent.identifier)
-                    if delta { tally.sentKeys.append((sent.key, sent.identifier ?? sent.key)) }
                 }
                 context.progress(progress(tally.read, source: source))
             }
@@ -148,6 +165,10 @@ struct ProductExport {
             throw error
         }
         context.progress(progress(tally.read, source: source, finished: true))
+        if let merge, let keyIndex {
+            // The guard weighs the merged snapshot: the products not read keep their entries.
+            tally.exportable = (previous ?? 0) + merge.exportableChange(previousOutput: keyIndex.previousOutput(keyHash:))
+        }
         if let exportGuard, verdict == nil {
             // The destination has delivered nothing yet (it does so in `finish`).
             let decided = exportGuard.check(tally.guardCounts(previous: previous))
@@ -156,7 +177,7 @@ struct ProductExport {
                 snapshot?.discard()
                 return heldResult(tally: tally, verdict: decided, mode: mode, source: source,
                                   seconds: context.now().timeIntervalSince(started), previous: previous,
-                                  hadPrevious: hadPrevious)
+                                  hadPrevious: hadPrevious, readNote: reading.plan.note)
             }
             verdict = decided
         }
@@ -171,6 +192,7 @@ struct ProductExport {
         let finished = context.now()
         let refusedHashes = Set(outcome.refusedKeys.map { FastHash.hash($0) })
         tracker.refused(keyHashes: refusedHashes)
+        merge?.refused(keyHashes: refusedHashes)
         let refused = Set(outcome.refusedKeys)
         let delivered = tally.sentKeys.filter { !refused.contains($0.key) }.map(\.shown)
         for artifact in outcome.artifacts {
@@ -181,9 +203,19 @@ struct ProductExport {
             let record = ProductExportRecord(channel: context.channel.name, runID: context.run.id, mode: mode, at: finished,
                                              sent: outcome.delivered, file: outcome.file, products: delivered)
             do {
-                try snapshot.store(&tracker, atLeast: 1)
+                let count: Int
+                if let merge, let header {
+                    count = try write(merge, over: header, into: snapshot)
+                } else {
+                    try snapshot.store(&tracker, atLeast: 1)
+                    count = tracker.count
+                }
+                // Where the next delta export reads from: when this export's read started.
+                let watermark = source.watermark
                 try context.exports.recordProductExport(record, generation: snapshot.generation, specDigest: program.specDigest,
-                                                      count: tracker.count, refused: refusedHashes.sorted())
+                                                      count: count, refused: refusedHashes.sorted(),
+                                                      sourceSince: watermark?.since, sourceOffset: watermark?.utcOffset,
+                                                      sourceOrigin: watermark?.origin)
             } catch {
                 snapshot.discard()
                 throw error
@@ -192,7 +224,42 @@ struct ProductExport {
         let note = verdict.map { guardNote($0, tally: tally, previous: previous, dryRun: dryRun) }
             ?? (configured != nil && context.run.force ? GuardNote.forced : GuardNote())
         return result(tally: tally, outcome: outcome, mode: mode, dryRun: dryRun, source: source,
-                      seconds: finished.timeIntervalSince(started), previous: hadPrevious, guardNote: note)
+                      seconds: finished.timeIntervalSince(started), previous: hadPrevious, guardNote: note,
+                      readNote: reading.plan.note)
+    }
+
+    /// What this export reads, and the source that reads it. A delta export from Akeneo
+    /// whose last successful export recorded its watermark asks for the products updated since
+    /// (`DeltaReadPlan`); the source counts them first, and more than the plan's limit make it
+    /// read every product instead.
+    func plannedRead(channel: ChannelSpec, sources: ProductSources, program: ProductExportProgram, header: SnapshotHeader?,
+                     delta: Bool) throws -> (plan: DeltaReadPlan, source: ProductSource, selected: Int?) {
+        let fromAkeneo = try delta && sources.sourceType(of: channel) == .akeneo
+        var plan = DeltaReadPlan.decide(delta: delta, fromAkeneo: fromAkeneo, header: header,
+                                        specDigest: program.specDigest,
+                                        origin: fromAkeneo ? try sources.akeneoOrigin(of: channel) : nil)
+        if case .updatedSince(let watermark) = plan, let header {
+            let source = try sources.source(for: channel, program: program, read: .updatedSince(watermark))
+            let selected = try source.selectedCount()
+            plan = plan.checked(changed: selected, previous: header.count)
+            if case .updatedSince = plan { return (plan, source, selected) }
+        }
+        return (plan, try sources.source(for: channel, program: program), nil)
+    }
+
+    /// Writes the snapshot of an updated-since read: the previous one (`header`'s parts, its
+    /// refused keys marked) with the products read replaced and the new ones appended, a part
+    /// at a time. Returns its count.
+    func write(_ merge: DeltaMerge, over header: SnapshotHeader, into snapshot: SnapshotParts) throws -> Int {
+        let store = context.exports, name = context.channel.name
+        guard let generation = header.generation else {
+            throw FlowError(.storage, "the previous snapshot of \(name) has no generation to merge into")
+        }
+        return try merge.write(previousPart: { seq in
+            try inputs.cancellation.check()
+            return try store.snapshotPart(channel: name, generation: generation, seq: seq)
+                .map { DeltaSnapshot.marking($0, refused: header.refused) }
+        }, partSize: SnapshotParts.partSize, emit: { try snapshot.append($0) })
     }
 
     /// The run's progress: how far the source got (bytes of a catalog file, products of
@@ -206,9 +273,27 @@ struct ProductExport {
                            items: read, noun: "products", step: step)
     }
 
-    /// The tracker of this export and where its pipeline finds the previous snapshot.
-    func deltaState(header: SnapshotHeader?, delta: Bool,
-                    program: ProductExportProgram) throws -> (tracker: DeltaTracker, lookup: DeltaLookup) {
+    /// The tracker of this export and where its pipeline finds the previous snapshot. An
+    /// updated-since read, or a source whose order changes between readings (`ordered`
+    /// false), looks products up by key only, in an index of the previous snapshot's keys
+    /// read part by part (its products come in an order of their own).
+    func deltaState(header: SnapshotHeader?, delta: Bool, program: ProductExportProgram,
+                    plan: DeltaReadPlan = .full(reason: nil),
+                    ordered: Bool = true) throws -> (tracker: DeltaTracker, lookup: DeltaLookup) {
+        var byKey = !ordered
+        if case .updatedSince = plan { byKey = true }
+        if byKey, let header, let generation = header.generation {
+            var keys = DeltaKeys(expected: header.count)
+            let name = context.channel.name
+            var seq = 0
+            while let part = try context.exports.snapshotPart(channel: name, generation: generation, seq: seq) {
+                try inputs.cancellation.check()
+                keys.add(part, refused: header.refused)
+                seq += 1
+            }
+            let tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
+            return (tracker, .whole(DeltaIndex(specDigest: program.specDigest, keys: keys)))
+        }
         if let header, let generation = header.generation, header.count > job.wholeIndexLimit {
             // A large previous snapshot is read beside the catalog, a window at a time.
             let tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
@@ -232,7 +317,8 @@ struct ProductExport {
 
     /// The report and counts of a finished export; `held`: the guard held it, nothing was sent.
     func result(tally: Tally, outcome: DestinationOutcome, mode: String, dryRun: Bool, held: Bool = false,
-                source: ProductSource, seconds: Double, previous: Bool, guardNote: GuardNote) -> JobResult {
+                source: ProductSource, seconds: Double, previous: Bool, guardNote: GuardNote,
+                readNote: String? = nil) -> JobResult {
         var lines: [String] = []
         let kind = (dryRun ? "dry-run " : held ? "held " : "") + mode + " export"
         let unsent = dryRun || held
@@ -245,6 +331,7 @@ struct ProductExport {
         summary += String(format: " in %.1f s", seconds)
         lines.append(summary)
         if mode == "delta", !previous { lines.append("no earlier successful export: every product counts as changed") }
+        if let readNote, previous { lines.append(readNote) }
         if let file = outcome.file { lines.append((dryRun ? "file kept at " : "file: ") + file) }
         lines.append(contentsOf: outcome.notes)
         lines.append(contentsOf: guardNote.lines)

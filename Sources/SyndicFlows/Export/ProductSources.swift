@@ -21,15 +21,27 @@ struct ProductSources {
         }
     }
 
-    private func sourceType(of channel: ChannelSpec) throws -> ConnectionType {
+    /// The type of the channel's source connection.
+    /// The URL of the channel's Akeneo source, as its client has it (no trailing `/`): where a
+    /// watermark was taken; nil for another source.
+    func akeneoOrigin(of channel: ChannelSpec) throws -> String? {
+        guard let source = channel.source else { return nil }
+        let spec = try inputs.connection(source.connection).spec
+        guard spec.type == .akeneo, let url = spec.url else { return nil }
+        return AkeneoClient.normalized(url)
+    }
+
+    func sourceType(of channel: ChannelSpec) throws -> ConnectionType {
         guard let source = channel.source else { throw FlowError(.configuration, "the channel has no source") }
         return try inputs.connection(source.connection).spec.type
     }
 
     /// The channel's product source. An Akeneo source is asked for the channel's locales plus
     /// every locale the mapping or filter names explicitly (`name~en_GB`), so that those values
-    /// come back too.
-    func source(for channel: ChannelSpec, program: ProductExportProgram) throws -> ProductSource {
+    /// come back too; `read: .updatedSince` adds `updated >` the watermark less the safety
+    /// overlap (`AkeneoTime.deltaStart`) to its search. A catalog file is always read whole.
+    func source(for channel: ChannelSpec, program: ProductExportProgram,
+                read: SourceRead = .everything) throws -> ProductSource {
         guard let source = channel.source else { throw FlowError(.configuration, "the channel has no source") }
         let (resource, spec) = try inputs.connection(source.connection)
         switch spec.type {
@@ -37,14 +49,30 @@ struct ProductSources {
             guard let path = spec.path else { throw FlowError(.configuration, "\(resource.address) has no path") }
             return CatalogFileSource(path: inputs.path(path, in: resource))
         case .akeneo:
-            let search: String
+            let search: Value
             do {
-                search = try FilterEngine(channel.products?.filter ?? ProductFilter()).searchJSON
+                search = try FilterEngine(channel.products?.filter ?? ProductFilter()).searchQuery
             } catch {
                 throw FlowError(.configuration, "products.filter: \(error.message)")
             }
-            return AkeneoSource(client: try akeneoClient(resource, spec), cancellation: inputs.cancellation,
-                                search: search, scope: source.scope, locales: Self.locales(source.locales ?? [], program))
+            var query = AkeneoQuery(search: search, scope: source.scope, locales: Self.locales(source.locales ?? [], program))
+            var knownOffset: Int?
+            var updatedFrom: String?
+            if case .updatedSince(let watermark) = read {
+                let from = AkeneoTime.deltaStart(watermark)
+                query = query.adding("updated", .object(["operator": .string(">"), "value": .string(from)]))
+                knownOffset = watermark.utcOffset
+                updatedFrom = from
+            }
+            let client = try akeneoClient(resource, spec)
+            if case .everything = read {
+                // A whole read is split by creation date and read by up to `maxConcurrentRequests`
+                // cursors at once (one below 2,000 products).
+                return AkeneoPartitionedSource(client: client, cancellation: inputs.cancellation, query: query,
+                                               readers: spec.maxConcurrentRequests ?? AkeneoGate.defaultPermits)
+            }
+            return AkeneoSource(client: client, cancellation: inputs.cancellation, query: query,
+                                knownOffset: knownOffset, updatedFrom: updatedFrom)
         case .ftp, .ftps, .sftp, .local:
             throw FlowError(.configuration, "\(resource.address) is a \(spec.type.rawValue) connection, not a product source (akeneo, catalog-file)")
         }
@@ -67,6 +95,6 @@ struct ProductSources {
             username: try inputs.secret(spec.username, of: resource, field: "username"),
             password: try inputs.secret(spec.password, of: resource, field: "password"))
         return AkeneoClient(baseURL: url, credentials: credentials, owner: resource.address, use: inputs.credentialUse,
-                            http: http)
+                            http: http, maxConcurrentRequests: spec.maxConcurrentRequests ?? AkeneoGate.defaultPermits)
     }
 }

@@ -26,6 +26,13 @@ final class SnapshotParts {
         seq += 1
     }
 
+    /// Stores `entries` as the next part (a merged snapshot, written a part at a time).
+    func append(_ entries: [DeltaSnapshot.Entry]) throws {
+        guard !entries.isEmpty else { return }
+        try store.appendSnapshotPart(channel: channel, generation: generation, seq: seq, entries: entries[...])
+        seq += 1
+    }
+
     /// Drops the parts written so far.
     func discard() {
         try? store.discardSnapshot(channel: channel, generation: generation)

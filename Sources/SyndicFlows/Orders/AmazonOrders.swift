@@ -35,6 +35,8 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     let carriers: [String: CarrierMapping]
     /// Orders per getOrders page (at most 100).
     var pageSize = 100
+    /// getOrders pages read ahead of the one whose items are being fetched (see `orders(updatedSince:page:)`).
+    var lookaheadPages = 2
     /// 429 answers in a row, each waited out, before a call fails.
     var maxQuotaRefusals = 10
     let plans: UsagePlans
@@ -46,6 +48,10 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     private var notices: [MarketplaceNotice] = []
     /// Told of each quota wait while it lasts (what is left of it), then of its end (nil).
     private var waitObserver: (@Sendable (RunProgress.Wait?) -> Void)?
+    /// The quota waits under way (pages are read on a thread of their own while items are
+    /// fetched, so two can overlap), by a number of their own.
+    private var ongoingWaits: [Int: RunProgress.Wait] = [:]
+    private var waitsStarted = 0
 
     init(baseURL: String, tokenURL: String, marketplaceID: String, credentials: Credentials, owner: String?,
          use: CredentialUse?, http: HTTPClient, carriers: [String: CarrierMapping] = [:],
@@ -100,11 +106,12 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     /// (the bucket is then known empty) up to `maxQuotaRefusals` times in a row; a refused
     /// access token (401/403) gets one new token and one retry.
     /// With `refusalIsAnswer`, a 401/403 is not taken for a stale token: it throws as a
-    /// rejection (an operation the application may not call).
+    /// rejection (an operation the application may not call). A quota wait ends early with
+    /// `CancellationError` when the run is cancelled or `stop` is raised.
     func send(_ request: HTTPRequest, operation: String, what: String, authorization: Authorization = .access,
-              refusalIsAnswer: Bool = false, retryUnsafe: Bool = false) throws -> HTTPResponse {
+              refusalIsAnswer: Bool = false, retryUnsafe: Bool = false, stop: CancellationFlag? = nil) throws -> HTTPResponse {
         var refusedInARow = 0
-        try pause(plans.take(operation, account: account, now: now()), for: operation)
+        try pause(plans.take(operation, account: account, now: now()), for: operation, stop: stop)
         var request = request
         request.headers.append(("Accept", "application/json"))
         var token: ConnectorHTTP.CallToken?
@@ -121,7 +128,7 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
                 throw FlowError(.remote, "\(what) at \(baseURL): Amazon still refused for quota after \(maxQuotaRefusals) waits "
                                     + "(another application may be using this seller's quota)", httpStatus: 429)
             }
-            try pause(plans.refused(operation, account: account, now: now()), for: operation)
+            try pause(plans.refused(operation, account: account, now: now()), for: operation, stop: stop)
             return true
         }
         guard (200..<300).contains(response.status) else {
@@ -157,14 +164,24 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
     }
 
     /// Waits `seconds` for quota of `operation` (counted in the run's report, told to the
-    /// quota-wait observer as it goes), checking for cancellation.
-    func pause(_ seconds: TimeInterval, for operation: String) throws {
-        let observer = lock.withLock { waitObserver }
-        defer { if seconds > 0 { observer?(nil) } }
+    /// quota-wait observer as it goes), checking for cancellation (and `stop`) every quarter
+    /// of a second.
+    func pause(_ seconds: TimeInterval, for operation: String, stop: CancellationFlag? = nil) throws {
+        guard seconds > 0 else {
+            try cancellation.check()
+            try stop?.check()
+            return
+        }
+        let number = lock.withLock {
+            waitsStarted += 1
+            return waitsStarted
+        }
+        defer { tell(wait: number, nil) }
         var left = seconds
         while left > 0 {
             try cancellation.check()
-            observer?(RunProgress.Wait(seconds: left, reason: "quota (\(operation))"))
+            try stop?.check()
+            tell(wait: number, RunProgress.Wait(seconds: left, reason: "quota (\(operation))"))
             let slice = min(left, 0.25)
             http.sleep(slice)
             left -= slice
@@ -172,6 +189,17 @@ final class AmazonOrders: MarketplaceOrders, @unchecked Sendable {
             api.metrics.waitedForQuota(slice, at: baseURL)
         }
         try cancellation.check()
+        try stop?.check()
+    }
+
+    /// Records what is left of quota wait `number` (nil: it ended) and tells the observer the
+    /// longest wait under way, or nil when none is. Told under the lock, so that the
+    /// observer never gets an older state after a newer one.
+    private func tell(wait number: Int, _ wait: RunProgress.Wait?) {
+        lock.withLock {
+            ongoingWaits[number] = wait
+            waitObserver?(ongoingWaits.values.max { $0.seconds < $1.seconds })
+        }
     }
 
     func json(_ response: HTTPResponse, _ what: String) throws -> Value {

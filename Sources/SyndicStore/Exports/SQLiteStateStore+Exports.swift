@@ -20,11 +20,14 @@ extension SQLiteStateStore: ExportStore {
     public func snapshotHeader(channel: String) throws -> SnapshotHeader? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT spec_digest, generation, products, refused FROM export_snapshot WHERE channel = ?
+                SELECT spec_digest, generation, products, refused, source_since, source_offset, source_origin FROM export_snapshot
+                WHERE channel = ?
                 """, arguments: [channel]) else { return nil }
             let refused: Data? = row["refused"]
             return SnapshotHeader(specDigest: row["spec_digest"], generation: row["generation"], count: row["products"],
-                                  refused: refused.map(SnapshotHeader.decodeRefused) ?? [])
+                                  refused: refused.map(SnapshotHeader.decodeRefused) ?? [],
+                                  sourceSince: row["source_since"], sourceOffset: row["source_offset"],
+                                  sourceOrigin: row["source_origin"])
         }
     }
 
@@ -68,7 +71,7 @@ extension SQLiteStateStore: ExportStore {
     }
 
     public func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
-                                    refused: [UInt64]) throws {
+                                    refused: [UInt64], sourceSince: Date?, sourceOffset: Int?, sourceOrigin: String?) throws {
         let refusedBytes = SnapshotHeader.encodeRefused(refused)
         try write { db in
             try db.execute(sql: """
@@ -76,12 +79,16 @@ extension SQLiteStateStore: ExportStore {
                 """, arguments: [record.channel, record.runID, record.mode, record.at, record.sent, record.file,
                                  record.products.joined(separator: "\n")])
             try db.execute(sql: """
-                INSERT INTO export_snapshot (channel, spec_digest, run_id, created_at, products, entries, generation, refused)
-                VALUES (?, ?, ?, ?, ?, X'', ?, ?)
+                INSERT INTO export_snapshot (channel, spec_digest, run_id, created_at, products, entries, generation, refused,
+                                             source_since, source_offset, source_origin)
+                VALUES (?, ?, ?, ?, ?, X'', ?, ?, ?, ?, ?)
                 ON CONFLICT(channel) DO UPDATE SET spec_digest = excluded.spec_digest, run_id = excluded.run_id,
                     created_at = excluded.created_at, products = excluded.products, entries = X'',
-                    generation = excluded.generation, refused = excluded.refused
-                """, arguments: [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes])
+                    generation = excluded.generation, refused = excluded.refused,
+                    source_since = excluded.source_since, source_offset = excluded.source_offset,
+                    source_origin = excluded.source_origin
+                """, arguments: [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes,
+                                 sourceSince, sourceOffset, sourceOrigin])
             try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation <> ?",
                            arguments: [record.channel, generation])
         }

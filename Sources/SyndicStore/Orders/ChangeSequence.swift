@@ -23,4 +23,15 @@ enum ChangeSequence {
         }
         return value
     }
+
+    /// The first of `count` consecutive numbers taken at once inside the caller's
+    /// transaction (a batch of changes): the same numbers `count` calls of `next` give.
+    static func reserve(_ db: Database, _ count: Int) throws -> Int64 {
+        try db.cachedStatement(sql: "UPDATE counter SET value = value + ? WHERE name = ?").execute(arguments: [count, name])
+        guard let value = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT value FROM counter WHERE name = ?"),
+                                             arguments: [name]) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the order change counter is missing")
+        }
+        return value - Int64(count) + 1
+    }
 }

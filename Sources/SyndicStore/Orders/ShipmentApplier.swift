@@ -5,7 +5,9 @@ import SyndicCore
 /// Applies reported shipments inside one transaction (the FTP import and the Orders API
 /// share it): each request is checked against its order, moves quantities shipped and the
 /// status, and joins the confirmation queue; a request seen before ships nothing again.
-///
+/// One request at a time, a statement per rule: the Orders API's path (a few shipments per
+/// call, each in its own channel); a file's rows go in batches (`ShipmentBatchApplier`),
+/// which must give the same outcomes and state.
 struct ShipmentApplier {
     private let db: Database
     private let source: String

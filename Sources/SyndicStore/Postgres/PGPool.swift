@@ -64,6 +64,7 @@ public final class PGPool: @unchecked Sendable {
     /// Runs `body` in a write transaction, committed when it returns and rolled back when
     /// it throws. `body` may run more than once (see the type's summary): it must only talk
     /// to the database and compute its result.
+    @discardableResult
     public func write<T>(isolation: PGIsolation = .serializable, _ body: (PGSession) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL \(isolation.rawValue)", body)
     }

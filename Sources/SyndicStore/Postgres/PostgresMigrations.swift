@@ -15,6 +15,7 @@ enum PostgresMigrations {
         ("v2-run-force", v2RunForce),
         ("v3-console", v3Console),
         ("v4-snapshot-whole-to-parts", v4SnapshotWholeToParts),
+        ("v5-snapshot-source", v5SnapshotSource),
     ]
 
     /// Applies the migrations this database lacks; refuses a database a newer syndic wrote.
@@ -60,6 +61,16 @@ enum PostgresMigrations {
         // The console's order list filters by status and received date.
         "CREATE INDEX orders_status_received ON orders (status, received_at)",
         "CREATE INDEX orders_received ON orders (received_at)",
+    ]
+
+    /// A snapshot keeps when the export that wrote it started reading from Akeneo (the PIM's
+    /// clock), the PIM's UTC offset in seconds and its URL: the next delta export from the same
+    /// PIM asks only for the products updated since. NULL (older snapshots, catalog files):
+    /// every product is read.
+    static let v5SnapshotSource: [String] = [
+        "ALTER TABLE export_snapshot ADD COLUMN source_since timestamptz",
+        "ALTER TABLE export_snapshot ADD COLUMN source_offset bigint",
+        "ALTER TABLE export_snapshot ADD COLUMN source_origin text",
     ]
 
     /// Delta snapshots stored whole (`export_snapshot.entries` with no `generation`: written by

@@ -22,11 +22,15 @@ extension PostgresStateStore {
     public func snapshotHeader(channel: String) throws -> SnapshotHeader? {
         try read { session in
             guard let row = try session.row("""
-                SELECT spec_digest, generation, products, refused FROM export_snapshot WHERE channel = ?
+                SELECT spec_digest, generation, products, refused, source_since, source_offset, source_origin FROM export_snapshot
+                WHERE channel = ?
                 """, [channel]) else { return nil }
             let refused = try row.data("refused").map(SnapshotHeader.decodeRefused) ?? []
             return try SnapshotHeader(specDigest: row.get("spec_digest"), generation: row.get("generation"),
-                                      count: row.get("products"), refused: refused)
+                                      count: row.get("products"), refused: refused,
+                                      sourceSince: row.get("source_since", as: Date?.self),
+                                      sourceOffset: row.get("source_offset", as: Int?.self),
+                                      sourceOrigin: row.get("source_origin", as: String?.self))
         }
     }
 
@@ -72,7 +76,7 @@ extension PostgresStateStore {
     }
 
     public func recordProductExport(_ record: ProductExportRecord, generation: Int64, specDigest: String, count: Int,
-                                    refused: [UInt64]) throws {
+                                    refused: [UInt64], sourceSince: Date?, sourceOffset: Int?, sourceOrigin: String?) throws {
         let refusedBytes = SnapshotHeader.encodeRefused(refused)
         try write { session in
             try session.execute("""
@@ -81,12 +85,15 @@ extension PostgresStateStore {
                       record.products.joined(separator: "\n")])
             try session.execute("""
                 INSERT INTO export_snapshot (channel, spec_digest, run_id, created_at, products, entries, generation,
-                                             refused)
-                VALUES (?, ?, ?, ?, ?, ''::bytea, ?, ?)
+                                             refused, source_since, source_offset, source_origin)
+                VALUES (?, ?, ?, ?, ?, ''::bytea, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel) DO UPDATE SET spec_digest = excluded.spec_digest, run_id = excluded.run_id,
                     created_at = excluded.created_at, products = excluded.products, entries = excluded.entries,
-                    generation = excluded.generation, refused = excluded.refused
-                """, [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes])
+                    generation = excluded.generation, refused = excluded.refused,
+                    source_since = excluded.source_since, source_offset = excluded.source_offset,
+                    source_origin = excluded.source_origin
+                """, [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes,
+                      sourceSince, sourceOffset, sourceOrigin])
             try session.execute("DELETE FROM export_snapshot_part WHERE channel = ? AND generation <> ?",
                                 [record.channel, generation])
         }

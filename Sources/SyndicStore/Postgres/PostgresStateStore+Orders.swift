@@ -105,9 +105,21 @@ extension PostgresStateStore {
 
     public func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date) throws
         -> [ShipmentOutcome] {
+        try applyShipments(requests, channel: channel, source: source, at: date, batchSize: ShipmentBatchApplier.defaultSize)
+    }
+
+    /// `applyShipments` deciding and writing `batchSize` requests together; with a size of 0
+    /// or less, one request at a time with a statement per rule, the way before batches (kept
+    /// to measure batches against and to check they change nothing).
+    public func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date,
+                               batchSize: Int) throws -> [ShipmentOutcome] {
         try write { session in
-            let applier = PGShipmentApplier(session, source: source, at: date)
-            return try requests.map { try applier.apply($0, channel: channel) }
+            guard batchSize > 0 else {
+                let applier = PGShipmentApplier(session, source: source, at: date)
+                return try requests.map { try applier.apply($0, channel: channel) }
+            }
+            return try PGShipmentBatchApplier(session, source: source, at: date)
+                .apply(requests, channel: channel, size: batchSize)
         }
     }
 

@@ -89,6 +89,23 @@ struct CSVWriterTests {
         #expect(first == Array("a\r\n".utf8), "taken bytes are not changed by later writes")
     }
 
+    @Test(arguments: [(Unicode.Scalar(","), CSVWriter.LineEnding.crlf), (";", .crlf), ("\t", .lf)])
+    func rowsEncodedElsewhereAppendAsTheSameBytes(_ separator: Unicode.Scalar, _ lineEnding: CSVWriter.LineEnding) {
+        let rows = [["a", "b,c"], [""], ["say \"hi\"", "x;y"], [], ["line\nbreak", "\t", "é"]]
+        var direct = CSVWriter(header: ["h1", "h2"], separator: separator, lineEnding: lineEnding)
+        for row in rows { direct.writeRow(row) }
+        var file = CSVWriter(header: ["h1", "h2"], separator: separator, lineEnding: lineEnding)
+        #expect(file.format == CSVRowFormat(separator: separator, lineEnding: lineEnding))
+        // Two encoders, as two workers would, each with part of the rows.
+        for part in [rows[..<2], rows[2...]] {
+            var encoder = file.format.writer()
+            for row in part { encoder.writeRow(row) }
+            file.appendRows(encoder.bytes)
+        }
+        #expect(file.bytes == direct.bytes)
+        #expect(Self.text(file).hasPrefix("h1" + String(Character(separator)) + "h2"))
+    }
+
     @Test func separatorIsKept() {
         #expect(CSVWriter().separator == UInt8(ascii: ","))
         #expect(CSVWriter(separator: ";").separator == UInt8(ascii: ";"))

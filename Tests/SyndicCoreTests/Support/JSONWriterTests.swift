@@ -241,4 +241,57 @@ import Testing
         #expect(list == [all])
         #expect(try CanonicalJSON.parse(bytes: writer.bytes) == .list([.string(all)]))
     }
+
+    // MARK: - Escape scan (eight bytes at a time)
+
+    /// The escaped text of `bytes`, one byte at a time: what the writer must produce.
+    static func escapedOneByteAtATime(_ bytes: [UInt8]) -> String {
+        var text = "\""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): text += "\\\""
+            case UInt8(ascii: "\\"): text += "\\\\"
+            case UInt8(ascii: "\n"): text += "\\n"
+            case UInt8(ascii: "\r"): text += "\\r"
+            case UInt8(ascii: "\t"): text += "\\t"
+            case 0..<0x20: text += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            default: text += String(decoding: [byte], as: UTF8.self)
+            }
+        }
+        return text + "\""
+    }
+
+    /// Every byte that needs an escape, at every position of texts of 0…40 bytes (runs before,
+    /// inside and after the eight-byte blocks), is found and escaped as byte by byte.
+    @Test func anEscapeIsFoundAtEveryPositionOfALongText() {
+        for length in 0...40 {
+            for position in 0..<max(length, 1) {
+                for special: UInt8 in [0x00, 0x0A, 0x1F, UInt8(ascii: "\""), UInt8(ascii: "\\")] {
+                    var bytes = [UInt8]((0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) })
+                    if position < length { bytes[position] = special }
+                    var writer = JSONWriter()
+                    bytes.withUnsafeBufferPointer { writer.string(utf8: $0) }
+                    #expect(String(decoding: writer.bytes, as: UTF8.self) == Self.escapedOneByteAtATime(bytes),
+                            "length \(length), byte \(special) at \(position)")
+                }
+            }
+        }
+    }
+
+    /// Each of the 256 bytes, at each of a word's eight positions, matches exactly when JSON
+    /// escapes it: neighbours (0x20, `!`, `#`, `[`, `]`) and bytes of multi-byte characters
+    /// (0x80 and above, such as 0xA2 and 0xDC, whose low bits are those of `"` and `\`) never.
+    @Test func theWordTestMatchesExactlyTheBytesToEscape() {
+        for byte in UInt8.min...UInt8.max {
+            let needsEscape = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            for position in 0..<8 {
+                var word = UInt64(0x6161_6161_6161_6161)
+                word &= ~(UInt64(0xFF) << (8 * UInt64(position)))
+                word |= UInt64(byte) << (8 * UInt64(position))
+                #expect(JSONWriter.hasByteToEscape(word) == needsEscape, "byte \(byte) at \(position)")
+            }
+        }
+        let text = Array("ab !#[]~é😀 plain text, no escape here".utf8)
+        text.withUnsafeBufferPointer { #expect(JSONWriter.firstEscaped(in: $0, from: 0) == text.count) }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SyndicCore
 import SyndicStore
+import SyndicTestSupport
 import Testing
 
 /// A catalog file exported to a flat-file channel on `local` storage, through the runtime.
@@ -40,6 +41,35 @@ struct FlatFileDestinationTests {
               brand: {attribute: brand, required: true}
             export:
               storage: {connection: outbox, folder: /feed}
+
+        """
+
+    /// The export benchmark's channel, its columns in name order as the python3 reference
+    /// exporter (Benchmarks/reference_exporter.py) writes them.
+    static let referenceFeed = """
+        apiVersion: syndic/v1
+        kind: Channel
+        metadata: {name: reference_feed}
+        spec:
+          type: flat-file
+          status: active
+          source: {connection: catalog, scope: ecommerce, locales: [fr_FR, en_GB]}
+          products:
+            filter:
+              enabled: true
+              families: [shoes, bags]
+              categories: {notIn: [archived]}
+            mapping:
+              brand: {attribute: brand, default: unbranded}
+              categories: {field: categories}
+              description: description~fr_FR~ecommerce
+              price: price@EUR
+              price_label: price@currency
+              sku: {field: identifier}
+              title: name~fr_FR
+              weight: weight@unit
+            export:
+              storage: {connection: outbox, folder: /reference}
 
         """
 
@@ -105,5 +135,32 @@ struct FlatFileDestinationTests {
         let invalid = report.split(separator: "\n").filter { $0.contains("product 6:") || $0.contains("line 6") }
         #expect(invalid.count == 1, "\(report)")
         #expect(try workspace.messages(run.id).contains { $0.contains("product 6") || $0.contains("line 6") })
+    }
+
+    /// The rows the export's workers encode make, once appended, the very bytes a plain CSV
+    /// writer makes: the python3 reference exporter's file, whatever the catalog's shape.
+    @Test(arguments: [CatalogGenerator.Shape.full, .small])
+    func aGeneratedCatalogGivesTheReferenceExportersBytes(_ shape: CatalogGenerator.Shape) async throws {
+        let workspace = try FlowWorkspace()
+        try FileManager.default.createDirectory(atPath: workspace.path("catalog"), withIntermediateDirectories: true)
+        let catalog = workspace.path("catalog/products.jsonl")
+        // Several blocks for the workers, and more than a MiB of CSV (the file's write block).
+        try CatalogGenerator.generate(count: 15_000, seed: 1, shape: shape, to: catalog)
+        try workspace.config("connections.yaml", Self.connections)
+        try workspace.config("reference.yaml", Self.referenceFeed)
+        try workspace.apply()
+        let run = try await workspace.run("reference_feed")
+        #expect(run.status == .succeeded, "\(run.error ?? "")")
+        let name = try #require(workspace.files(in: "out/reference").first)
+
+        let reference = workspace.path("reference.csv")
+        let exporter = TestPaths.repository.appendingPathComponent("Benchmarks/reference_exporter.py").path
+        let python = try ChildProcess("/usr/bin/env", ["python3", exporter, catalog, reference])
+        try #require(python.wait() == 0)
+        let written = try #require(FileManager.default.contents(atPath: workspace.path("out/reference/\(name)")))
+        let expected = try #require(FileManager.default.contents(atPath: reference))
+        #expect(expected.count > 1 << 20)
+        #expect(written == expected)
+        #expect(run.counts["sent"] == csvRows(String(decoding: expected, as: UTF8.self)).count - 1)
     }
 }

@@ -4,10 +4,11 @@ import SyndicTestSupport
 import Testing
 @testable import SyndicFlows
 
-/// An export from Akeneo (akeneo_sim.py) counts its progress in products, of the
-/// `items_count` the first page announces; only the first page asks for the count.
+/// An export from Akeneo (akeneo_sim.py) counts its progress in products, of the count a
+/// request made before the first page announces (`pagination_type=page&limit=1&with_count=true`:
+/// Akeneo gives no count under search_after); the pages never ask for it.
 struct AkeneoSourceProgressTests {
-    @Test func theFirstPagesItemsCountIsTheTotal() async throws {
+    @Test func theCountRequestGivesTheTotal() async throws {
         let (workspace, server) = try AkeneoSourceTests.workspace()
         defer { server.kill() }
         let reports = ProgressReports()
@@ -24,12 +25,18 @@ struct AkeneoSourceProgressTests {
         #expect(seen.last?.done == read)
         #expect(seen.last?.items == read)
 
-        let pages = try server.control.requests().filter { $0.method == "GET" && $0.path == "/api/rest/v1/products-uuid" }
-        try #require(pages.count > 1, "\(pages)")
-        #expect(pages[0].params["with_count"] == "true")
-        // The next links repeat the first page's parameters: the count is dropped from them.
-        #expect(pages.dropFirst().allSatisfy { $0.params["with_count"] == nil }, "\(pages)")
-        #expect(pages.dropFirst().allSatisfy { $0.params["search_after"] != nil && $0.params["limit"] == "100" })
+        let calls = try server.control.requests().filter { $0.method == "GET" && $0.path == "/api/rest/v1/products-uuid" }
+        try #require(calls.count > 2, "\(calls)")
+        // First the count, with the same search, scope and locales as the pages.
+        let count = calls[0]
+        #expect(count.params["pagination_type"] == "page" && count.params["limit"] == "1")
+        #expect(count.params["with_count"] == "true")
+        let pages = calls.dropFirst()
+        #expect(count.params["search"] == pages.first?.params["search"] && count.params["scope"] == "ecommerce")
+        #expect(pages.allSatisfy { $0.params["with_count"] == nil }, "\(pages)")
+        #expect(pages.allSatisfy { $0.params["pagination_type"] == "search_after" && $0.params["limit"] == "100" })
+        #expect(pages.dropFirst().allSatisfy { $0.params["search_after"] != nil })
+        #expect(pages.count == (read + 99) / 100)
     }
 
     @Test func theCountIsDroppedFromANextLinkAndNothingElse() {

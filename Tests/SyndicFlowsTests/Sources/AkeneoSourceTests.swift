@@ -109,7 +109,10 @@ struct AkeneoSourceTests {
         #expect(fromPIM.counts["filtered_out"] == 0)
         #expect(fromFile.counts["read"] == 600)
 
-        let pages = try server.control.requests().filter { $0.method == "GET" && $0.path == "/api/rest/v1/products-uuid" }
+        // A count request first (page pagination, one product), then the pages.
+        let calls = try server.control.requests().filter { $0.method == "GET" && $0.path == "/api/rest/v1/products-uuid" }
+        #expect(calls.first?.params["with_count"] == "true" && calls.first?.params["pagination_type"] == "page")
+        let pages = calls.dropFirst()
         #expect(pages.count == (sent + 99) / 100, "\(pages)")
         #expect(pages.allSatisfy { $0.status == 200 })
         #expect(pages.allSatisfy { $0.params["pagination_type"] == "search_after" && $0.params["limit"] == "100" })
@@ -143,7 +146,10 @@ struct AkeneoSourceTests {
         let calls = try server.control.requests().filter { $0.method == "GET" && $0.path.hasPrefix("/api/rest/v1/products") }
         #expect(calls.first?.path == "/api/rest/v1/products-uuid")
         #expect(calls.first?.status == 404)
-        let pages = calls.dropFirst()
+        // The count request moves to /products, and the pages follow it there.
+        #expect(calls.dropFirst().first?.path == "/api/rest/v1/products")
+        #expect(calls.dropFirst().first?.params["with_count"] == "true")
+        let pages = calls.dropFirst(2)
         #expect(pages.allSatisfy { $0.path == "/api/rest/v1/products" && $0.status == 200 })
         #expect(pages.allSatisfy { $0.params["pagination_type"] == "search_after" })
         #expect(pages.count == ((fromPIM.counts["sent"] ?? 0) + 99) / 100)
@@ -156,7 +162,8 @@ struct AkeneoSourceTests {
         let fromFile = try await workspace.run("from_file")
         try server.control.fail("/api/rest/v1/products-uuid", status: 429, count: 1, retryAfter: 1)
         try server.control.fail("/api/rest/v1/products-uuid", status: 500, count: 1)
-        // The fourth request (the second page) loses its connection without an answer.
+        // The fourth request (the first page, after the count) loses its connection without an
+        // answer.
         try server.control.post("die-after", .object(["path_prefix": .string("/api/rest/v1/products-uuid"), "count": .int(4)]))
         let run = try await workspace.run("from_pim")
         #expect(run.status == .succeeded, "\(run.error ?? "")")

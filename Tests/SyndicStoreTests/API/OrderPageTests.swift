@@ -134,4 +134,37 @@ import Testing
         #expect(parsed.count == 4)
         #expect(parsed.map { ($0["lines"] as? [Any])?.count } == [0, 2, 2, 3], "A changed last (its shipment)")
     }
+
+    /// A page without filters (read in order, unsorted) and the same page through a filter
+    /// every order matches (read and sorted) are the same bytes and the same page, page after
+    /// page: orders with three lines, none, and orders changed again after later ones.
+    @Test(arguments: StateBackend.allCases)
+    func theUnfilteredPageIsTheFilteredPageThatMatchesEverything(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
+        let store = workspace.store
+        try F.upsert(store, (1...9).map { F.order("P\($0)", quantities: Array(repeating: 1, count: $0 % 4)) })
+        _ = try store.applyShipments([F.shipment("P2"), F.shipment("P5")], channel: "shop", source: "api", at: F.at(10))
+        for limit in [1, 2, 4, 50] {
+            var cursor: Int64 = 0
+            var pages = 0
+            var seen: [String] = []
+            while pages < 20 {
+                var plain = JSONWriter()
+                var filtered = JSONWriter()
+                let page = try store.writeOrderPage(Self.query(after: cursor, limit: limit), into: &plain)
+                let same = try store.writeOrderPage(Self.query(after: cursor, limit: limit) { $0.channels = ["shop"] },
+                                                    into: &filtered)
+                #expect(String(decoding: plain.bytes, as: UTF8.self) == String(decoding: filtered.bytes, as: UTF8.self),
+                        "limit \(limit), after \(cursor)")
+                #expect(page == same, "limit \(limit), after \(cursor)")
+                let orders = try #require(try JSONSerialization.jsonObject(with: Data(plain.bytes)) as? [[String: Any]])
+                seen += Self.ids(orders)
+                cursor = page.cursor
+                pages += 1
+                if !page.hasMore { break }
+            }
+            #expect(pages == (9 + limit - 1) / limit, "limit \(limit)")
+            #expect(seen == ["P1", "P3", "P4", "P6", "P7", "P8", "P9", "P2", "P5"], "limit \(limit)")
+        }
+    }
 }
