@@ -85,9 +85,14 @@ enum AkeneoDeltaBenchmark {
                   : "a delta did not send exactly the updated products (see the figures above)")
     }
 
-    /// Updates `count` products in the PIM; returns how many it updated.
+    /// Two hours pass on the PIM, `count` products are updated there, and two more hours pass
+    /// before the next export; returns how many it updated. (Exports four hours apart, the
+    /// changes in between: an export does not re-read, through the 70-minute overlap, the
+    /// changes made just before the previous one started.)
     static func update(_ server: LocalServer, count: Int, seed: Int) throws -> Int {
+        _ = try server.control.post("clock", .object(["advance": .int(7200)]))
         let answer = try server.control.post("update-products", .object(["count": .int(count), "seed": .int(seed)]))
+        _ = try server.control.post("clock", .object(["advance": .int(7200)]))
         return answer["updated"]?.listValue?.count ?? 0
     }
 

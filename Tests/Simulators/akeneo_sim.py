@@ -119,6 +119,9 @@ Stats of the products list and token requests: `GET /_sim/stats` → `{"max_in_f
 "refused_429" (429s answered to them: limits and injected faults), "in_flight", "requests"}`,
 `POST /_sim/stats/reset` (keeps the requests still in flight).
 
+Time passing: `POST /_sim/clock {"advance": SECONDS}` moves the server's clock forward
+(`Date` headers, change stamps, `SINCE LAST N DAYS`) → `{"clock_offset": total}`.
+
 Searches are evaluated as Akeneo does (akeneo_search.py); a wrong filter gets 422 with a message.
 """
 import base64
@@ -754,6 +757,10 @@ class AkeneoState(sim_common.SimState):
         self.received = {}        # identifier -> merged product
         self.created_identifiers = set()
         self.count_cache = {}     # (route, search, search_locale, search_scope, snapshot version) -> count
+        # Items of list pages as JSON text, by (snapshot version, position, view, route, base URL):
+        # a product is rendered once per view, so that pages cost little of the GIL.
+        self.render_cache = {}
+        self.render_version = None
         self.recent = collections.deque()
         self.in_flight = 0
         self.stats = self.fresh_stats(0)
@@ -1359,18 +1366,19 @@ class AkeneoHandler(sim_common.SimHandler):
             start = 0
             if params.get("search_after"):
                 start = bisect.bisect_right(keys, state.cursor_key_of(params["search_after"], kind))
-            items, more = self.scan(snapshot, search, start, 0, limit, order)
+            items, more = self.scan(snapshot, search, start, 0, limit, order, positions=True)
             links = {"self": {"href": href(**({"search_after": params["search_after"]} if "search_after" in params else {}))},
                      "first": {"href": href()}}
             if more and items:
-                links["next"] = {"href": self.next_href(href(search_after=state.cursor(items[-1][kind], kind)))}
+                last = items[-1][1] if items[-1][1] is not None else snapshot.product(items[-1][0])
+                links["next"] = {"href": self.next_href(href(search_after=state.cursor(last[kind], kind)))}
             envelope = {"_links": links}
         else:
             page = self.positive(params, "page", 1)
             if (page - 1) * limit >= PAGE_PAGINATION_CAP:
                 raise unprocessable('You have reached the maximum number of pages you can retrieve with the "page" '
                                     'pagination type. Please use the search after pagination type instead')
-            items, more = self.scan(snapshot, search, 0, (page - 1) * limit, limit, order)
+            items, more = self.scan(snapshot, search, 0, (page - 1) * limit, limit, order, positions=True)
             links = {"self": {"href": href(page=page)}, "first": {"href": href(page=1)}}
             if page > 1:
                 links["previous"] = {"href": href(page=page - 1)}
@@ -1379,8 +1387,35 @@ class AkeneoHandler(sim_common.SimHandler):
             envelope = {"_links": links, "current_page": page}
             if params.get("with_count") == "true":
                 envelope["items_count"] = self.count(snapshot, search, params, by_identifier)
-        envelope["_embedded"] = {"items": [self.render(item, view, by_identifier) for item in items]}
-        self.send_json(200, envelope)
+        envelope["_embedded"] = {"items": None}
+        texts = self.rendered(snapshot, items, view, by_identifier)
+        head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        # `"items":null}}` closes the envelope: the items' texts go in its place.
+        data = head[:-len("null}}")] + "[" + ",".join(texts) + "]}}"
+        self.send_bytes(200, data.encode("utf-8"), "application/json")
+
+    def rendered(self, snapshot, items, view, by_identifier):
+        """The JSON texts of `items` ((position, product or None) pairs) as `render` shows them,
+        cached per snapshot version and view."""
+        state = self.state
+        base = self.base_url()
+        view_key = (view[0], tuple(view[1]) if view[1] is not None else None,
+                    tuple(view[2]) if view[2] is not None else None, view[3])
+        with state.lock:
+            if state.render_version != snapshot.version:
+                state.render_cache = {}
+                state.render_version = snapshot.version
+            cache = state.render_cache
+        texts = []
+        for position, product in items:
+            key = (snapshot.version, position, view_key, by_identifier, base)
+            text = cache.get(key)
+            if text is None:
+                item = product if product is not None else snapshot.product(position)
+                text = json.dumps(self.render(item, view, by_identifier), ensure_ascii=False, separators=(",", ":"))
+                cache[key] = text
+            texts.append(text)
+        return texts
 
     @staticmethod
     def refuse_uuid_filter(text):
@@ -1395,7 +1430,7 @@ class AkeneoHandler(sim_common.SimHandler):
             raise unprocessable('Filter on property "uuid" is not supported or does not support operator "%s"' % operator)
 
     @staticmethod
-    def scan(snapshot, search, start, skip, limit, order=None):
+    def scan(snapshot, search, start, skip, limit, order=None, positions=False):
         """Up to `limit` matching products from index `start` (in uuid order, or in `order`, a
         list of positions) after skipping `skip` matches, and whether another match follows.
 
@@ -1417,7 +1452,10 @@ class AkeneoHandler(sim_common.SimHandler):
                 elif len(items) == limit:
                     return items, True
                 else:
-                    items.append(product if product is not None else snapshot.product(position))
+                    if positions:
+                        items.append((position, product))  # parsed only when a heavy check read it
+                    else:
+                        items.append(product if product is not None else snapshot.product(position))
             index, chunk = stop, min(chunk * 4, 16384)
         return items, False
 
@@ -1653,6 +1691,14 @@ class AkeneoHandler(sim_common.SimHandler):
             self.send_json(200, {"ok": True})
         elif method == "POST" and name in ("update-products", "create-products", "delete-products"):
             self.send_json(200, self.state.change_catalog(name.split("-")[0], body))
+        elif method == "POST" and name == "clock":
+            # Time passing on the PIM: its clock moves forward (Date headers, stamps, searches).
+            advance = body.get("advance") if isinstance(body, dict) else None
+            if isinstance(advance, bool) or not isinstance(advance, (int, float)) or advance < 0:
+                raise sim_common.ControlError('the body must be {"advance": SECONDS} (0 or more)')
+            with self.state.lock:
+                self.state.clock_offset += advance
+            self.send_json(200, {"clock_offset": self.state.clock_offset})
         elif method == "GET" and name == "stats":
             self.send_json(200, self.state.stats_reply())
         elif method == "POST" and name == "stats/reset":

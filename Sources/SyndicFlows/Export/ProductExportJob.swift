@@ -205,7 +205,7 @@ struct ProductExport {
             do {
                 let count: Int
                 if let merge, let header {
-                    count = try write(merge, over: header, into: snapshot)
+                    count = try writeMergedSnapshot(merge, over: header, into: snapshot)
                 } else {
                     try snapshot.store(&tracker, atLeast: 1)
                     count = tracker.count
@@ -250,7 +250,7 @@ struct ProductExport {
     /// Writes the snapshot of an updated-since read: the previous one (`header`'s parts, its
     /// refused keys marked) with the products read replaced and the new ones appended, a part
     /// at a time. Returns its count.
-    func write(_ merge: DeltaMerge, over header: SnapshotHeader, into snapshot: SnapshotParts) throws -> Int {
+    func writeMergedSnapshot(_ merge: DeltaMerge, over header: SnapshotHeader, into snapshot: SnapshotParts) throws -> Int {
         let store = context.exports, name = context.channel.name
         guard let generation = header.generation else {
             throw FlowError(.storage, "the previous snapshot of \(name) has no generation to merge into")

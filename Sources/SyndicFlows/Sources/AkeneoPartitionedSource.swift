@@ -19,10 +19,10 @@ import SyndicTransfer
 /// total of the run's progress, its `Date` header less one second is the watermark (the local
 /// clock before the request without one), the one product it returns tells the PIM's UTC
 /// offset. Pages reach the calling thread through a small bounded queue, in the order they
-/// arrive: products interleave by page across partitions. A full export does not depend on
-/// the order; a delta export that reads everything finds unchanged products in windows of
-/// the previous snapshot that tolerate a few pages of drift, and at worst sends a little
-/// more than what changed, never less. The first error (a reader's, or the caller's body)
+/// arrive: products interleave by page across partitions, so the order changes from one
+/// reading to the next (`keepsOrder` is false with more than one reader). A full export does
+/// not depend on the order; a delta export that reads everything looks its products up in a
+/// table of the previous snapshot's keys. The first error (a reader's, or the caller's body)
 /// stops every reader and is rethrown; a raised cancellation flag stops the readers before
 /// their next request.
 struct AkeneoPartitionedSource: ProductSource {
@@ -42,7 +42,7 @@ struct AkeneoPartitionedSource: ProductSource {
 
     /// Partitions planned per reader: readers that finish early take another partition, which
     /// evens out partitions of unequal size.
-    static let partitionsPerReader = 2
+    static let partitionsPerReader = 4
     /// Pages waiting for the calling thread, per reader.
     static let pagesPerReader = 2
 

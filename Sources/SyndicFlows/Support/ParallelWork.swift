@@ -3,8 +3,9 @@ import Foundation
 /// Blocking work on threads of its own, a few at once.
 enum ParallelWork {
     /// `work` applied to each of `items`, on up to `parallel` threads named `name` at once
-    /// (on this thread when one is enough); the results in the order of `items`, or the first
-    /// error (items not started by then are skipped).
+    /// (on this thread when one is enough); the results in the order of `items`, or, when
+    /// items failed, the error of the first of them in that order (items not started once one
+    /// failed are skipped).
     static func map<T: Sendable, R: Sendable>(_ items: [T], parallel: Int, name: String,
                                               _ work: @escaping @Sendable (T) throws -> R) throws -> [R] {
         guard items.count > 1, parallel > 1 else { return try items.map(work) }
@@ -55,7 +56,7 @@ enum ParallelWork {
             condition.unlock()
         }
 
-        /// Waits for the threads to end; the results, or the first error.
+        /// Waits for the threads to end; the results, or the error of the lowest failed item.
         func values() throws -> [R] {
             condition.lock()
             while running > 0 { condition.wait() }

@@ -38,7 +38,9 @@ extension SQLiteStateStore: APIStore {
     }
 
     public func accessToken(hash: String) throws -> AccessToken? {
-        try pool.read { db in
+        // One statement, which SQLite reads from one snapshot: no transaction needed (every
+        // API request asks).
+        try pool.unsafeRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_token WHERE token_hash = ? AND revoked_at IS NULL"),
                              arguments: [hash]).map(Self.token)
         }

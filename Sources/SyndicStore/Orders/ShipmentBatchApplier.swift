@@ -168,7 +168,7 @@ struct ShipmentBatchApplier {
                 SELECT r.request_index AS request_index, s.id AS id, s.tracking_number AS tracking_number,
                   (s.status = 'pending' AND s.tracking_number IS r.tracking_number AND s.carrier_code IS r.carrier_code
                    AND s.shipping_date = r.shipping_date) AS same
-                FROM r JOIN shipment s ON s.order_id = r.order_id AND s.package_id = r.package_id
+                FROM r CROSS JOIN shipment s ON s.order_id = r.order_id AND s.package_id = r.package_id
                 WHERE s.status != 'failed'
                 ORDER BY r.request_index, s.id
                 """, arguments: StatementArguments(arguments))
@@ -220,33 +220,28 @@ struct ShipmentBatchApplier {
         }
     }
 
-    /// Sets the lines' quantities reported shipped.
+    /// Sets the lines' quantities reported shipped: one cached statement run per line, each a
+    /// primary-key lookup (an `UPDATE … FROM` a list of values lets SQLite's planner scan the
+    /// whole table for every batch).
     private func updateLines(_ lines: [ShipmentBatch.ChangedLine]) throws {
-        try sliced(lines) { slice in
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            for line in slice { arguments += [line.orderID, line.lineNumber, line.shippedLocally] }
-            try db.execute(sql: """
-                WITH v(order_id, line_number, shipped) AS (VALUES \(Self.groups(slice.count, width: 3)))
-                UPDATE order_line SET quantity_shipped_local = v.shipped FROM v
-                WHERE order_line.order_id = v.order_id AND order_line.line_number = v.line_number
-                """, arguments: StatementArguments(arguments))
+        let statement = try db.cachedStatement(sql: """
+            UPDATE order_line SET quantity_shipped_local = ? WHERE order_id = ? AND line_number = ?
+            """)
+        for line in lines {
+            try statement.execute(arguments: [line.shippedLocally, line.orderID, line.lineNumber])
         }
     }
 
     /// Sets the orders' statuses, marks them shipped here, and gives each the change number of
-    /// the last request that changed it (the batch's numbers start at `firstSequence`).
+    /// the last request that changed it (the batch's numbers start at `firstSequence`): one
+    /// cached statement run per order, by primary key.
     private func updateOrders(_ orders: [ShipmentBatch.ChangedOrder], firstSequence: Int64) throws {
-        try sliced(orders) { slice in
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            for order in slice {
-                arguments += [order.id, order.status.rawValue, firstSequence + Int64(order.appliedPosition) - 1]
-            }
-            arguments.append(stamp)
-            try db.execute(sql: """
-                WITH v(id, status, change_seq) AS (VALUES \(Self.groups(slice.count, width: 3)))
-                UPDATE orders SET status = v.status, local_shipped = 1, updated_at = ?, change_seq = v.change_seq FROM v
-                WHERE orders.id = v.id
-                """, arguments: StatementArguments(arguments))
+        let statement = try db.cachedStatement(sql: """
+            UPDATE orders SET status = ?, local_shipped = 1, updated_at = ?, change_seq = ? WHERE id = ?
+            """)
+        for order in orders {
+            try statement.execute(arguments: [order.status.rawValue, stamp, firstSequence + Int64(order.appliedPosition) - 1,
+                                              order.id])
         }
     }
 

@@ -233,6 +233,45 @@ import Testing
         #expect(try Self.productCalls(server, after: after).allSatisfy { try !Self.updated($0).isEmpty })
     }
 
+    /// The connection now names another PIM (here the same simulator by another host name):
+    /// the watermark was taken on the first one, so every product is read.
+    @Test func aConnectionMovedToAnotherPIMReadsEveryProduct() async throws {
+        let (workspace, server) = try Self.workspace()
+        defer { server.kill() }
+        let first = try await workspace.run("from_pim")
+        #expect(first.status == .succeeded, "\(first.error ?? "")")
+        let connections = try workspace.text("channels/connections.yaml")
+        let moved = server.baseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        try #require(moved != server.baseURL)
+        try workspace.config("connections.yaml", connections.replacingOccurrences(of: "url: \(server.baseURL)",
+                                                                                with: "url: \(moved)"))
+        try workspace.apply()
+        let start = try server.control.requests().count
+        let second = try await workspace.run("from_pim")
+        #expect(second.status == .succeeded, "\(second.error ?? "")")
+        #expect(second.counts["read"] == first.counts["read"])
+        #expect(try Self.productCalls(server, after: start).allSatisfy { try Self.updated($0).isEmpty })
+        let report = second.report ?? ""
+        #expect(report.contains("read every product: the last successful export read another PIM"), "\(report)")
+        #expect(try workspace.store.snapshotHeader(channel: "from_pim")?.sourceOrigin == moved)
+    }
+
+    /// A search that selects no product tells no UTC offset: no watermark is stored rather
+    /// than a guessed zone, and the next delta reads every product.
+    @Test func aReadThatLearnedNoOffsetStoresNoWatermark() async throws {
+        let (workspace, server) = try Self.workspace()
+        defer { server.kill() }
+        let identifiers = try workspace.text("catalog/products.jsonl").split(separator: "\n").compactMap { line in
+            try CanonicalJSON.parse(String(line))["identifier"]?.stringValue
+        }
+        _ = try server.control.post("delete-products", .object(["identifiers": .list(identifiers.map(Value.string))]))
+        let first = try await workspace.run("from_pim")
+        #expect(first.status == .succeeded, "\(first.error ?? "")")
+        #expect(first.counts["read"] == 0)
+        let header = try #require(try workspace.store.snapshotHeader(channel: "from_pim"))
+        #expect(header.sourceSince == nil && header.sourceOffset == nil && header.sourceOrigin == nil)
+    }
+
     @Test func theWatermarkIsInTheServersTimeZone() async throws {
         let (workspace, server) = try Self.workspace(simulator: ["--timezone", "+02:00"])
         defer { server.kill() }

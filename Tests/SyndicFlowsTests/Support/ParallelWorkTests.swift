@@ -3,7 +3,7 @@ import Testing
 @testable import SyndicFlows
 
 /// Work on a few threads at once: results in the items' order, never more threads busy than
-/// asked, the first error thrown.
+/// asked, the error of the first item that failed.
 @Suite struct ParallelWorkTests {
     @Test func resultsKeepTheItemsOrderWithAtMostTheThreadsAsked() throws {
         let calls = AkeneoGateTests.Concurrency()

@@ -12,7 +12,7 @@ import Testing
     /// Batch sizes compared with one request at a time (0).
     static let sizes = [1, 7, 500]
 
-    @Test(arguments: StateBackend.allCases, [UInt64(1), 2])
+    @Test(arguments: StateBackend.allCases, [UInt64(2)])
     func randomFilesGiveTheSameOutcomesAndStateInBatchesAsOneAtATime(_ backend: StateBackend, _ seed: UInt64) throws {
         let files = Plan.files(seed: seed)
         let reference = try Run(backend, files: files, batchSize: 0)
