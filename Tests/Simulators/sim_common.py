@@ -199,6 +199,9 @@ class SimHandler(BaseHTTPRequestHandler):
     # MARK: - Replies
 
     def send_bytes(self, status, data, content_type="application/json", headers=()):
+        # The status is logged before the reply leaves: a client that reads the request log as
+        # soon as it has the answer sees it.
+        self._log_status(status)
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
@@ -208,7 +211,6 @@ class SimHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if status not in (204, 304) and self.command != "HEAD":
             self.wfile.write(data)
-        self._log_status(status)
 
     def send_json(self, status, body, headers=(), content_type="application/json"):
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
