@@ -37,15 +37,10 @@ extension OrdersAPI {
         return "/api/v1/orders?" + (kept + ["cursor=\(cursor)"]).joined(separator: "&")
     }
 
-    /// What a query value may hold unescaped (commas keep lists readable).
-    private static let queryCharacters: CharacterSet = {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:,")
-        return allowed
-    }()
-
-    private static func encoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: queryCharacters) ?? text
+    /// A query name or value percent-encoded; commas and colons stay, which keeps lists
+    /// readable.
+    static func encoded(_ text: String) -> String {
+        PercentEncoding.encoded(text, keeping: ":,")
     }
 
     /// `GET /api/v1/orders/{id}`: one order by internal or marketplace id, with lines,

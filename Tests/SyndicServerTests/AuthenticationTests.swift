@@ -1,6 +1,6 @@
 import Foundation
 import SyndicCore
-import SyndicServer
+@testable import SyndicServer
 import Testing
 
 /// Every /api/v1 call needs a bearer token the state knows and has not revoked; every
@@ -62,5 +62,15 @@ import Testing
         #expect(first.prefix == String(first.token.prefix(12)))
         #expect(first.hash == APIToken.hash(first.token))
         #expect(first.hash.count == 64 && !first.hash.contains(first.token.dropFirst(4)))
+    }
+
+    @Test func theBearerSchemeIsReadWithoutCaseAndSpacesAroundTheTokenDoNotCount() {
+        #expect(APIToken.bearer("Bearer syn_ab12") == "syn_ab12")
+        #expect(APIToken.bearer("bearer   syn_ab12 \t") == "syn_ab12")
+        #expect(APIToken.bearer("BEARER syn_ab12") == "syn_ab12")
+        #expect(APIToken.bearer("Basic dXNlcjpwYXNz") == nil)
+        #expect(APIToken.bearer("Bearer ") == nil)
+        #expect(APIToken.bearer("Bearer") == nil)
+        #expect(APIToken.bearer(nil) == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import SyndicCore
 @testable import SyndicStore
@@ -28,6 +29,16 @@ struct SQLiteStateStoreTests {
         }
         _ = try SQLiteStateStore(path: statePath)
         #expect(Self.mode(statePath) == 0o600)
+    }
+
+    /// Every connection, writer and readers, zeroes deleted rows only where that costs no
+    /// extra write (`secure_delete = FAST` reads back as 2), and keeps its durability setting.
+    @Test func connectionsDeleteWithoutRewritingFreedPages() throws {
+        let workspace = try StateWorkspace(.sqlite)
+        let store = try SQLiteStateStore(path: workspace.location)
+        #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") } == 2)
+        #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") } == 2)
+        #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1, "NORMAL")
     }
 
     /// A state a newer syndic migrated is refused, and left as it is.

@@ -68,16 +68,23 @@ public struct DeltaIndex: Sendable {
     private let byRaw: HashTable?
     /// Key hash → output hash of the previous snapshot.
     private let byKey: HashTable?
+    /// The indexed entries in snapshot order (with `byRaw`), the first being entry
+    /// `firstOrdinal`: a catalog mostly lists its products in the order of the previous
+    /// snapshot, so the entry after the last one matched is tried before the table.
+    private let window: [DeltaSnapshot.Entry]
+    private let firstOrdinal: Int
 
     /// An index of `previous` (or of a window of it whose first entry is the snapshot's entry
     /// `firstOrdinal`).
     public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?, firstOrdinal: Int = 0) {
         self.delta = delta
         self.specDigest = specDigest
+        self.firstOrdinal = firstOrdinal
         let usable = delta ? previous : nil
         guard let usable else {
             byRaw = nil
             byKey = nil
+            window = []
             return
         }
         // The two tables are built side by side (a million entries each).
@@ -100,6 +107,7 @@ public struct DeltaIndex: Sendable {
         }
         byRaw = built.raw
         byKey = built.key
+        window = bySpec ? entries : []
     }
 
     /// An index of the previous snapshot's keys alone (`keys`), for a read that returns only
@@ -111,6 +119,8 @@ public struct DeltaIndex: Sendable {
         self.specDigest = specDigest
         byRaw = nil
         byKey = keys.table
+        window = []
+        firstOrdinal = 0
     }
 
     /// The previous output hash of the product whose key hashes to `keyHash` (0: it was not
@@ -143,6 +153,19 @@ public struct DeltaIndex: Sendable {
         guard let byRaw, let base = byRaw.find(rawHash) else { return nil }
         return (DeltaSnapshot.Entry(rawHash: rawHash, keyHash: byRaw.word(base, 0), outputHash: byRaw.word(base, 1)),
                 Int(byRaw.word(base, 2)))
+    }
+
+    /// `unchanged(rawHash:)`, trying first the entry after `previous` (the ordinal of the
+    /// product matched just before, or -1): a read in the previous snapshot's order finds its
+    /// entries one after the other, without a lookup in the table. Entries with the same
+    /// text are the same entry (same key, same output), wherever they are.
+    @inline(__always)
+    public func unchanged(rawHash: UInt64, after previous: Int) -> (entry: DeltaSnapshot.Entry, ordinal: Int)? {
+        let next = previous + 1 - firstOrdinal
+        if rawHash != 0, previous >= 0, next >= 0, next < window.count, window[next].rawHash == rawHash {
+            return (window[next], previous + 1)
+        }
+        return unchanged(rawHash: rawHash)
     }
 
     /// Records a product that was read but is not exported (filtered out or skipped).

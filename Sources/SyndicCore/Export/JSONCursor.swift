@@ -119,6 +119,18 @@ struct JSONCursor {
         return key.withUnsafeBufferPointer { memcmp(base + range.start, $0.baseAddress!, key.count) == 0 }
     }
 
+    /// Whether a string equals `key` (byte for byte, escapes decoded); a static key costs no
+    /// retain, unlike an array.
+    @inline(__always) func equals(_ range: StringRange, _ key: StaticString) -> Bool {
+        let length = key.utf8CodeUnitCount
+        if range.escaped {
+            let bytes = UnsafeBufferPointer(start: key.utf8Start, count: length)
+            return (try? string(range)).map { $0.utf8.elementsEqual(bytes) } ?? false
+        }
+        guard range.end - range.start == length else { return false }
+        return memcmp(base + range.start, key.utf8Start, length) == 0
+    }
+
     /// The index of the key `range` equals, or nil.
     @inline(__always) func match(_ range: StringRange, _ keys: [[UInt8]]) -> Int? {
         for (slot, key) in keys.enumerated() where equals(range, key) { return slot }
@@ -230,9 +242,10 @@ struct JSONCursor {
             return .string(try string(stringRange()))
         case UInt8(ascii: "{"):
             index += 1
-            var members: [String: Value] = [:]
             skipWhitespace()
-            if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if peek == UInt8(ascii: "}") { index += 1; return .object([:]) }
+            // Room for a price or a metric at once (no growing, no rehashing).
+            var members = [String: Value](minimumCapacity: 3)
             while true {
                 let key = try string(stringRange())
                 try colon()
@@ -241,9 +254,11 @@ struct JSONCursor {
             }
         case UInt8(ascii: "["):
             index += 1
-            var items: [Value] = []
             skipWhitespace()
-            if peek == UInt8(ascii: "]") { index += 1; return .list(items) }
+            if peek == UInt8(ascii: "]") { index += 1; return .list([]) }
+            // Room for a few items at once (categories, prices) instead of growing one by one.
+            var items: [Value] = []
+            items.reserveCapacity(4)
             while true {
                 items.append(try parseValue(depth: depth + 1))
                 if try endOfMembers(closing: UInt8(ascii: "]")) { return .list(items) }
@@ -253,6 +268,44 @@ struct JSONCursor {
         case UInt8(ascii: "n"): try word("null"); return .null
         default: return try number()
         }
+    }
+
+    /// Checks one value as strictly as `parseValue` reads it — the same errors at the same
+    /// offsets, the cursor ending at the same place — without building it.
+    mutating func checkValue(depth: Int = 0) throws(ProductScanError) {
+        guard depth < 256 else { throw failure("nested too deeply") }
+        skipWhitespace()
+        switch peek {
+        case UInt8(ascii: "\""):
+            try checkString(stringRange())
+        case UInt8(ascii: "{"):
+            index += 1
+            skipWhitespace()
+            if peek == UInt8(ascii: "}") { index += 1; return }
+            while true {
+                try checkString(stringRange())
+                try colon()
+                try checkValue(depth: depth + 1)
+                if try endOfMembers(closing: UInt8(ascii: "}")) { return }
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if peek == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                try checkValue(depth: depth + 1)
+                if try endOfMembers(closing: UInt8(ascii: "]")) { return }
+            }
+        case UInt8(ascii: "t"): try word("true")
+        case UInt8(ascii: "f"): try word("false")
+        case UInt8(ascii: "n"): try word("null")
+        default: _ = try number()
+        }
+    }
+
+    /// Checks a string's escapes as `string(_:)` decodes them (only escapes can fail).
+    @inline(__always) private func checkString(_ range: StringRange) throws(ProductScanError) {
+        if range.escaped { _ = try string(range) }
     }
 
     private mutating func word(_ text: StaticString) throws(ProductScanError) {

@@ -105,7 +105,7 @@ public struct ProductExportProgram: Sendable {
     public func process(_ text: UnsafeRawBufferPointer, index: DeltaIndex, entries: inout [DeltaSnapshot.Entry],
                         scratch: inout Scratch) -> Outcome {
         let rawHash = FastHash.hash(text)
-        if let (entry, ordinal) = index.unchanged(rawHash: rawHash) {
+        if let (entry, ordinal) = index.unchanged(rawHash: rawHash, after: scratch.matchedOrdinal) {
             entries.append(entry)
             scratch.matchedOrdinal = ordinal
             return .unchanged
@@ -135,18 +135,21 @@ public struct ProductExportProgram: Sendable {
     static func hash(_ row: [String], order: [Int]?, seed: UInt64, buffer: inout [UInt8]) -> UInt64 {
         buffer.removeAll(keepingCapacity: true)
         if let order {
-            for index in order {
-                var cell = row[index]
-                cell.withUTF8 { buffer.append(contentsOf: $0) }
-                buffer.append(0x1F)
-            }
+            for index in order { appendCell(row[index], to: &buffer) }
         } else {
-            for var cell in row {
-                cell.withUTF8 { buffer.append(contentsOf: $0) }
-                buffer.append(0x1F)
-            }
+            for index in row.indices { appendCell(row[index], to: &buffer) }
         }
         return buffer.withUnsafeBytes { FastHash.hash($0, seed: seed) }
+    }
+
+    /// Appends a cell's UTF-8 bytes and a unit separator, reading the cell in place (no copy
+    /// of the string to call a mutating `withUTF8`).
+    @inline(__always)
+    private static func appendCell(_ cell: String, to buffer: inout [UInt8]) {
+        if cell.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
+            buffer.append(contentsOf: cell.utf8)
+        }
+        buffer.append(0x1F)
     }
 }
 

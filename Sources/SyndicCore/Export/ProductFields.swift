@@ -4,11 +4,17 @@
 /// Built either from a whole product `Value` or by `ProductScanner` straight from JSON text
 /// (which keeps only what the channel needs). Lookups walk the few kept entries; codes,
 /// locales and scopes are short strings compared in place.
+///
+/// Data made of objects (prices, metrics, tables) is kept as its JSON text, already checked,
+/// and read when asked: a price or metric rendered for a cell is read from the text without
+/// building its objects (`withDataText`).
 public struct ProductFields: Sendable {
     /// The kept top-level properties, in the order read (`identifier`, `family`, …).
     public internal(set) var properties: [(name: String, value: Value)] = []
     /// The kept value entries, in the order read.
-    public internal(set) var entries: [Entry] = []
+    private var kept: [Kept] = []
+    /// The JSON text of the entries' data kept as text, back to back.
+    private var texts: [UInt8] = []
 
     /// One entry of `values: {code: [{"locale", "scope", "data"}]}`.
     public struct Entry: Sendable {
@@ -18,6 +24,17 @@ public struct ProductFields: Sendable {
         /// nil when the value does not vary by scope.
         public var scope: String?
         public var data: Value
+    }
+
+    /// A kept entry: its data read, or kept as JSON text in `texts`.
+    private struct Kept: Sendable {
+        var attribute: String
+        var locale: String?
+        var scope: String?
+        /// The data, unless `text` is not empty.
+        var value: Value
+        /// Where the data's JSON text is in `texts`; empty when `value` is the data.
+        var text: Range<Int>
     }
 
     public init() {}
@@ -30,16 +47,25 @@ public struct ProductFields: Sendable {
         for (attribute, list) in values {
             guard case .list(let items) = list else { continue }
             for case .object(let fields) in items {
-                entries.append(Entry(attribute: attribute, locale: fields["locale"]?.stringValue,
-                                     scope: fields["scope"]?.stringValue, data: fields["data"] ?? .null))
+                appendEntry(attribute: attribute, locale: fields["locale"]?.stringValue,
+                            scope: fields["scope"]?.stringValue, data: fields["data"] ?? .null)
             }
+        }
+    }
+
+    /// The kept value entries, in the order read (data kept as text is read for the list).
+    public var entries: [Entry] {
+        kept.indices.map { index in
+            Entry(attribute: kept[index].attribute, locale: kept[index].locale, scope: kept[index].scope,
+                  data: data(at: index))
         }
     }
 
     /// Empties the fields, keeping their capacity for the next product.
     public mutating func removeAll() {
         properties.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
+        kept.removeAll(keepingCapacity: true)
+        texts.removeAll(keepingCapacity: true)
     }
 
     /// The top-level property `name`, or nil.
@@ -61,27 +87,69 @@ public struct ProductFields: Sendable {
     /// one that does not vary; among equals, the first.
     @inline(__always)
     public func data(_ attribute: String, locale: String?, scope: String?) -> Value? {
+        dataIndex(attribute, locale: locale, scope: scope).map { data(at: $0) }
+    }
+
+    /// Where the entry `data(_:locale:scope:)` picks is among the kept entries, or nil.
+    @inline(__always)
+    func dataIndex(_ attribute: String, locale: String?, scope: String?) -> Int? {
         let bestPossible = (locale == nil ? 0 : 2) + (scope == nil ? 0 : 1)
-        var best: Value?
-        var bestScore = -1
-        for entry in entries where entry.attribute == attribute {
-            var score = 0
-            if let given = entry.locale {
-                guard given == locale else { continue }
-                score += 2
+        // Entries are read in place (no copy of each entry, so no retain of its strings and data).
+        return kept.withUnsafeBufferPointer { kept in
+            var best: Int?
+            var bestScore = -1
+            for index in kept.indices {
+                guard kept[index].attribute == attribute else { continue }
+                var score = 0
+                if let given = kept[index].locale {
+                    guard given == locale else { continue }
+                    score += 2
+                }
+                if let given = kept[index].scope {
+                    guard given == scope else { continue }
+                    score += 1
+                }
+                guard score > bestScore else { continue }
+                best = index
+                bestScore = score
+                if score == bestPossible { break }
             }
-            if let given = entry.scope {
-                guard given == scope else { continue }
-                score += 1
-            }
-            guard score > bestScore else { continue }
-            best = entry.data
-            bestScore = score
-            if score == bestPossible { break }
+            return best
         }
-        return best
+    }
+
+    /// The data of kept entry `index` (read from its text when kept as text).
+    func data(at index: Int) -> Value {
+        let range = kept[index].text
+        guard !range.isEmpty else { return kept[index].value }
+        // The text was checked as strictly as this reads it when it was kept: it reads.
+        let parsed = withDataText(at: index) { (cursor: inout JSONCursor) -> Value in (try? cursor.parseValue()) ?? Value.null }
+        return parsed ?? .null
+    }
+
+    /// Calls `body` with a cursor at the start of the JSON text of entry `index`'s data; nil
+    /// (without calling it) when that data is not kept as text.
+    @inline(__always)
+    func withDataText<R>(at index: Int, _ body: (inout JSONCursor) -> R) -> R? {
+        let range = kept[index].text
+        guard !range.isEmpty else { return nil }
+        return texts.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(base: buffer.baseAddress! + range.lowerBound, count: range.count)
+            return body(&cursor)
+        }
     }
 
     mutating func appendProperty(_ name: String, _ value: Value) { properties.append((name, value)) }
-    mutating func appendEntry(_ entry: Entry) { entries.append(entry) }
+
+    /// Keeps an entry whose data is read.
+    mutating func appendEntry(attribute: String, locale: String?, scope: String?, data: Value) {
+        kept.append(Kept(attribute: attribute, locale: locale, scope: scope, value: data, text: 0..<0))
+    }
+
+    /// Keeps an entry whose data stays JSON text (`text`: a whole value, checked strictly).
+    mutating func appendEntry(attribute: String, locale: String?, scope: String?, text: UnsafeBufferPointer<UInt8>) {
+        let start = texts.count
+        texts.append(contentsOf: text)
+        kept.append(Kept(attribute: attribute, locale: locale, scope: scope, value: .null, text: start..<texts.count))
+    }
 }

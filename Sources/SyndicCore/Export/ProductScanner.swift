@@ -40,7 +40,7 @@ public struct ProductScanner: Sendable {
             while true {
                 let key = try cursor.stringRange()
                 try cursor.colon()
-                if cursor.equals(key, Self.valuesKey) {
+                if cursor.equals(key, "values") {
                     if projection.allAttributes || !attributeKeys.isEmpty {
                         try scanValues(&cursor, into: &fields)
                     } else {
@@ -57,8 +57,6 @@ public struct ProductScanner: Sendable {
         cursor.skipWhitespace()
         guard cursor.index == cursor.count else { throw cursor.failure("trailing characters after the product") }
     }
-
-    private static let valuesKey = Array("values".utf8)
 
     /// `values: {code: [{"locale", "scope", "data"}, …], …}`: entries of kept attributes.
     private func scanValues(_ cursor: inout JSONCursor, into fields: inout ProductFields) throws(ProductScanError) {
@@ -79,12 +77,10 @@ public struct ProductScanner: Sendable {
         }
     }
 
-    private static let localeKey = Array("locale".utf8)
-    private static let scopeKey = Array("scope".utf8)
-    private static let dataKey = Array("data".utf8)
-
     /// The entries of one attribute. Only entries that some lookup can pick (their locale and
-    /// scope are null or asked for) have their data parsed; the others are skipped.
+    /// scope are null or asked for) have their data parsed; the others are skipped. Data made
+    /// of objects (a price collection, a metric, a table) is checked as strictly as parsing it
+    /// would be, and kept as text until the filter or mapping asks for it.
     private func scanEntries(_ cursor: inout JSONCursor, attribute: String,
                              wanted: [(locale: Int, scope: Int)]?,
                              into fields: inout ProductFields) throws(ProductScanError) {
@@ -108,12 +104,12 @@ public struct ProductScanner: Sendable {
                         let key = try cursor.stringRange()
                         try cursor.colon()
                         cursor.skipWhitespace()
-                        if cursor.equals(key, Self.dataKey) {
+                        if cursor.equals(key, "data") {
                             dataStart = cursor.index
                             try cursor.skipValue()
-                        } else if cursor.equals(key, Self.localeKey) {
+                        } else if cursor.equals(key, "locale") {
                             locale = try Self.optionalString(&cursor)
-                        } else if cursor.equals(key, Self.scopeKey) {
+                        } else if cursor.equals(key, "scope") {
                             scope = try Self.optionalString(&cursor)
                         } else {
                             try cursor.skipValue()
@@ -121,16 +117,23 @@ public struct ProductScanner: Sendable {
                         if try cursor.endOfMembers(closing: UInt8(ascii: "}")) { break }
                     }
                 }
-                if isWanted(locale, scope, wanted, cursor) {
-                    var entry = ProductFields.Entry(attribute: attribute, locale: nil, scope: nil, data: .null)
-                    if let locale { entry.locale = try cursor.string(locale) }
-                    if let scope { entry.scope = try cursor.string(scope) }
+                if let picked = pick(locale, scope, wanted, cursor) {
+                    let localeText = try code(locale, slot: picked.locale, cursor)
+                    let scopeText = try code(scope, slot: picked.scope, cursor)
                     if let dataStart {
                         var reader = cursor
                         reader.index = dataStart
-                        entry.data = try reader.parseValue()
+                        if Self.holdsObjects(reader) {
+                            try reader.checkValue()
+                            fields.appendEntry(attribute: attribute, locale: localeText, scope: scopeText,
+                                               text: UnsafeBufferPointer(start: cursor.base + dataStart, count: reader.index - dataStart))
+                        } else {
+                            fields.appendEntry(attribute: attribute, locale: localeText, scope: scopeText,
+                                               data: try reader.parseValue())
+                        }
+                    } else {
+                        fields.appendEntry(attribute: attribute, locale: localeText, scope: scopeText, data: .null)
                     }
-                    fields.appendEntry(entry)
                 }
             } else {
                 try cursor.skipValue()
@@ -146,11 +149,40 @@ public struct ProductScanner: Sendable {
         return nil
     }
 
-    /// Whether an entry with this locale and scope can be picked by one of the lookups.
+    /// A kept entry's locale or scope: the picking lookup's own code when the entry writes it
+    /// with the same bytes (`slot` is its place in `codes`, -1 if none), so that no string is
+    /// built; else the text read.
     @inline(__always)
-    private func isWanted(_ locale: JSONCursor.StringRange?, _ scope: JSONCursor.StringRange?,
-                          _ wanted: [(locale: Int, scope: Int)]?, _ cursor: JSONCursor) -> Bool {
-        guard let wanted else { return true }
+    private func code(_ range: JSONCursor.StringRange?, slot: Int, _ cursor: JSONCursor) throws(ProductScanError) -> String? {
+        guard let range else { return nil }
+        if slot >= 0, !range.escaped { return codes.keys[slot] }
+        return try cursor.string(range)
+    }
+
+    /// Whether data at the cursor is an object or a list starting with one (prices, metrics,
+    /// tables): the data kept as text.
+    @inline(__always)
+    private static func holdsObjects(_ cursor: JSONCursor) -> Bool {
+        var probe = cursor
+        switch probe.peek {
+        case UInt8(ascii: "{"):
+            return true
+        case UInt8(ascii: "["):
+            probe.index += 1
+            probe.skipWhitespace()
+            return probe.peek == UInt8(ascii: "{")
+        default:
+            return false
+        }
+    }
+
+    /// Whether an entry with this locale and scope can be picked by one of the lookups: nil
+    /// when not, else the slots in `codes` of the locale and scope the picking lookup names
+    /// (-1 where the entry has none, or every entry is kept).
+    @inline(__always)
+    private func pick(_ locale: JSONCursor.StringRange?, _ scope: JSONCursor.StringRange?,
+                      _ wanted: [(locale: Int, scope: Int)]?, _ cursor: JSONCursor) -> (locale: Int, scope: Int)? {
+        guard let wanted else { return (-1, -1) }
         for lookup in wanted {
             if let locale {
                 guard lookup.locale >= 0, codes.matches(locale, lookup.locale, in: cursor) else { continue }
@@ -158,9 +190,9 @@ public struct ProductScanner: Sendable {
             if let scope {
                 guard lookup.scope >= 0, codes.matches(scope, lookup.scope, in: cursor) else { continue }
             }
-            return true
+            return (locale == nil ? -1 : lookup.locale, scope == nil ? -1 : lookup.scope)
         }
-        return false
+        return nil
     }
 }
 

@@ -45,4 +45,66 @@ enum AkeneoProduct {
         guard hasAmount, (measure.currency == nil) != (measure.unit == nil) else { return nil }
         return measure
     }
+
+    /// What reading an object straight from its JSON text found.
+    enum TextReading {
+        /// A price or metric: what `measure(_:)` reads from the parsed object.
+        case measure(Measure)
+        /// Any other object: `measure(_:)` of the parsed object is nil.
+        case other
+        /// Something only the parsed object decides (an escape, a repeated key, a member that
+        /// is neither a string nor null): read the parsed data instead.
+        case undecided
+    }
+
+    /// Reads the object at `cursor` as `measure(_:)` reads the parsed object, without building
+    /// it; the cursor ends after the object (unless undecided). The text is JSON checked
+    /// strictly before (`JSONCursor.checkValue`).
+    static func measure(text cursor: inout JSONCursor) -> TextReading {
+        var measure = Measure()
+        // Bits of the members seen: 1 amount, 2 currency, 4 unit.
+        var seen: UInt8 = 0
+        var other = false
+        do {
+            if try cursor.openObject() {
+                while true {
+                    let key = try cursor.stringRange()
+                    guard !key.escaped else { return .undecided }
+                    try cursor.colon()
+                    cursor.skipWhitespace()
+                    let bit: UInt8 = cursor.equals(key, "amount") ? 1
+                        : cursor.equals(key, "currency") ? 2 : cursor.equals(key, "unit") ? 4 : 0
+                    if bit == 0 {
+                        other = true
+                        try cursor.skipValue()
+                    } else {
+                        // A repeated key: the parsed object keeps the last one.
+                        guard seen & bit == 0 else { return .undecided }
+                        seen |= bit
+                        var text: String?
+                        switch cursor.peek {
+                        case UInt8(ascii: "\""):
+                            let range = try cursor.stringRange()
+                            guard !range.escaped else { return .undecided }
+                            text = try cursor.string(range)
+                        case UInt8(ascii: "n"):
+                            try cursor.skipValue()
+                        default:
+                            return .undecided
+                        }
+                        switch bit {
+                        case 1: measure.amount = text.map(Value.string) ?? Value.null
+                        case 2: measure.currency = text
+                        default: measure.unit = text
+                        }
+                    }
+                    if try cursor.endOfMembers(closing: UInt8(ascii: "}")) { break }
+                }
+            }
+        } catch {
+            return .undecided
+        }
+        guard !other, seen & 1 != 0, (measure.currency == nil) != (measure.unit == nil) else { return .other }
+        return .measure(measure)
+    }
 }

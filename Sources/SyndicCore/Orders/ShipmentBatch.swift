@@ -95,8 +95,8 @@ public struct ShipmentBatch: Sendable {
     public struct NewShipment: Sendable {
         public var orderID: String
         public var request: ShipmentRequest
-        /// The shipping date as the store compares it.
-        var dateKey: String
+        /// The shipping date as the store compares it (on SQLite, the text it stores).
+        public internal(set) var dateKey: String
     }
 
     /// Units of a line added to a shipment (to the quantity it holds already, if any).
@@ -133,7 +133,7 @@ public struct ShipmentBatch: Sendable {
         var lineNumber: Int
     }
 
-    private struct LineSlot: Hashable {
+    private struct LineSlot {
         var order: Int
         var line: Int
     }
@@ -144,12 +144,18 @@ public struct ShipmentBatch: Sendable {
     private var byID: [String: Int] = [:]
     private var byMarketplaceID: [String: Int] = [:]
     /// Per order (by position), the new shipments of this batch (positions in `newShipments`).
-    private var newByOrder: [Int: [Int]] = [:]
+    private var newByOrder: [[Int]]
     private var itemSlots: [ItemKey: Int] = [:]
+    /// The lines changed, in the order first changed.
     private var lineSlots: [LineSlot] = []
-    private var lineSlotSet: Set<LineSlot> = []
+    /// Per order (by position), where its lines start in `lineChanged`.
+    private var firstLine: [Int]
+    /// Per line of every order, whether it is in `lineSlots`.
+    private var lineChanged: [Bool]
     private var changedOrderList: [Int] = []
-    private var lastApplied: [Int: Int] = [:]
+    /// Per order (by position), the position (from 1) among the applied requests of the
+    /// last one that changed it; 0 when none did.
+    private var lastApplied: [Int]
 
     /// One decision per request, in order.
     public private(set) var decisions: [Decision] = []
@@ -168,6 +174,17 @@ public struct ShipmentBatch: Sendable {
         self.channel = channel
         self.seen = seen
         self.orders = orders
+        newByOrder = Array(repeating: [], count: orders.count)
+        lastApplied = Array(repeating: 0, count: orders.count)
+        var firstLine: [Int] = []
+        firstLine.reserveCapacity(orders.count)
+        var lines = 0
+        for order in orders {
+            firstLine.append(lines)
+            lines += order.lines.count
+        }
+        self.firstLine = firstLine
+        lineChanged = Array(repeating: false, count: lines)
         for (index, order) in orders.enumerated() {
             byID[order.id] = index
             byMarketplaceID[order.marketplaceID] = index
@@ -181,9 +198,19 @@ public struct ShipmentBatch: Sendable {
 
     private func orderIndex(of reference: ShipmentRequest.OrderReference) -> Int? {
         switch reference {
-        case .internalID(let id): byID[id.lowercased()]
+        case .internalID(let id): byID[Self.storedInternalID(id)]
         case .marketplaceID(let id): byMarketplaceID[id]
         }
+    }
+
+    /// An internal order id as the state keeps it: lowercased. An id with no letter to lower
+    /// (the usual case: ids are written as they were exported) is returned as it is, which
+    /// spares a copy per request.
+    public static func storedInternalID(_ id: String) -> String {
+        for byte in id.utf8 where (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80 {
+            return id.lowercased()
+        }
+        return id
     }
 
     /// Decides `request` (its `identity` is `key`) after the requests before it: `dateKey` is
@@ -235,15 +262,17 @@ public struct ShipmentBatch: Sendable {
             addItem(ItemKey(shipment: shipment, lineNumber: number), quantity)
             let before = orders[index].lines[line]
             orders[index].lines[line].shippedLocally = max(before.shippedByMarketplace, before.shippedLocally) + quantity
-            let slot = LineSlot(order: index, line: line)
-            if lineSlotSet.insert(slot).inserted { lineSlots.append(slot) }
+            if !lineChanged[firstLine[index] + line] {
+                lineChanged[firstLine[index] + line] = true
+                lineSlots.append(LineSlot(order: index, line: line))
+            }
         }
         let current = orders[index].status
         orders[index].status = OrderProgress.status(marketplace: current == .shipped ? .partiallyShipped : current,
                                                     lines: orders[index].lines.map(\.progress))
         seen.insert(key)
         recorded.append(RecordedRequest(key: key, shipment: shipment))
-        if lastApplied[index] == nil { changedOrderList.append(index) }
+        if lastApplied[index] == 0 { changedOrderList.append(index) }
         lastApplied[index] = recorded.count
         return .applied(shipment)
     }
@@ -300,7 +329,7 @@ public struct ShipmentBatch: Sendable {
         if let other = stored.first(where: { !$0.isSame }) {
             return "tracking " + (other.trackingNumber ?? "none")
         }
-        for position in newByOrder[order] ?? [] {
+        for position in newByOrder[order] {
             let shipment = newShipments[position]
             if shipment.request.packageID == request.packageID, !isSame(shipment, request, dateKey: dateKey) {
                 return "tracking " + (shipment.request.trackingNumber ?? "none")
@@ -313,11 +342,11 @@ public struct ShipmentBatch: Sendable {
     private mutating func ownShipment(order: Int, request: ShipmentRequest, dateKey: String,
                                       stored: [StoredShipment]) -> ShipmentRef {
         if let same = stored.first(where: \.isSame) { return .stored(same.id) }
-        for position in newByOrder[order] ?? [] where isSame(newShipments[position], request, dateKey: dateKey) {
+        for position in newByOrder[order] where isSame(newShipments[position], request, dateKey: dateKey) {
             return .new(position)
         }
         newShipments.append(NewShipment(orderID: orders[order].id, request: request, dateKey: dateKey))
-        newByOrder[order, default: []].append(newShipments.count - 1)
+        newByOrder[order].append(newShipments.count - 1)
         return .new(newShipments.count - 1)
     }
 
@@ -341,7 +370,7 @@ public struct ShipmentBatch: Sendable {
     /// The orders requests shipped some of, in the order first changed.
     public var changedOrders: [ChangedOrder] {
         changedOrderList.map { index in
-            ChangedOrder(id: orders[index].id, status: orders[index].status, appliedPosition: lastApplied[index] ?? 0)
+            ChangedOrder(id: orders[index].id, status: orders[index].status, appliedPosition: lastApplied[index])
         }
     }
 

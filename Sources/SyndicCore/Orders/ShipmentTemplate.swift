@@ -16,31 +16,46 @@ public enum ShipmentTemplate {
         "item_original_id", "item_quantity_shipped",
     ]
 
-    /// A file's header, checked: the index of each known column. Unknown columns are
+    /// The template's columns by their place in `columns`.
+    enum Column: Int {
+        case id, originalID, packageID, trackingNumber, shippingDate, carrierCode, itemID, itemOriginalID
+        case itemQuantityShipped
+    }
+
+    /// A file's header, checked: the position of each known column. Unknown columns are
     /// ignored; a header naming neither `id` nor `original_id` cannot be imported.
     public struct Header: Sendable {
-        let index: [String: Int]
+        /// Per column of the template (by its place in `columns`), its position in the file's rows.
+        let positions: [Int?]
 
         /// The header `fields`, or why the file cannot be imported at all.
         public static func read(_ fields: [String]) -> Result<Header, RowRejection> {
-            var index: [String: Int] = [:]
+            var positions = [Int?](repeating: nil, count: columns.count)
             for (position, field) in fields.enumerated() {
-                let name = field.trimmingCharacters(in: .whitespaces).lowercased()
-                if columns.contains(name), index[name] == nil { index[name] = position }
+                let name = ShipmentTemplate.trimmed(field).lowercased()
+                if let column = columns.firstIndex(of: name), positions[column] == nil { positions[column] = position }
             }
-            guard index["id"] != nil || index["original_id"] != nil else {
+            let header = Header(positions: positions)
+            guard header.position(.id) != nil || header.position(.originalID) != nil else {
                 return .failure(RowRejection(line: 1, reason: "the header names neither id nor original_id; expected the columns "
                                                 + columns.joined(separator: ",")))
             }
-            guard index["shipping_date"] != nil else {
+            guard header.position(.shippingDate) != nil else {
                 return .failure(RowRejection(line: 1, reason: "the header has no shipping_date column"))
             }
-            return .success(Header(index: index))
+            return .success(header)
         }
 
-        func field(_ name: String, _ fields: [String]) -> String? {
-            guard let position = index[name], position < fields.count else { return nil }
-            let text = fields[position].trimmingCharacters(in: .whitespaces)
+        /// Where `column` is in the file's rows, if the header names it.
+        func position(_ column: Column) -> Int? {
+            positions[column.rawValue]
+        }
+
+        /// The text of `column` in a row's `fields`, without the blanks around it; nil when
+        /// the header does not name the column or the cell is blank.
+        func field(_ column: Column, _ fields: [String]) -> String? {
+            guard let index = position(column), index < fields.count else { return nil }
+            let text = ShipmentTemplate.trimmed(fields[index])
             return text.isEmpty ? nil : text
         }
     }
@@ -60,41 +75,42 @@ public enum ShipmentTemplate {
     public static func request(_ fields: [String], line: Int, header: Header) -> Result<ShipmentRequest, RowRejection> {
         func reject(_ reason: String) -> Result<ShipmentRequest, RowRejection> { .failure(RowRejection(line: line, reason: reason)) }
         let order: ShipmentRequest.OrderReference
-        if let id = header.field("id", fields) {
+        if let id = header.field(.id, fields) {
             order = .internalID(id)
-        } else if let original = header.field("original_id", fields) {
+        } else if let original = header.field(.originalID, fields) {
             order = .marketplaceID(original)
         } else {
             return reject("one of id or original_id is required")
         }
-        guard let dateText = header.field("shipping_date", fields) else {
+        guard let dateText = header.field(.shippingDate, fields) else {
             return reject("shipping_date is required: a timestamp in milliseconds (13 digits)")
         }
-        guard dateText.count == 13, dateText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let millis = Int64(dateText) else {
+        // 13 bytes that are all digits are 13 characters: no need to count characters.
+        guard dateText.utf8.count == 13, dateText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let millis = Int64(dateText) else {
             return reject("shipping_date \"\(dateText)\" is not a timestamp in milliseconds (13 digits)")
         }
         var quantity: Int?
-        if let text = header.field("item_quantity_shipped", fields) {
+        if let text = header.field(.itemQuantityShipped, fields) {
             guard let value = Int(text), value >= 1 else {
                 return reject("item_quantity_shipped \"\(text)\" is not a whole number from 1")
             }
             quantity = value
         }
         var item: ShipmentRequest.ItemReference?
-        if let text = header.field("item_id", fields) {
+        if let text = header.field(.itemID, fields) {
             guard let number = lineNumber(text) else {
                 return reject("item_id \"\(text)\" is not an item id (the line_number of the order export)")
             }
             item = .lineNumber(number)
-        } else if let original = header.field("item_original_id", fields) {
+        } else if let original = header.field(.itemOriginalID, fields) {
             item = .marketplaceLineID(original)
         }
         if quantity != nil && item == nil {
             return reject("one of item_id or item_original_id is required when item_quantity_shipped is given")
         }
         return .success(ShipmentRequest(
-            order: order, packageID: header.field("package_id", fields) ?? "1",
-            trackingNumber: header.field("tracking_number", fields), carrierCode: header.field("carrier_code", fields),
+            order: order, packageID: header.field(.packageID, fields) ?? "1",
+            trackingNumber: header.field(.trackingNumber, fields), carrierCode: header.field(.carrierCode, fields),
             shippingDate: Date(timeIntervalSince1970: Double(millis) / 1000), item: item, quantity: quantity))
     }
 

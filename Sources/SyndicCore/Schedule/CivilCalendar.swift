@@ -2,7 +2,7 @@
 ///
 /// The calculator uses it for wall-clock arithmetic inside a stretch of constant UTC
 /// offset, where it is exact and far cheaper than `Calendar` look-ups.
-enum CivilCalendar {
+public enum CivilCalendar {
     static let minutesPerDay = 1440
 
     /// Days since 1970-01-01 of a year, month (1-12) and day.
@@ -16,7 +16,7 @@ enum CivilCalendar {
     }
 
     /// The year, month (1-12) and day of a day count since 1970-01-01.
-    static func date(days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = floorDiv(shifted, 146_097)
         let dayOfEra = shifted - era * 146_097

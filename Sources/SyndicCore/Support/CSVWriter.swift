@@ -66,8 +66,11 @@ public struct CSVWriter: Sendable {
             rowStarted = true
             rowIsOneEmptyField = field.isEmpty
         }
-        var field = field
-        field.withUTF8 { append($0) }
+        // Read in place; only a string without contiguous UTF-8 is copied to get it.
+        if field.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            var field = field
+            field.withUTF8 { append($0) }
+        }
     }
 
     /// Ends the current row (an empty row when no field was written).
@@ -102,7 +105,15 @@ public struct CSVWriter: Sendable {
 
     private mutating func append(_ field: UnsafeBufferPointer<UInt8>) {
         let separator = self.separator
-        let needsQuotes = field.contains { $0 == separator || $0 == Self.quote || $0 == 0x0D || $0 == 0x0A }
+        // Every byte that needs quotes is at most this one: letters and most text pass one test.
+        let highest = max(separator, Self.quote)
+        var needsQuotes = false
+        for byte in field where byte <= highest {
+            if byte == separator || byte == Self.quote || byte == 0x0D || byte == 0x0A {
+                needsQuotes = true
+                break
+            }
+        }
         guard needsQuotes else {
             bytes.append(contentsOf: field)
             return

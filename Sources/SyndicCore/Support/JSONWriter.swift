@@ -147,6 +147,21 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: literal)
     }
 
+    /// A whole number; `nil` is written as null.
+    public mutating func int(_ number: Int64?) {
+        guard let number else { return null() }
+        separate()
+        appendDigits(number)
+    }
+
+    /// A whole number; `nil` is written as null.
+    public mutating func int(_ number: Int?) {
+        guard let number else { return null() }
+        separate()
+        appendDigits(Int64(number))
+    }
+
+    /// A whole number of another type; `nil` is written as null.
     public mutating func int<Number: BinaryInteger>(_ number: Number?) {
         guard let number else { return null() }
         separate()

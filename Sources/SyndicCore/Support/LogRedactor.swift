@@ -22,7 +22,11 @@ public enum LogRedactor {
 
     /// Whether a parameter, JSON or metadata key names a secret.
     public static func isSecretName(_ name: String) -> Bool {
-        secretNames.contains(name.lowercased().replacingOccurrences(of: "-", with: "_"))
+        // Most keys are short lowercase ASCII words: looked up as they are.
+        if name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) }) {
+            return secretNames.contains(name)
+        }
+        return secretNames.contains(name.lowercased().replacingOccurrences(of: "-", with: "_"))
     }
 
     /// `text` with every secret the rules recognise replaced by `mask`.
@@ -35,11 +39,41 @@ public enum LogRedactor {
         return out
     }
 
-    /// A cheap test: lines with none of the markers need no regular expression.
-    private static func mayHoldSecret(_ text: String) -> Bool {
-        text.contains("@") || text.contains("=") || text.contains("\"") || text.contains("syn_")
-            || text.range(of: "bearer", options: .caseInsensitive) != nil
-            || text.range(of: "basic", options: .caseInsensitive) != nil
+    /// Text every rule needs, compared without case: a URL's `://`, an authorization
+    /// scheme, a token's prefix, or a part of every secret name (`pass` in `password`,
+    /// `passwd` and `passphrase`).
+    private static let markers: [[UInt8]] = ["://", "bearer", "basic", "syn_", "token", "key", "pass", "secret",
+                                             "authorization", "signature", "credential"].map { Array($0.utf8) }
+
+    /// A cheap test run on every line (an access log line's query string, for one): ASCII
+    /// text holding none of the `markers` needs no regular expression. Text with other
+    /// characters always goes through the rules, whose case-insensitive matching knows
+    /// Unicode's case folding.
+    static func mayHoldSecret(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte >= 0x80 { return true }
+            return markers.contains { marker in containsIgnoringCase(bytes, marker) }
+        }
+    }
+
+    /// Whether ASCII `marker` (lowercase) occurs in `bytes`, ASCII letters compared without case.
+    private static func containsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ marker: [UInt8]) -> Bool {
+        guard bytes.count >= marker.count else { return false }
+        let first = marker[0]
+        for start in 0...(bytes.count - marker.count) where bytes[start] | 0x20 == first {
+            var matched = true
+            for offset in 1..<marker.count {
+                let byte = bytes[start + offset]
+                let wanted = marker[offset]
+                if byte != wanted, !(wanted >= 0x61 && wanted <= 0x7A && byte | 0x20 == wanted) {
+                    matched = false
+                    break
+                }
+            }
+            if matched { return true }
+        }
+        return false
     }
 
     private struct Rule: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 
 /// Form and query text of the console: `application/x-www-form-urlencoded` pairs read (`+`
 /// is a space) and written (every character but unreserved ones percent-encoded), so that
@@ -52,16 +53,9 @@ struct ConsoleQuery: Sendable, Equatable {
         return ConsoleQuery(copy)
     }
 
-    /// What a query component may hold unescaped (RFC 3986 unreserved characters).
-    private static let unreserved: CharacterSet = {
-        var allowed = CharacterSet()
-        allowed.insert(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return allowed
-    }()
-
     /// `text` percent-encoded for a query component (and for a path segment).
     static func encoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+        PercentEncoding.encoded(text)
     }
 
     /// A form component decoded: `+` is a space, then percent escapes (kept as written when

@@ -105,7 +105,8 @@ struct PGShipmentBatchApplier {
         for request in requests {
             switch request.order {
             case .internalID(let id):
-                if seenInternal.insert(id.lowercased()).inserted { internalIDs.append(id.lowercased()) }
+                let stored = ShipmentBatch.storedInternalID(id)
+                if seenInternal.insert(stored).inserted { internalIDs.append(stored) }
             case .marketplaceID(let id):
                 if seenMarketplace.insert(id).inserted { marketplaceIDs.append(id) }
             }

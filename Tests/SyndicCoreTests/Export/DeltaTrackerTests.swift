@@ -202,4 +202,23 @@ struct DeltaTrackerTests {
         #expect(otherSpec.unchangedEntry(rawHash: 10) == nil)
         #expect(!otherSpec.mapped(rawHash: 10, keyHash: 20, outputHash: 30, into: &entries))
     }
+
+    @Test func theEntryAfterTheLastMatchIsTriedFirstAndTheTableOtherwise() {
+        let previous = DeltaSnapshot(specDigest: "d", entries: [.init(rawHash: 10, keyHash: 20, outputHash: 31),
+                                                                  .init(rawHash: 11, keyHash: 21, outputHash: 33),
+                                                                  .init(rawHash: 0, keyHash: 22, outputHash: 35),
+                                                                  .init(rawHash: 10, keyHash: 20, outputHash: 31)])
+        // A window of the snapshot from its entry 100 on.
+        let index = DeltaIndex(delta: true, specDigest: "d", previous: previous, firstOrdinal: 100)
+        #expect(index.unchanged(rawHash: 11, after: 100)?.ordinal == 101, "the next entry")
+        #expect(index.unchanged(rawHash: 11, after: 100)?.entry == previous.entries[1])
+        #expect(index.unchanged(rawHash: 10, after: 102)?.ordinal == 103, "a repeated text: the entry after the last match")
+        #expect(index.unchanged(rawHash: 10, after: -1)?.ordinal == 100, "no match before: the table's first entry")
+        #expect(index.unchanged(rawHash: 11, after: 102)?.ordinal == 101, "not the next entry: the table")
+        #expect(index.unchanged(rawHash: 0, after: 101) == nil, "an entry to read again never matches")
+        #expect(index.unchanged(rawHash: 12, after: 100) == nil)
+        #expect(index.unchanged(rawHash: 10, after: 103)?.ordinal == 100, "past the window: the table")
+        let otherSpec = DeltaIndex(delta: true, specDigest: "e", previous: previous, firstOrdinal: 100)
+        #expect(otherSpec.unchanged(rawHash: 11, after: 100) == nil, "another spec: nothing is known by its text")
+    }
 }

@@ -128,6 +128,42 @@ struct JSONCursorTests {
         #expect(throws: Never.self) { try Self.parse(fine).get() }
     }
 
+    // MARK: - Checking
+
+    /// Checks one value strictly without building it; where the cursor stopped, or the error.
+    static func check(_ text: String) -> Result<Int, ProductScanError> {
+        withCursor(text) { cursor in
+            do throws(ProductScanError) {
+                try cursor.checkValue()
+                return .success(cursor.index)
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Checking accepts what parsing reads and stops where it stops; it refuses what parsing
+    /// refuses with the same error at the same offset.
+    @Test(arguments: [
+        #" { "a" : [ true , false , null , { } , [ ] ] , "b" : { "c" : "d" } } "#,
+        #"[{"amount": "740.00", "currency": "EUR"}, {"amount": 12.5, "currency": "GBP"}]"#,
+        #"{"k\u00e9y": "caf\u00e9 \ud83d\ude00", "n": [1, -2.5e1, 3]}"#,
+        "[1,-2.5e1 ,3]", "", "-", "1.2.3", "tru", "[nul]", #""abc"#, #"["\u12G4"]"#, #"{"\u12G4": 1}"#,
+        #"{"a" 1}"#, #"{"a":1"#, #"{"a":1]"#, "[1 2]", "{1:2}", #"{"a":1,}"#, #"[{"a": [1, 2}]"#,
+        String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
+        String(repeating: "[", count: 200) + String(repeating: "]", count: 200),
+    ])
+    func checksAsStrictlyAsParsing(_ json: String) {
+        switch (Self.check(json), Self.parse(json)) {
+        case (.success(let checked), .success(let parsed)):
+            #expect(checked == parsed.1)
+        case (.failure(let checked), .failure(let parsed)):
+            #expect(checked == parsed)
+        case (let checked, let parsed):
+            Issue.record("\(json): checked \(checked), parsed \(parsed)")
+        }
+    }
+
     // MARK: - Skipping
 
     @Test(arguments: [

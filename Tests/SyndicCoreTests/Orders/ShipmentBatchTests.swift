@@ -95,4 +95,13 @@ import Testing
         #expect(batch.decide(Self.request("Z"), key: "2", dateKey: "d", stored: [])
             == .rejected(reason: "no order Z in channel shop"))
     }
+
+    /// Internal ids are looked up lowercased, whatever letters they hold; one with nothing to
+    /// lower is the same string.
+    @Test(arguments: ["d3c712bc-8be3-222b-e6aa-f57bd1a0e4f6", "D3C712BC-8BE3-222B-E6AA-F57BD1A0E4F6", "Id-A", "ÉTÉ-1",
+                      "été-1", "İx", "", "0123-@[`{"])
+    func internalIdsAreLookedUpAsLowercaseStoresThem(_ id: String) {
+        #expect(ShipmentBatch.storedInternalID(id) == id.lowercased())
+        #expect(Array(ShipmentBatch.storedInternalID(id).utf8) == Array(id.lowercased().utf8))
+    }
 }

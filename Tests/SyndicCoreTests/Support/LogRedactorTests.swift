@@ -37,4 +37,14 @@ import Testing
         #expect(!LogRedactor.isSecretName("token_name"))
         #expect(!LogRedactor.isSecretName("channel"))
     }
+
+    @Test func onlyTextWithAMarkerOrNonASCIIGoesThroughTheRules() {
+        #expect(!LogRedactor.mayHoldSecret("limit=50&cursor=1234"), "an ordinary query string needs no rule")
+        #expect(!LogRedactor.mayHoldSecret("GET /api/v1/orders 200"))
+        #expect(LogRedactor.mayHoldSecret("x=1&PassWord=abc"), "markers are compared without case")
+        #expect(LogRedactor.mayHoldSecret("see HTTPS://host"))
+        #expect(LogRedactor.mayHoldSecret("naïve=1"), "text with other characters always goes through the rules")
+        #expect(LogRedactor.redact("x=1&PassWord=abc") == "x=1&PassWord=[redacted]")
+        #expect(LogRedactor.redact("limit=50&cursor=1234") == "limit=50&cursor=1234")
+    }
 }

@@ -31,6 +31,19 @@ import Testing
         }
     }
 
+    /// A file of several batches, cut into statements of every shape (the multi-row statements
+    /// take slices of fixed sizes, up to 500 rows), gives what one request at a time gives.
+    @Test func aFileOfSeveralBatchesGivesTheSameOutcomesAndStateAsOneAtATime() throws {
+        let files = Plan.files(seed: 5, count: 1, rows: 1_234)
+        let reference = try Run(.sqlite, files: files, batchSize: 0)
+        #expect(reference.outcomes.joined().contains(where: Self.isApplied), "the file applies something")
+        for size in [500, 333] {
+            let batched = try Run(.sqlite, files: files, batchSize: size)
+            #expect(batched.outcomes == reference.outcomes, "batches of \(size)")
+            #expect(batched.states == reference.states, "batches of \(size): the stored state differs")
+        }
+    }
+
     /// A batch that fails after earlier batches of the file were written (here a trigger
     /// refuses the requests of order B) leaves nothing of the file: one transaction holds it.
     @Test(arguments: StateBackend.allCases)
@@ -154,18 +167,18 @@ import Testing
         }
     }
 
-    /// Random files (three imports): requests of known and unknown orders, by marketplace or
-    /// internal id, items named or not, quantities given or not (too many at times), a few
-    /// packages and tracking numbers so that rows share shipments or collide on Amazon, and
-    /// rows repeated within a file and across files.
+    /// Random files (`count` imports of `rows` rows): requests of known and unknown orders, by
+    /// marketplace or internal id, items named or not, quantities given or not (too many at
+    /// times), a few packages and tracking numbers so that rows share shipments or collide on
+    /// Amazon, and rows repeated within a file and across files.
     enum Plan {
-        static func files(seed: UInt64) -> [[PlannedRequest]] {
+        static func files(seed: UInt64, count: Int = 3, rows: Int = 90) -> [[PlannedRequest]] {
             var random = SeededGenerator(seed: seed)
             var all: [PlannedRequest] = []
             var files: [[PlannedRequest]] = []
-            for _ in 0..<3 {
+            for _ in 0..<count {
                 var file: [PlannedRequest] = []
-                for _ in 0..<90 {
+                for _ in 0..<rows {
                     if !all.isEmpty, random.next() % 7 == 0 {
                         file.append(all[Int(random.next() % UInt64(all.count))])
                         continue
@@ -243,20 +256,5 @@ import Testing
             lines.append("items \(try F.owned(store, "shop", "shipment items"))")
             return lines
         }
-    }
-}
-
-/// SplitMix64: the same numbers for the same seed on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
