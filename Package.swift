@@ -86,7 +86,7 @@ let package = Package(
         // Fuzz targets over the core's parsers of untrusted input: LLVMFuzzerTestOneInput for
         // libFuzzer (built with -sanitize=fuzzer -DFUZZING), a replaying main otherwise.
         .executableTarget(name: "Fuzzers", dependencies: ["SyndicCore"], path: "Fuzz/Fuzzers"),
-        .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore"], exclude: ["Golden"]),
+        .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore", "SyndicTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore", "SyndicTestSupport"]),
         .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),
         .testTarget(name: "SyndicLoggingTests", dependencies: [

@@ -33,14 +33,11 @@ extension OrdersAPI {
 
     /// The same query from `cursor` on.
     static func nextLink(_ pairs: [(name: String, value: String)], cursor: Int64) -> String {
-        let kept = pairs.filter { $0.name != "cursor" }.map { "\(Self.encoded($0.name))=\(Self.encoded($0.value))" }
+        // Commas and colons stay as they are, which keeps lists readable.
+        let kept = pairs.filter { $0.name != "cursor" }.map {
+            PercentEncoding.encoded($0.name, keeping: ":,") + "=" + PercentEncoding.encoded($0.value, keeping: ":,")
+        }
         return "/api/v1/orders?" + (kept + ["cursor=\(cursor)"]).joined(separator: "&")
-    }
-
-    /// A query name or value percent-encoded; commas and colons stay, which keeps lists
-    /// readable.
-    static func encoded(_ text: String) -> String {
-        PercentEncoding.encoded(text, keeping: ":,")
     }
 
     /// `GET /api/v1/orders/{id}`: one order by internal or marketplace id, with lines,

@@ -66,11 +66,6 @@ struct PGShipmentBatchApplier {
         Array(repeating: "(" + group + ")", count: count).joined(separator: ", ")
     }
 
-    /// `count` comma-separated placeholders.
-    private static func marks(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
     /// Runs `body` on consecutive slices of `rows` of at most `rowsPerStatement`.
     private func sliced<Element>(_ rows: [Element], _ body: (ArraySlice<Element>) throws -> Void) rethrows {
         var start = 0
@@ -90,7 +85,7 @@ struct PGShipmentBatchApplier {
             var binds: [(any PGBind)?] = [channel]
             for key in slice { binds.append(key) }
             for row in try session.rows("""
-                SELECT request_key FROM shipment_request WHERE channel = ? AND request_key IN (\(Self.marks(slice.count)))
+                SELECT request_key FROM shipment_request WHERE channel = ? AND request_key IN (\(MultiRowStatement.marks(slice.count)))
                 """, binds) {
                 seen.insert(try row.get(0, as: String.self))
             }
@@ -119,7 +114,7 @@ struct PGShipmentBatchApplier {
                 for id in slice { binds.append(id) }
                 let rows = try session.rows("""
                     SELECT id, marketplace, marketplace_id, status, fulfilled_by FROM orders
-                    WHERE channel = ? AND \(column) IN (\(Self.marks(slice.count)))
+                    WHERE channel = ? AND \(column) IN (\(MultiRowStatement.marks(slice.count)))
                     """, binds)
                 for row in rows {
                     let id: String = try row.get("id")
@@ -138,7 +133,7 @@ struct PGShipmentBatchApplier {
             let rows = try session.rows("""
                 SELECT order_id, line_number, line_id, quantity_ordered, quantity_canceled, quantity_shipped,
                   quantity_shipped_local
-                FROM order_line WHERE order_id IN (\(Self.marks(slice.count))) ORDER BY order_id, line_number
+                FROM order_line WHERE order_id IN (\(MultiRowStatement.marks(slice.count))) ORDER BY order_id, line_number
                 """, binds)
             for row in rows {
                 let orderID: String = try row.get("order_id")

@@ -1,5 +1,6 @@
 import Testing
 @testable import SyndicCore
+import SyndicTestSupport
 
 struct DeltaSnapshotTests {
     static func snapshot(entries count: Int) -> DeltaSnapshot {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SyndicCore
+import SyndicTestSupport
 
 struct HashTableTests {
     @Test func setsGetsAndOverwrites() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SyndicCore
+import SyndicTestSupport
 
 private func lookup(_ attribute: String, _ locale: String?, _ scope: String?) -> AttributeLookup {
     AttributeLookup(attribute: attribute, locale: locale, scope: scope)

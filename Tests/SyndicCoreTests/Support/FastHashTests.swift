@@ -1,5 +1,6 @@
 import Testing
 @testable import SyndicCore
+import SyndicTestSupport
 
 struct FastHashTests {
     /// Bytes that look random, the same on every run.

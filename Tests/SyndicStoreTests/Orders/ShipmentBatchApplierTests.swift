@@ -2,6 +2,7 @@ import Foundation
 import SyndicCore
 import Testing
 @testable import SyndicStore
+import SyndicTestSupport
 
 /// Shipments applied in batches give exactly what one request at a time gives: the same
 /// outcomes (rejection reasons included) and the same stored orders, lines, shipments, items,

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import SyndicStore
+import SyndicTestSupport
 
 /// Dates written by hand as the SQLite state stores them: the very text GRDB's formatter
 /// gives, to the byte, so that stored dates compare and sort as before.
