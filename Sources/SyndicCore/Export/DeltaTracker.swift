@@ -64,9 +64,9 @@ public struct DeltaTracker: Sendable {
 public struct DeltaIndex: Sendable {
     public let delta: Bool
     public let specDigest: String
-    /// Source-text hash → (key hash, output hash, ordinal) of the previous snapshot.
+    /// Source-text hash → place in `window` of the previous snapshot's entry (half the size
+    /// of a table holding the entries: a window is indexed for every 131,072 products).
     private let byRaw: HashTable?
-    /// Key hash → output hash of the previous snapshot.
     private let byKey: HashTable?
     /// The indexed entries in snapshot order (with `byRaw`), the first being entry
     /// `firstOrdinal`: a catalog mostly lists its products in the order of the previous
@@ -94,10 +94,8 @@ public struct DeltaIndex: Sendable {
         DispatchQueue.concurrentPerform(iterations: 2) { table in
             if table == 0 {
                 guard bySpec else { return }
-                var byRaw = HashTable(expected: entries.count, width: 3)
-                for (offset, entry) in entries.enumerated() {
-                    byRaw.setIfAbsent(entry.rawHash, entry.keyHash, entry.outputHash, UInt64(firstOrdinal + offset))
-                }
+                var byRaw = HashTable(expected: entries.count)
+                for (offset, entry) in entries.enumerated() { byRaw.setIfAbsent(entry.rawHash, UInt64(offset)) }
                 built.set(raw: byRaw)
             } else {
                 var byKey = HashTable(expected: entries.count)
@@ -150,9 +148,9 @@ public struct DeltaIndex: Sendable {
     /// The previous entry of an unchanged text and its place in the previous snapshot.
     @inline(__always)
     public func unchanged(rawHash: UInt64) -> (entry: DeltaSnapshot.Entry, ordinal: Int)? {
-        guard let byRaw, let base = byRaw.find(rawHash) else { return nil }
-        return (DeltaSnapshot.Entry(rawHash: rawHash, keyHash: byRaw.word(base, 0), outputHash: byRaw.word(base, 1)),
-                Int(byRaw.word(base, 2)))
+        guard let byRaw, let offset = byRaw.value(rawHash) else { return nil }
+        let place = Int(truncatingIfNeeded: offset)
+        return (window[place], firstOrdinal + place)
     }
 
     /// `unchanged(rawHash:)`, trying first the entry after `previous` (the ordinal of the

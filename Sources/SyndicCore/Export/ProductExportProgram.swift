@@ -104,7 +104,7 @@ public struct ProductExportProgram: Sendable {
     /// `entries` (chunks of products are processed in parallel this way).
     public func process(_ text: UnsafeRawBufferPointer, index: DeltaIndex, entries: inout [DeltaSnapshot.Entry],
                         scratch: inout Scratch) -> Outcome {
-        let rawHash = FastHash.hash(text)
+        let rawHash = FastHash.wide(text)
         if let (entry, ordinal) = index.unchanged(rawHash: rawHash, after: scratch.matchedOrdinal) {
             entries.append(entry)
             scratch.matchedOrdinal = ordinal

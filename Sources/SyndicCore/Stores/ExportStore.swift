@@ -9,15 +9,20 @@ public protocol ExportStore: Sendable {
     func snapshotHeader(channel: String) throws -> SnapshotHeader?
     /// One part of a stored snapshot, refused keys not yet marked; nil past the last one.
     func snapshotPart(channel: String, generation: Int64, seq: Int) throws -> [DeltaSnapshot.Entry]?
-    /// Starts a new snapshot of the channel, written in parts while the export runs; removes
-    /// the parts an export that never finished left behind. Returns its generation.
+    /// Starts a new snapshot of the channel, written in parts while the export runs. Returns
+    /// its generation, above every generation the channel had.
     func beginSnapshot(channel: String) throws -> Int64
+    /// Removes the parts of the channel's snapshots older than `generation` except its current
+    /// one: the previous snapshot of the last recorded export (kept until now, so that
+    /// recording an export does not wait on freeing it) and those of exports that never finished.
+    func removeStaleSnapshots(channel: String, before generation: Int64) throws
     /// Stores the next part of a snapshot being written.
     func appendSnapshotPart(channel: String, generation: Int64, seq: Int, entries: ArraySlice<DeltaSnapshot.Entry>) throws
     /// Drops a snapshot being written (the export failed or was a dry run).
     func discardSnapshot(channel: String, generation: Int64) throws
     /// Records a successful export; the snapshot written in parts (`generation`, `count`
-    /// entries) becomes the channel's, with the keys the destination refused and, when the
+    /// entries) becomes the channel's (the previous one's parts stay until the next snapshot
+    /// begins: `removeStaleSnapshots`), with the keys the destination refused and, when the
     /// export read from Akeneo, the PIM's clock when that read started (`sourceSince`) and its
     /// UTC offset in seconds (`sourceOffset`) and the PIM read (`sourceOrigin`, its URL): where
     /// the next delta export reads from. One transaction.
@@ -111,6 +116,7 @@ extension ExportStore {
     /// part, then it becomes the channel's with the record, in one transaction.
     public func recordProductExport(_ record: ProductExportRecord, snapshot: DeltaSnapshot) throws {
         let generation = try beginSnapshot(channel: record.channel)
+        try removeStaleSnapshots(channel: record.channel, before: generation)
         try appendSnapshotPart(channel: record.channel, generation: generation, seq: 0, entries: snapshot.entries[...])
         try recordProductExport(record, generation: generation, specDigest: snapshot.specDigest,
                                 count: snapshot.entries.count, refused: [])

@@ -155,7 +155,7 @@ struct ExportPipeline {
             try source.forEachProduct { text, position in
                 // A delta export with an unchanged spec knows unchanged products by their text
                 // alone: they are decided here, without copying them for a worker.
-                if let whole, let entry = whole.unchangedEntry(rawHash: FastHash.hash(text)) {
+                if let whole, let entry = whole.unchangedEntry(rawHash: FastHash.wide(text)) {
                     chunk.ranges.append(0..<0)
                     chunk.known.append(entry)
                 } else {
@@ -206,7 +206,7 @@ struct ExportPipeline {
                 let slot = Slot()
                 inflight.append(slot)
                 // Windows of the previous snapshot follow the lines' places (counted here).
-                let lines = lookup.needsPlaces ? CatalogLineReader.lineCount(in: block.bytes) : 0
+                let lines = lookup.needsPlaces ? CatalogLineReader.markLineEnds(block) : 0
                 work.put(.lines(block, try lookup.index(for: lineCount..<lineCount + lines), place: lineCount), slot)
                 lineCount += lines
                 while inflight.count > window { try drainFirst() }
@@ -252,8 +252,14 @@ struct ExportPipeline {
     private static func decide(_ block: ByteBlock, program: ProductExportProgram, index: DeltaIndex,
                                delivery: Delivery, place: Int) -> ChunkOutput {
         var decider = ChunkDecider(program: program, index: index, delivery: delivery)
-        let lines = CatalogLineReader.forEachLine(in: block.bytes, after: 0) { text, line in
-            decider.decide(text, position: line, place: place + line - 1)
+        let lines = if let ends = block.lineEnds {
+            CatalogLineReader.forEachLine(in: block.bytes, ends: ends, after: 0) { text, line in
+                decider.decide(text, position: line, place: place + line - 1)
+            }
+        } else {
+            CatalogLineReader.forEachLine(in: block.bytes, after: 0) { text, line in
+                decider.decide(text, position: line, place: place + line - 1)
+            }
         }
         decider.output.lines = lines
         return decider.finish()

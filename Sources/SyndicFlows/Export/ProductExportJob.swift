@@ -210,6 +210,7 @@ struct ProductExport {
                     try snapshot.store(&tracker, atLeast: 1)
                     count = tracker.count
                 }
+                try snapshot.flush()
                 // Where the next delta export reads from: when this export's read started.
                 let watermark = source.watermark
                 try context.exports.recordProductExport(record, generation: snapshot.generation, specDigest: program.specDigest,

@@ -1,40 +1,87 @@
+import Foundation
 import SyndicCore
 
 /// The delta snapshot an export writes as it goes, in parts of `partSize` products, so that
 /// an export never holds the whole snapshot (24 bytes a product) in memory. The parts become
 /// the channel's snapshot only when the export is recorded; a failed export discards them,
-/// and a crashed one leaves them for the next export of the channel to remove.
-final class SnapshotParts {
+/// and a crashed one leaves them for the next export of the channel to remove. That next
+/// export also removes the snapshot before the channel's current one, beside its own work.
+///
+/// Parts are stored in order on a thread of their own, at most `pending` waiting, so that the
+/// export does not stop while the state commits them (a commit may wait on the disk). The
+/// first failure is thrown by the next call, and `flush` waits for every part before the
+/// export is recorded.
+final class SnapshotParts: @unchecked Sendable {
     /// Products per stored part (1.5 MB).
     static let partSize = 1 << 16
+    /// Parts handed over and not yet stored, at most.
+    static let pending = 2
 
     let generation: Int64
     private let store: any ExportStore
     private let channel: String
     private var seq = 0
+    private let writer = DispatchQueue(label: "syndic.snapshot-parts")
+    private let room = DispatchSemaphore(value: SnapshotParts.pending)
+    private let lock = NSLock()
+    private var failure: (any Error)?
 
     init(store: any ExportStore, channel: String) throws {
         self.store = store
         self.channel = channel
         generation = try store.beginSnapshot(channel: channel)
+        let generation = generation
+        writer.async { [self] in
+            do {
+                try store.removeStaleSnapshots(channel: channel, before: generation)
+            } catch {
+                lock.withLock { failure = error }
+            }
+        }
     }
 
     /// Stores the tracker's pending entries once there are at least `minimum`.
     func store(_ tracker: inout DeltaTracker, atLeast minimum: Int) throws {
         guard let entries = tracker.takeEntries(atLeast: minimum) else { return }
-        try store.appendSnapshotPart(channel: channel, generation: generation, seq: seq, entries: entries[...])
-        seq += 1
+        try hand(entries)
     }
 
     /// Stores `entries` as the next part (a merged snapshot, written a part at a time).
     func append(_ entries: [DeltaSnapshot.Entry]) throws {
         guard !entries.isEmpty else { return }
-        try store.appendSnapshotPart(channel: channel, generation: generation, seq: seq, entries: entries[...])
-        seq += 1
+        try hand(entries)
     }
 
-    /// Drops the parts written so far.
+    /// Waits until every part handed over is stored; throws the first failure.
+    func flush() throws {
+        writer.sync {}
+        try checked()
+    }
+
+    /// Drops the parts written so far (once those in flight are written).
     func discard() {
+        writer.sync {}
         try? store.discardSnapshot(channel: channel, generation: generation)
+    }
+
+    /// Hands `entries` to the writer as the next part, once fewer than `pending` wait.
+    private func hand(_ entries: [DeltaSnapshot.Entry]) throws {
+        try checked()
+        let part = seq
+        seq += 1
+        room.wait()
+        writer.async { [self] in
+            defer { room.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do {
+                try store.appendSnapshotPart(channel: channel, generation: generation, seq: part, entries: entries[...])
+            } catch {
+                lock.withLock { failure = error }
+            }
+        }
+    }
+
+    private func checked() throws {
+        if let failure = lock.withLock({ failure }) { throw failure }
     }
 }

@@ -114,27 +114,60 @@ struct CatalogLineReader {
         while start < count {
             let end = memchr(base + start, 0x0A, count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
             line += 1
-            var lineEnd = end
-            if lineEnd > start, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
-            if !isBlank(base + start, lineEnd - start) {
-                try body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), after + line)
-            }
+            try visit(base, start, end, after + line, body)
             start = end + 1
         }
         return line
     }
 
-    /// How many lines `bytes` holds (the last may lack its newline), blank ones included.
-    static func lineCount(in bytes: UnsafeRawBufferPointer) -> Int {
+    /// `forEachLine(in:after:_:)` over lines whose ends are marked already (`markLineEnds`).
+    @inline(__always)
+    static func forEachLine(in bytes: UnsafeRawBufferPointer, ends: [Int], after: Int,
+                            _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows -> Int {
         guard let base = bytes.baseAddress else { return 0 }
-        var count = 0
         var start = 0
-        while start < bytes.count {
-            guard let found = memchr(base + start, 0x0A, bytes.count - start) else { return count + 1 }
-            count += 1
-            start = base.distance(to: UnsafeRawPointer(found)) + 1
+        for (index, mark) in ends.enumerated() {
+            let end = mark >> 1
+            let lineEnd = end - (mark & 1)
+            if !isBlank(base + start, lineEnd - start) {
+                try body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), after + index + 1)
+            }
+            start = end + 1
         }
-        return count
+        return ends.count
+    }
+
+    /// Calls `body` with the line from `start` to `end` (a newline or the end of the bytes),
+    /// a carriage return before the newline dropped, unless it is blank.
+    @inline(__always)
+    private static func visit(_ base: UnsafeRawPointer, _ start: Int, _ end: Int, _ number: Int,
+                              _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
+        var lineEnd = end
+        if lineEnd > start, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+        if !isBlank(base + start, lineEnd - start) {
+            try body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), number)
+        }
+    }
+
+    /// Marks where each line of `block` ends and returns how many lines it holds, blank ones
+    /// included: the thread that must count them marks them, so that the worker does not
+    /// search them again. A mark is the offset of the line's newline (or of the end of the
+    /// block, for a last line without one) times two, plus one when a carriage return comes
+    /// before it: the worker then reads each line from its start only, as it hashes it.
+    static func markLineEnds(_ block: ByteBlock) -> Int {
+        var ends = block.takeEnds()
+        if let base = block.bytes.baseAddress {
+            let count = block.count
+            var start = 0
+            while start < count {
+                let end = memchr(base + start, 0x0A, count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
+                let carriageReturn = end > start && base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D
+                ends.append(end << 1 | (carriageReturn ? 1 : 0))
+                start = end + 1
+            }
+        }
+        block.lineEnds = ends
+        return ends.count
     }
 
     /// Whether a line holds only spaces and tabs.

@@ -48,9 +48,16 @@ extension SQLiteStateStore: ExportStore {
             // add parts to a newer snapshot.
             let highest = try Int64.fetchOne(db, sql: "SELECT MAX(generation) FROM export_snapshot_part WHERE channel = ?",
                                              arguments: [channel]) ?? 0
-            try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation IS NOT ?",
-                           arguments: [channel, current])
             return max(highest, current ?? 0) + 1
+        }
+    }
+
+    public func removeStaleSnapshots(channel: String, before generation: Int64) throws {
+        try write { db in
+            try db.execute(sql: """
+                DELETE FROM export_snapshot_part WHERE channel = ? AND generation < ?
+                  AND generation IS NOT (SELECT generation FROM export_snapshot WHERE channel = ?)
+                """, arguments: [channel, generation, channel])
         }
     }
 
@@ -89,8 +96,6 @@ extension SQLiteStateStore: ExportStore {
                     source_origin = excluded.source_origin
                 """, arguments: [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes,
                                  sourceSince, sourceOffset, sourceOrigin])
-            try db.execute(sql: "DELETE FROM export_snapshot_part WHERE channel = ? AND generation <> ?",
-                           arguments: [record.channel, generation])
         }
     }
 

@@ -51,10 +51,16 @@ extension PostgresStateStore {
             // add parts to a newer snapshot.
             let highest = try session.value("SELECT MAX(generation) FROM export_snapshot_part WHERE channel = ?",
                                             [channel], as: Int64.self) ?? 0
-            try session.execute("""
-                DELETE FROM export_snapshot_part WHERE channel = ? AND generation IS DISTINCT FROM ?
-                """, [channel, current])
             return max(highest, current ?? 0) + 1
+        }
+    }
+
+    public func removeStaleSnapshots(channel: String, before generation: Int64) throws {
+        try write { session in
+            try session.execute("""
+                DELETE FROM export_snapshot_part WHERE channel = ? AND generation < ?
+                  AND generation IS DISTINCT FROM (SELECT generation FROM export_snapshot WHERE channel = ?)
+                """, [channel, generation, channel])
         }
     }
 
@@ -94,8 +100,6 @@ extension PostgresStateStore {
                     source_origin = excluded.source_origin
                 """, [record.channel, specDigest, record.runID, record.at, count, generation, refusedBytes,
                       sourceSince, sourceOffset, sourceOrigin])
-            try session.execute("DELETE FROM export_snapshot_part WHERE channel = ? AND generation <> ?",
-                                [record.channel, generation])
         }
     }
 

@@ -76,4 +76,47 @@ struct FastHashTests {
             }
         }
     }
+
+    // MARK: - The wide hash of long texts
+
+    static func wide(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes(FastHash.wide) }
+
+    /// Every single-byte change changes the wide hash, in inputs short enough for the 16-byte
+    /// steps alone and long enough for the four lanes and a tail after them.
+    @Test(arguments: [0, 1, 15, 16, 17, 40, 63, 64, 65, 79, 127, 128, 129, 150])
+    func everySingleByteChangeChangesTheWideHash(_ count: Int) {
+        var input = Self.bytes(count, seed: UInt64(count) + 100)
+        let original = Self.wide(input)
+        #expect(Self.wide(Array(input)) == original)
+        var unchanged: [String] = []
+        for position in 0..<count {
+            let kept = input[position]
+            for delta in 1...255 {
+                input[position] = kept &+ UInt8(delta)
+                if Self.wide(input) == original { unchanged.append("byte \(position) + \(delta)") }
+            }
+            input[position] = kept
+        }
+        #expect(unchanged.isEmpty, "\(count) bytes")
+    }
+
+    /// Lengths and lanes: runs of zero bytes all differ, bytes moved from one lane to another
+    /// change the hash, and a slice hashes like a copy of it.
+    @Test func theWideHashSeesLengthsLanesAndSlices() {
+        let zeros = (0...200).map { Self.wide([UInt8](repeating: 0, count: $0)) }
+        #expect(Set(zeros).count == zeros.count)
+        let lanes = Self.bytes(128)
+        let swapped = Array(lanes[16..<32] + lanes[0..<16] + lanes[32...])
+        #expect(Self.wide(swapped) != Self.wide(lanes))
+        let rotated = Array(lanes[64...] + lanes[..<64])
+        #expect(Self.wide(rotated) != Self.wide(lanes))
+        lanes.withUnsafeBytes { buffer in
+            for start in 0..<9 {
+                for end in [start, start + 65, 128] {
+                    let slice = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                    #expect(FastHash.wide(slice) == Self.wide(Array(lanes[start..<end])), "\(start)..<\(end)")
+                }
+            }
+        }
+    }
 }

@@ -59,11 +59,9 @@ import Testing
         #expect(try await Self.sent(Self.before, after, registry: Self.windowed).isEmpty)
     }
 
-    /// The windows themselves: what a window holds, how it follows the places asked for and
-    /// the drift, and that an entry beyond the margin is not found (its product is sent again).
-    @Test func windowsFollowThePlacesAndTheDrift() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-windows-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
+    /// A stored snapshot of 400 entries (raw hash 1000 + n, key hash 5000 + n) in parts of
+    /// 150, entry 10 refused by the destination; windows of 64 with margins of 16 over it.
+    static func windows(in root: String) throws -> DeltaWindows {
         let store = try SQLiteStateStore(path: root + "/state.sqlite")
         let entries = (0..<400).map { DeltaSnapshot.Entry(rawHash: UInt64(1000 + $0), keyHash: UInt64(5000 + $0), outputHash: 1) }
         let generation = try store.beginSnapshot(channel: "feed")
@@ -74,8 +72,16 @@ import Testing
         let record = ProductExportRecord(channel: "feed", runID: nil, mode: "full", at: Date(), sent: 0, file: nil, products: [])
         try store.recordProductExport(record, generation: generation, specDigest: "d", count: 400, refused: [5010])
         let header = try #require(try store.snapshotHeader(channel: "feed"))
-        let windows = DeltaWindows(store: store, channel: "feed", header: header, generation: generation, specDigest: "d",
-                                   segment: 64, margin: 16)
+        return DeltaWindows(store: store, channel: "feed", header: header, generation: generation, specDigest: "d",
+                            segment: 64, margin: 16)
+    }
+
+    /// The windows themselves: what a window holds, how it follows the places asked for and
+    /// the drift, and that an entry beyond the margin is not found (its product is sent again).
+    @Test func windowsFollowThePlacesAndTheDrift() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-windows-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let windows = try Self.windows(in: root)
         let first = try windows.index(for: 0..<10)
         #expect(first.unchanged(rawHash: 1000 + 79)?.ordinal == 79)
         #expect(first.unchanged(rawHash: 1000 + 80) == nil, "beyond the window")
@@ -87,5 +93,25 @@ import Testing
         #expect(later.unchanged(rawHash: 1000 + 283) == nil, "entries before the margin are gone")
         #expect(later.unchanged(rawHash: 1000 + 379) != nil)
         #expect(later.unchanged(rawHash: 1000 + 380) == nil, "beyond this window: read with the next one")
+    }
+
+    /// The window after the current one is indexed ahead, from twice the margin and twice the
+    /// last range before the current window's end to a segment after it; a range it does not
+    /// cover gets a window of its own, up to the snapshot's end.
+    @Test func theNextWindowIsIndexedAhead() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-windows-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let windows = try Self.windows(in: root)
+        #expect(try windows.index(for: 0..<10).unchanged(rawHash: 1000 + 80) == nil, "the first window is 0..<80")
+        let next = try windows.index(for: 60..<70)  // needs 44..<86: the window indexed ahead, 28..<144
+        #expect(next.unchanged(rawHash: 1000 + 28)?.ordinal == 28)
+        #expect(next.unchanged(rawHash: 1000 + 27) == nil)
+        #expect(next.unchanged(rawHash: 1000 + 143)?.ordinal == 143)
+        #expect(next.unchanged(rawHash: 1000 + 144) == nil)
+        let last = try windows.index(for: 380..<390)  // beyond the one ahead (92..<208): built on the spot
+        #expect(last.unchanged(rawHash: 1000 + 363) == nil)
+        #expect(last.unchanged(rawHash: 1000 + 364)?.ordinal == 364)
+        #expect(last.unchanged(rawHash: 1000 + 399)?.ordinal == 399)
+        #expect(try windows.index(for: 390..<400).unchanged(rawHash: 1000 + 399) != nil, "the last window covers the end")
     }
 }

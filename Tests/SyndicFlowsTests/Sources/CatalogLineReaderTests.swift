@@ -72,15 +72,29 @@ import Testing
         }
     }
 
-    @Test func lineCountCountsBlankLinesAndALastLineWithoutNewline() {
-        func count(_ text: String) -> Int {
-            Array(text.utf8).withUnsafeBytes { CatalogLineReader.lineCount(in: $0) }
+    /// The line ends the reading thread marks split a block as the workers' own search does:
+    /// the same lines and numbers, blank lines counted but skipped, a carriage return before
+    /// the newline dropped, a last line without its newline; a block taken again is unmarked.
+    @Test(arguments: [("", 0), ("a", 1), ("a\n", 1), ("a\n\n b", 3), ("x\r\n\t \r\ny\r", 3), (Self.text, 6)])
+    func markedLineEndsSplitABlockAsTheSearchDoes(_ text: String, lines: Int) {
+        let bytes = Array(text.utf8)
+        let block = ByteBlock(capacity: max(bytes.count, 1))
+        block.base.copyMemory(from: bytes, byteCount: bytes.count)
+        block.count = bytes.count
+        var searched: [String] = []
+        let searchedCount = CatalogLineReader.forEachLine(in: block.bytes, after: 5) { line, number in
+            searched.append("\(number): \(String(decoding: line, as: UTF8.self))")
         }
-        #expect(count("") == 0)
-        #expect(count("a") == 1)
-        #expect(count("a\n") == 1)
-        #expect(count("a\n\n b") == 3)
-        #expect(count(Self.text) == 6)
+        #expect(CatalogLineReader.markLineEnds(block) == lines)
+        var split: [String] = []
+        let splitCount = CatalogLineReader.forEachLine(in: block.bytes, ends: block.lineEnds ?? [], after: 5) { line, number in
+            split.append("\(number): \(String(decoding: line, as: UTF8.self))")
+        }
+        #expect(searchedCount == lines)
+        #expect(splitCount == lines)
+        #expect(split == searched)
+        var spare = [block]
+        #expect(ByteBlock.take(from: &spare, minimum: 1).lineEnds == nil)
     }
 
     @Test func aMissingFileIsAConfigurationErrorNamingIt() {

@@ -54,8 +54,35 @@ import Testing
         try store.appendSnapshotPart(channel: "feed", generation: crashed, seq: 0, entries: Self.entries(7...9)[...])
         #expect(try Self.parts(store, "feed") == 2)
         let next = try store.beginSnapshot(channel: "feed")
-        #expect(next != crashed)
-        #expect(try Self.parts(store, "feed") == 1)
+        #expect(next > crashed)
+        try store.appendSnapshotPart(channel: "feed", generation: next, seq: 0, entries: Self.entries(3...4)[...])
+        try store.removeStaleSnapshots(channel: "feed", before: next)
+        #expect(try Self.parts(store, "feed") == 2, "the current snapshot's part and the new one's")
         #expect(try store.deltaSnapshot(channel: "feed") == current)
+    }
+
+    /// Recording an export leaves the previous snapshot's parts; the next snapshot removes
+    /// them when it begins, never the channel's current snapshot nor its own parts.
+    @Test(arguments: StateBackend.allCases)
+    func thePreviousSnapshotGoesWhenTheNextOneBegins(_ backend: StateBackend) throws {
+        let workspace = try StateWorkspace(backend)
+        let store = workspace.store
+        let first = try store.beginSnapshot(channel: "feed")
+        try store.appendSnapshotPart(channel: "feed", generation: first, seq: 0, entries: Self.entries(1...2)[...])
+        try store.recordProductExport(Self.record("feed"), generation: first, specDigest: "d1", count: 2, refused: [])
+        let second = try store.beginSnapshot(channel: "feed")
+        try store.appendSnapshotPart(channel: "feed", generation: second, seq: 0, entries: Self.entries(3...5)[...])
+        try store.recordProductExport(Self.record("feed"), generation: second, specDigest: "d1", count: 3, refused: [])
+        #expect(try Self.parts(store, "feed") == 2, "the previous snapshot stays until the next one begins")
+        let recorded = try #require(try store.deltaSnapshot(channel: "feed"))
+        #expect(recorded.entries == Self.entries(3...5))
+        let third = try store.beginSnapshot(channel: "feed")
+        #expect(third > second)
+        try store.appendSnapshotPart(channel: "feed", generation: third, seq: 0, entries: Self.entries(6...6)[...])
+        try store.removeStaleSnapshots(channel: "feed", before: third)
+        #expect(try Self.parts(store, "feed") == 2, "the current snapshot's part and the third one's")
+        #expect(try store.deltaSnapshot(channel: "feed") == recorded)
+        try store.removeStaleSnapshots(channel: "feed", before: third)
+        #expect(try store.deltaSnapshot(channel: "feed") == recorded, "removing again removes nothing more")
     }
 }
