@@ -16,22 +16,25 @@ public struct ProductExportJob: Job {
     /// The HTTP client of the connectors (retries, backoff).
     public var http: HTTPClient
     /// Previous snapshots of up to this many products are indexed whole for a delta export;
-    /// larger ones are read in windows beside the catalog (`DeltaWindows`), so that memory
-    /// does not grow with the catalog. By default every snapshot is read in windows: the
-    /// first window holds `windowSegment + 2 × windowMargin` products, so a catalog up to
-    /// that size is compared whole anyway.
+    /// larger ones are read in windows of their stored parts beside the catalog
+    /// (`DeltaWindows`), so that memory does not grow with the catalog. By default every
+    /// snapshot is read in windows: a snapshot of one part (up to 65,536 products) is one
+    /// window, compared whole anyway.
     public var wholeIndexLimit: Int
-    /// The windows' segment and margin, in products.
-    public var windowSegment: Int
+    /// The windows' margin, in products: how far before and after the products read a window
+    /// reaches.
     public var windowMargin: Int
+    /// Products per stored part of a snapshot (`SnapshotParts`).
+    public var snapshotPartSize: Int
+    public static let defaultSnapshotPartSize = 1 << 16
 
     public init(miraklPollInterval: Double = 5, http: HTTPClient = HTTPClient(), wholeIndexLimit: Int = 0,
-                windowSegment: Int = 1 << 17, windowMargin: Int = 1 << 15) {
+                windowMargin: Int = 1 << 15, snapshotPartSize: Int = ProductExportJob.defaultSnapshotPartSize) {
         self.miraklPollInterval = miraklPollInterval
         self.http = http
         self.wholeIndexLimit = wholeIndexLimit
-        self.windowSegment = windowSegment
         self.windowMargin = windowMargin
+        self.snapshotPartSize = snapshotPartSize
     }
 
     public func run(_ context: JobContext) async throws -> JobResult {
@@ -151,7 +154,7 @@ struct ProductExport {
                     merge?.add(chunk.entries)
                 } else {
                     tracker.append(contentsOf: chunk.entries)
-                    try snapshot?.store(&tracker, atLeast: SnapshotParts.partSize)
+                    try snapshot?.store(&tracker, partSize: job.snapshotPartSize)
                 }
                 if !chunk.encoded.isEmpty { try destination.addEncoded(chunk.encoded, rows: chunk.sent) }
                 for sent in chunk.rows {
@@ -207,7 +210,7 @@ struct ProductExport {
                 if let merge, let header {
                     count = try writeMergedSnapshot(merge, over: header, into: snapshot)
                 } else {
-                    try snapshot.store(&tracker, atLeast: 1)
+                    try snapshot.storeRest(&tracker)
                     count = tracker.count
                 }
                 try snapshot.flush()
@@ -260,7 +263,7 @@ struct ProductExport {
             try inputs.cancellation.check()
             return try store.snapshotPart(channel: name, generation: generation, seq: seq)
                 .map { DeltaSnapshot.marking($0, refused: header.refused) }
-        }, partSize: SnapshotParts.partSize, emit: { try snapshot.append($0) })
+        }, partSize: job.snapshotPartSize, emit: { try snapshot.append($0) })
     }
 
     /// The run's progress: how far the source got (bytes of a catalog file, products of
@@ -300,7 +303,7 @@ struct ProductExport {
             let tracker = DeltaTracker(delta: true, specDigest: program.specDigest, previous: nil)
             return (tracker, .windows(DeltaWindows(store: context.exports, channel: context.channel.name, header: header,
                                                    generation: generation, specDigest: program.specDigest,
-                                                   segment: job.windowSegment, margin: job.windowMargin)))
+                                                   margin: job.windowMargin)))
         }
         // The previous snapshot lives only as long as the tracker's index is built from it.
         let previous = header == nil ? nil : try context.exports.deltaSnapshot(channel: context.channel.name)

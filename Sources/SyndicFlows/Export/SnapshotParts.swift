@@ -1,8 +1,9 @@
 import Foundation
 import SyndicCore
 
-/// The delta snapshot an export writes as it goes, in parts of `partSize` products, so that
-/// an export never holds the whole snapshot (24 bytes a product) in memory. The parts become
+/// The delta snapshot an export writes as it goes, in parts of 65,536 products (1.5 MB;
+/// `ProductExportJob.snapshotPartSize`), so that an export never holds the whole snapshot
+/// (24 bytes a product) in memory. The parts become
 /// the channel's snapshot only when the export is recorded; a failed export discards them,
 /// and a crashed one leaves them for the next export of the channel to remove. That next
 /// export also removes the snapshot before the channel's current one, beside its own work.
@@ -12,8 +13,6 @@ import SyndicCore
 /// first failure is thrown by the next call, and `flush` waits for every part before the
 /// export is recorded.
 final class SnapshotParts: @unchecked Sendable {
-    /// Products per stored part (1.5 MB).
-    static let partSize = 1 << 16
     /// Parts handed over and not yet stored, at most.
     static let pending = 2
 
@@ -40,9 +39,14 @@ final class SnapshotParts: @unchecked Sendable {
         }
     }
 
-    /// Stores the tracker's pending entries once there are at least `minimum`.
-    func store(_ tracker: inout DeltaTracker, atLeast minimum: Int) throws {
-        guard let entries = tracker.takeEntries(atLeast: minimum) else { return }
+    /// Stores the tracker's pending entries in parts of `size`, the rest kept for later.
+    func store(_ tracker: inout DeltaTracker, partSize size: Int) throws {
+        while let part = tracker.takePart(size: size) { try hand(part) }
+    }
+
+    /// Stores the tracker's last pending entries (fewer than a part), if any.
+    func storeRest(_ tracker: inout DeltaTracker) throws {
+        guard let entries = tracker.takeEntries(atLeast: 1) else { return }
         try hand(entries)
     }
 

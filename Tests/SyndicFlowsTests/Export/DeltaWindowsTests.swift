@@ -9,9 +9,10 @@ import Testing
 /// windows beside the catalog: they send exactly what the whole index sends when products
 /// are added, changed or removed, and products moved beyond the margin are sent again.
 @Suite struct DeltaWindowsTests {
-    /// Tiny windows so that a catalog of a few hundred products spans many of them.
+    /// Snapshots in parts of 50 with margins of 16, so that a catalog of a few hundred
+    /// products spans many windows.
     static let windowed = JobRegistry([ProductExportJob(miraklPollInterval: 0.05, http: FlowWorkspace.http,
-                                                        wholeIndexLimit: 10, windowSegment: 64, windowMargin: 16)])
+                                                        wholeIndexLimit: 10, windowMargin: 16, snapshotPartSize: 50)])
 
     /// The previous snapshot indexed whole, whatever its size.
     static let whole = JobRegistry([ProductExportJob(miraklPollInterval: 0.05, http: FlowWorkspace.http,
@@ -60,7 +61,7 @@ import Testing
     }
 
     /// A stored snapshot of 400 entries (raw hash 1000 + n, key hash 5000 + n) in parts of
-    /// 150, entry 10 refused by the destination; windows of 64 with margins of 16 over it.
+    /// 150, entry 10 refused by the destination; windows with margins of 16 over it.
     static func windows(in root: String) throws -> DeltaWindows {
         let store = try SQLiteStateStore(path: root + "/state.sqlite")
         let entries = (0..<400).map { DeltaSnapshot.Entry(rawHash: UInt64(1000 + $0), keyHash: UInt64(5000 + $0), outputHash: 1) }
@@ -72,46 +73,51 @@ import Testing
         let record = ProductExportRecord(channel: "feed", runID: nil, mode: "full", at: Date(), sent: 0, file: nil, products: [])
         try store.recordProductExport(record, generation: generation, specDigest: "d", count: 400, refused: [5010])
         let header = try #require(try store.snapshotHeader(channel: "feed"))
-        return DeltaWindows(store: store, channel: "feed", header: header, generation: generation, specDigest: "d",
-                            segment: 64, margin: 16)
+        return DeltaWindows(store: store, channel: "feed", header: header, generation: generation, specDigest: "d", margin: 16)
     }
 
-    /// The windows themselves: what a window holds, how it follows the places asked for and
-    /// the drift, and that an entry beyond the margin is not found (its product is sent again).
+    /// The windows themselves: the parts that hold the places asked for (with the margin),
+    /// following the drift; an entry out of the window is not found (its product is sent again).
     @Test func windowsFollowThePlacesAndTheDrift() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-windows-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let windows = try Self.windows(in: root)
-        let first = try windows.index(for: 0..<10)
-        #expect(first.unchanged(rawHash: 1000 + 79)?.ordinal == 79)
-        #expect(first.unchanged(rawHash: 1000 + 80) == nil, "beyond the window")
+        let first = try windows.index(for: 0..<10)  // needs 0..<26: the first part, 0..<150
+        #expect(first.unchanged(rawHash: 1000 + 149)?.ordinal == 149)
+        #expect(first.unchanged(rawHash: 1000 + 150) == nil, "beyond the window")
         #expect(first.unchanged(rawHash: 1010) == nil, "refused by the destination last time")
-        #expect(try windows.index(for: 40..<50).unchanged(rawHash: 1079) != nil, "the same window still covers it")
+        #expect(first.previousOutput(keyHash: 5010) == 0, "refused: as never exported")
+        #expect(try windows.index(for: 40..<50).unchanged(rawHash: 1149) != nil, "the same window still covers it")
         windows.drift = 100
-        let later = try windows.index(for: 200..<210)
+        let later = try windows.index(for: 200..<210)  // needs 284..<326: the second and third parts
         #expect(later.unchanged(rawHash: 1000 + 300)?.ordinal == 300)
-        #expect(later.unchanged(rawHash: 1000 + 283) == nil, "entries before the margin are gone")
-        #expect(later.unchanged(rawHash: 1000 + 379) != nil)
-        #expect(later.unchanged(rawHash: 1000 + 380) == nil, "beyond this window: read with the next one")
+        #expect(later.unchanged(rawHash: 1000 + 150)?.ordinal == 150)
+        #expect(later.unchanged(rawHash: 1000 + 149) == nil, "the first part is gone")
+        #expect(later.previousOutput(keyHash: 5000 + 149) == nil)
+        #expect(later.unchanged(rawHash: 1000 + 399)?.ordinal == 399)
+        #expect(later.unchanged(rawHash: 1000 + 301, after: 300)?.ordinal == 301, "the entry after the last match")
+        #expect(later.unchanged(rawHash: 1000 + 150, after: 299)?.ordinal == 150, "not the next entry: the tables")
     }
 
-    /// The window after the current one is indexed ahead, from twice the margin and twice the
-    /// last range before the current window's end to a segment after it; a range it does not
-    /// cover gets a window of its own, up to the snapshot's end.
-    @Test func theNextWindowIsIndexedAhead() throws {
+    /// A window grows by the part after it (indexed ahead) when the places asked for reach
+    /// its end, and loses the parts wholly before the margin; at the end of the snapshot the
+    /// last window holds what is left.
+    @Test func windowsMovePartByPart() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("syndic-windows-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let windows = try Self.windows(in: root)
-        #expect(try windows.index(for: 0..<10).unchanged(rawHash: 1000 + 80) == nil, "the first window is 0..<80")
-        let next = try windows.index(for: 60..<70)  // needs 44..<86: the window indexed ahead, 28..<144
-        #expect(next.unchanged(rawHash: 1000 + 28)?.ordinal == 28)
-        #expect(next.unchanged(rawHash: 1000 + 27) == nil)
-        #expect(next.unchanged(rawHash: 1000 + 143)?.ordinal == 143)
-        #expect(next.unchanged(rawHash: 1000 + 144) == nil)
-        let last = try windows.index(for: 380..<390)  // beyond the one ahead (92..<208): built on the spot
-        #expect(last.unchanged(rawHash: 1000 + 363) == nil)
-        #expect(last.unchanged(rawHash: 1000 + 364)?.ordinal == 364)
-        #expect(last.unchanged(rawHash: 1000 + 399)?.ordinal == 399)
-        #expect(try windows.index(for: 390..<400).unchanged(rawHash: 1000 + 399) != nil, "the last window covers the end")
+        #expect(try windows.index(for: 0..<10).unchanged(rawHash: 1000 + 150) == nil, "the first window is 0..<150")
+        let grown = try windows.index(for: 130..<140)  // needs 114..<156: the first two parts
+        #expect(grown.unchanged(rawHash: 1000)?.ordinal == 0)
+        #expect(grown.unchanged(rawHash: 1000 + 299)?.ordinal == 299)
+        #expect(grown.unchanged(rawHash: 1000 + 300) == nil)
+        let moved = try windows.index(for: 290..<300)  // needs 274..<316: the last two parts
+        #expect(moved.unchanged(rawHash: 1000 + 149) == nil)
+        #expect(moved.unchanged(rawHash: 1000 + 150)?.ordinal == 150)
+        #expect(moved.unchanged(rawHash: 1000 + 399)?.ordinal == 399)
+        let last = try windows.index(for: 390..<420)  // beyond the snapshot's end: the last part
+        #expect(last.unchanged(rawHash: 1000 + 299) == nil)
+        #expect(last.unchanged(rawHash: 1000 + 300)?.ordinal == 300)
+        #expect(try windows.index(for: 500..<510).unchanged(rawHash: 1000 + 399) == nil, "past the end: nothing")
     }
 }
