@@ -146,7 +146,7 @@ struct DeltaTrackerTests {
         #expect(fourth.outcomes == ["send"])
     }
 
-    // MARK: - Chunks and the index
+    // MARK: - Chunks decided apart
 
     @Test func chunksDecidedApartMakeTheSameSnapshot() throws {
         let program = try ExportFixtures.program(Self.spec)
@@ -171,54 +171,5 @@ struct DeltaTrackerTests {
         #expect(outcomes == sequential.outcomes)
         #expect(tracker.count == changed.count)
         #expect(tracker.snapshot() == sequential.tracker.snapshot())
-    }
-
-    @Test func mappedOutputHashIsNeverZero() {
-        let index = DeltaIndex(delta: true, specDigest: "d", previous: nil)
-        var entries: [DeltaSnapshot.Entry] = []
-        #expect(index.mapped(rawHash: 1, keyHash: 2, outputHash: 0, into: &entries))
-        index.notExported(rawHash: 3, keyHash: 4, into: &entries)
-        #expect(entries == [.init(rawHash: 1, keyHash: 2, outputHash: 1), .init(rawHash: 3, keyHash: 4, outputHash: 0)])
-    }
-
-    @Test func indexComparesOutputByKey() {
-        let previous = DeltaSnapshot(specDigest: "d", entries: [.init(rawHash: 10, keyHash: 20, outputHash: 31),
-                                                                  .init(rawHash: 11, keyHash: 21, outputHash: 0)])
-        let index = DeltaIndex(delta: true, specDigest: "d", previous: previous)
-        var entries: [DeltaSnapshot.Entry] = []
-        #expect(index.unchangedEntry(rawHash: 11) == previous.entries[1])
-        #expect(index.unchangedEntry(rawHash: 12) == nil)
-        #expect(index.unchangedEntry(rawHash: 0) == nil)
-        #expect(!index.mapped(rawHash: 12, keyHash: 20, outputHash: 30, into: &entries), "31 = 30 | 1: same output")
-        #expect(index.mapped(rawHash: 12, keyHash: 20, outputHash: 32, into: &entries))
-        #expect(index.mapped(rawHash: 13, keyHash: 21, outputHash: 31, into: &entries), "was not exported")
-        #expect(index.mapped(rawHash: 14, keyHash: 22, outputHash: 31, into: &entries), "new key")
-        #expect(entries.count == 4)
-
-        let full = DeltaIndex(delta: false, specDigest: "d", previous: previous)
-        #expect(full.unchangedEntry(rawHash: 10) == nil)
-        #expect(full.mapped(rawHash: 10, keyHash: 20, outputHash: 30, into: &entries))
-        let otherSpec = DeltaIndex(delta: true, specDigest: "e", previous: previous)
-        #expect(otherSpec.unchangedEntry(rawHash: 10) == nil)
-        #expect(!otherSpec.mapped(rawHash: 10, keyHash: 20, outputHash: 30, into: &entries))
-    }
-
-    @Test func theEntryAfterTheLastMatchIsTriedFirstAndTheTableOtherwise() {
-        let previous = DeltaSnapshot(specDigest: "d", entries: [.init(rawHash: 10, keyHash: 20, outputHash: 31),
-                                                                  .init(rawHash: 11, keyHash: 21, outputHash: 33),
-                                                                  .init(rawHash: 0, keyHash: 22, outputHash: 35),
-                                                                  .init(rawHash: 10, keyHash: 20, outputHash: 31)])
-        // A window of the snapshot from its entry 100 on.
-        let index = DeltaIndex(delta: true, specDigest: "d", previous: previous, firstOrdinal: 100)
-        #expect(index.unchanged(rawHash: 11, after: 100)?.ordinal == 101, "the next entry")
-        #expect(index.unchanged(rawHash: 11, after: 100)?.entry == previous.entries[1])
-        #expect(index.unchanged(rawHash: 10, after: 102)?.ordinal == 103, "a repeated text: the entry after the last match")
-        #expect(index.unchanged(rawHash: 10, after: -1)?.ordinal == 100, "no match before: the table's first entry")
-        #expect(index.unchanged(rawHash: 11, after: 102)?.ordinal == 101, "not the next entry: the table")
-        #expect(index.unchanged(rawHash: 0, after: 101) == nil, "an entry to read again never matches")
-        #expect(index.unchanged(rawHash: 12, after: 100) == nil)
-        #expect(index.unchanged(rawHash: 10, after: 103)?.ordinal == 100, "past the window: the table")
-        let otherSpec = DeltaIndex(delta: true, specDigest: "e", previous: previous, firstOrdinal: 100)
-        #expect(otherSpec.unchanged(rawHash: 11, after: 100) == nil, "another spec: nothing is known by its text")
     }
 }
