@@ -14,9 +14,8 @@ public struct DeltaIndex: Sendable {
     /// whose spec digest is the previous snapshot's).
     public let decidesByText: Bool
 
-    /// An index of `previous` (or of a window of it whose first entry is the snapshot's entry
-    /// `firstOrdinal`).
-    public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?, firstOrdinal: Int = 0) {
+    /// An index of the whole of `previous`.
+    public init(delta: Bool, specDigest: String, previous: DeltaSnapshot?) {
         self.delta = delta
         self.specDigest = specDigest
         keys = nil
@@ -26,7 +25,7 @@ public struct DeltaIndex: Sendable {
             return
         }
         decidesByText = previous.specDigest == specDigest
-        chunks = [DeltaChunk(previous.entries, firstOrdinal: firstOrdinal, byText: decidesByText, parallel: true)]
+        chunks = [DeltaChunk(previous.entries, firstOrdinal: 0, byText: decidesByText, parallel: true)]
     }
 
     /// A delta export's index of consecutive chunks of the previous snapshot (made with

@@ -1,4 +1,3 @@
-import Foundation
 import SyndicCore
 
 /// The previous snapshot of a large catalog, read part by part beside the catalog instead of
@@ -23,7 +22,7 @@ final class DeltaWindows {
     /// The window: consecutive indexed parts.
     private var chunks: [DeltaChunk] = []
     /// The part after the window, being indexed on another thread.
-    private var upcoming: Upcoming?
+    private var upcoming: Prefetch<DeltaChunk>?
     /// The next part to read, and the ordinal of its first entry.
     private var nextPart = 0
     private var nextOrdinal = 0
@@ -73,7 +72,7 @@ final class DeltaWindows {
     private func nextChunk() throws -> DeltaChunk? {
         if let next = upcoming {
             upcoming = nil
-            return next.wait()
+            return try next.value()
         }
         guard let (entries, first) = try readPart() else { return nil }
         return DeltaChunk(entries, firstOrdinal: first, byText: byText)
@@ -83,7 +82,7 @@ final class DeltaWindows {
     private func prepareNext() throws {
         guard upcoming == nil, let (entries, first) = try readPart() else { return }
         let byText = byText
-        upcoming = Upcoming { DeltaChunk(entries, firstOrdinal: first, byText: byText) }
+        upcoming = Prefetch { DeltaChunk(entries, firstOrdinal: first, byText: byText) }
     }
 
     /// The next stored part, refused keys marked, and the ordinal of its first entry.
@@ -97,24 +96,5 @@ final class DeltaWindows {
         nextPart += 1
         nextOrdinal += part.count
         return (DeltaSnapshot.marking(part, refused: header.refused), first)
-    }
-
-    /// A part indexed on a thread of its own.
-    private final class Upcoming: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var chunk: DeltaChunk?
-
-        init(build: @escaping @Sendable () -> DeltaChunk) {
-            DispatchQueue.global().async { [self] in
-                chunk = build()
-                done.signal()
-            }
-        }
-
-        /// The indexed part, once built (called once).
-        func wait() -> DeltaChunk {
-            done.wait()
-            return chunk!
-        }
     }
 }

@@ -252,14 +252,8 @@ struct ExportPipeline {
     private static func decide(_ block: ByteBlock, program: ProductExportProgram, index: DeltaIndex,
                                delivery: Delivery, place: Int) -> ChunkOutput {
         var decider = ChunkDecider(program: program, index: index, delivery: delivery)
-        let lines = if let ends = block.lineEnds {
-            CatalogLineReader.forEachLine(in: block.bytes, ends: ends, after: 0) { text, line in
-                decider.decide(text, position: line, place: place + line - 1)
-            }
-        } else {
-            CatalogLineReader.forEachLine(in: block.bytes, after: 0) { text, line in
-                decider.decide(text, position: line, place: place + line - 1)
-            }
+        let lines = CatalogLineReader.forEachLine(in: block, after: 0) { text, line in
+            decider.decide(text, position: line, place: place + line - 1)
         }
         decider.output.lines = lines
         return decider.finish()

@@ -26,6 +26,7 @@ public struct ProductExportJob: Job {
     public var windowMargin: Int
     /// Products per stored part of a snapshot (`SnapshotParts`).
     public var snapshotPartSize: Int
+    /// 65,536 products: 1.5 MB a part.
     public static let defaultSnapshotPartSize = 1 << 16
 
     public init(miraklPollInterval: Double = 5, http: HTTPClient = HTTPClient(), wholeIndexLimit: Int = 0,

@@ -30,13 +30,7 @@ final class SnapshotParts: @unchecked Sendable {
         self.channel = channel
         generation = try store.beginSnapshot(channel: channel)
         let generation = generation
-        writer.async { [self] in
-            do {
-                try store.removeStaleSnapshots(channel: channel, before: generation)
-            } catch {
-                lock.withLock { failure = error }
-            }
-        }
+        onWriter { try store.removeStaleSnapshots(channel: channel, before: generation) }
     }
 
     /// Stores the tracker's pending entries in parts of `size`, the rest kept for later.
@@ -74,11 +68,19 @@ final class SnapshotParts: @unchecked Sendable {
         let part = seq
         seq += 1
         room.wait()
+        onWriter { [self] in
+            try store.appendSnapshotPart(channel: channel, generation: generation, seq: part, entries: entries[...])
+        }
+        writer.async { [room] in room.signal() }  // also after a part skipped for an earlier failure
+    }
+
+    /// Runs `work` on the writer thread after what was handed before, unless something failed
+    /// already; its failure is kept for the next call.
+    private func onWriter(_ work: @escaping @Sendable () throws -> Void) {
         writer.async { [self] in
-            defer { room.signal() }
             guard lock.withLock({ failure == nil }) else { return }
             do {
-                try store.appendSnapshotPart(channel: channel, generation: generation, seq: part, entries: entries[...])
+                try work()
             } catch {
                 lock.withLock { failure = error }
             }

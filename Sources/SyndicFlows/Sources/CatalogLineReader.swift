@@ -108,45 +108,30 @@ struct CatalogLineReader {
     static func forEachLine(in bytes: UnsafeRawBufferPointer, after: Int,
                             _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows -> Int {
         guard let base = bytes.baseAddress else { return 0 }
-        let count = bytes.count
         var start = 0
         var line = 0
-        while start < count {
-            let end = memchr(base + start, 0x0A, count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
+        while start < bytes.count {
+            let (end, textEnd) = lineEnd(base, from: start, count: bytes.count)
             line += 1
-            try visit(base, start, end, after + line, body)
+            try emit(base, start, textEnd, after + line, body)
             start = end + 1
         }
         return line
     }
 
-    /// `forEachLine(in:after:_:)` over lines whose ends are marked already (`markLineEnds`).
+    /// `forEachLine(in:after:_:)` over a block, by the marks of its line ends when the reading
+    /// thread made them (`markLineEnds`), else by searching them.
     @inline(__always)
-    static func forEachLine(in bytes: UnsafeRawBufferPointer, ends: [Int], after: Int,
+    static func forEachLine(in block: ByteBlock, after: Int,
                             _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
+        guard let ends = block.lineEnds else { return try forEachLine(in: block.bytes, after: after, body) }
         var start = 0
         for (index, mark) in ends.enumerated() {
             let end = mark >> 1
-            let lineEnd = end - (mark & 1)
-            if !isBlank(base + start, lineEnd - start) {
-                try body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), after + index + 1)
-            }
+            try emit(block.base, start, end - (mark & 1), after + index + 1, body)
             start = end + 1
         }
         return ends.count
-    }
-
-    /// Calls `body` with the line from `start` to `end` (a newline or the end of the bytes),
-    /// a carriage return before the newline dropped, unless it is blank.
-    @inline(__always)
-    private static func visit(_ base: UnsafeRawPointer, _ start: Int, _ end: Int, _ number: Int,
-                              _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
-        var lineEnd = end
-        if lineEnd > start, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
-        if !isBlank(base + start, lineEnd - start) {
-            try body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), number)
-        }
     }
 
     /// Marks where each line of `block` ends and returns how many lines it holds, blank ones
@@ -155,19 +140,36 @@ struct CatalogLineReader {
     /// block, for a last line without one) times two, plus one when a carriage return comes
     /// before it: the worker then reads each line from its start only, as it hashes it.
     static func markLineEnds(_ block: ByteBlock) -> Int {
-        var ends = block.takeEnds()
-        if let base = block.bytes.baseAddress {
-            let count = block.count
+        var ends: [Int] = []
+        let bytes = block.bytes
+        if let base = bytes.baseAddress {
             var start = 0
-            while start < count {
-                let end = memchr(base + start, 0x0A, count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
-                let carriageReturn = end > start && base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D
-                ends.append(end << 1 | (carriageReturn ? 1 : 0))
+            while start < bytes.count {
+                let (end, textEnd) = lineEnd(base, from: start, count: bytes.count)
+                ends.append(end << 1 | (end - textEnd))
                 start = end + 1
             }
         }
         block.lineEnds = ends
         return ends.count
+    }
+
+    /// Where the line from `start` ends: its newline (or `count`), and the end of its text, a
+    /// carriage return before the newline left out.
+    @inline(__always)
+    private static func lineEnd(_ base: UnsafeRawPointer, from start: Int, count: Int) -> (end: Int, textEnd: Int) {
+        let end = memchr(base + start, 0x0A, count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
+        let carriageReturn = end > start && base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D
+        return (end, carriageReturn ? end - 1 : end)
+    }
+
+    /// Calls `body` with the text from `start` to `textEnd` and its number, unless it is blank.
+    @inline(__always)
+    private static func emit(_ base: UnsafeRawPointer, _ start: Int, _ textEnd: Int, _ number: Int,
+                             _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
+        if !isBlank(base + start, textEnd - start) {
+            try body(UnsafeRawBufferPointer(start: base + start, count: textEnd - start), number)
+        }
     }
 
     /// Whether a line holds only spaces and tabs.

@@ -10,8 +10,6 @@ final class ByteBlock: @unchecked Sendable {
     /// Where each line of the filled bytes ends, when the reading thread marked them
     /// (`CatalogLineReader.markLineEnds`, which says how); nil when the worker is to find them.
     var lineEnds: [Int]?
-    /// The marks' storage, kept for the block's next use.
-    private var spareEnds: [Int] = []
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -23,28 +21,13 @@ final class ByteBlock: @unchecked Sendable {
     /// The filled bytes.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-    /// Empty line marks to fill, with the storage of earlier ones.
-    func takeEnds() -> [Int] {
-        var ends = lineEnds ?? spareEnds
-        lineEnds = nil
-        spareEnds = []
-        ends.removeAll(keepingCapacity: true)
-        return ends
-    }
-
-    /// Drops the line marks, keeping their storage.
-    func unmark() {
-        if let ends = lineEnds { spareEnds = ends }
-        lineEnds = nil
-    }
-
     /// An empty block of at least `minimum` bytes: one of `spare` that is big enough (taken
     /// out of it and emptied), else a new one.
     static func take(from spare: inout [ByteBlock], minimum: Int) -> ByteBlock {
         guard let index = spare.firstIndex(where: { $0.capacity >= minimum }) else { return ByteBlock(capacity: minimum) }
         let block = spare.remove(at: index)
         block.count = 0
-        block.unmark()
+        block.lineEnds = nil
         return block
     }
 }

@@ -40,7 +40,8 @@ struct DeltaIndexTests {
                                                                   .init(rawHash: 0, keyHash: 22, outputHash: 35),
                                                                   .init(rawHash: 10, keyHash: 20, outputHash: 31)])
         // A window of the snapshot from its entry 100 on.
-        let index = DeltaIndex(delta: true, specDigest: "d", previous: previous, firstOrdinal: 100)
+        let index = DeltaIndex(specDigest: "d", chunks: [DeltaChunk(previous.entries, firstOrdinal: 100, byText: true)],
+                               byText: true)
         #expect(index.unchanged(rawHash: 11, after: 100)?.ordinal == 101, "the next entry")
         #expect(index.unchanged(rawHash: 11, after: 100)?.entry == previous.entries[1])
         #expect(index.unchanged(rawHash: 10, after: 102)?.ordinal == 103, "a repeated text: the entry after the last match")
@@ -49,7 +50,8 @@ struct DeltaIndexTests {
         #expect(index.unchanged(rawHash: 0, after: 101) == nil, "an entry to read again never matches")
         #expect(index.unchanged(rawHash: 12, after: 100) == nil)
         #expect(index.unchanged(rawHash: 10, after: 103)?.ordinal == 100, "past the window: the table")
-        let otherSpec = DeltaIndex(delta: true, specDigest: "e", previous: previous, firstOrdinal: 100)
+        let otherSpec = DeltaIndex(specDigest: "e", chunks: [DeltaChunk(previous.entries, firstOrdinal: 100, byText: false)],
+                                   byText: false)
         #expect(otherSpec.unchanged(rawHash: 11, after: 100) == nil, "another spec: nothing is known by its text")
     }
 
@@ -61,8 +63,9 @@ struct DeltaIndexTests {
             let place = UInt64(index)
             return DeltaSnapshot.Entry(rawHash: 100 + place % 7, keyHash: 200 + place % 6, outputHash: 2 * place + 1)
         }
-        let whole = DeltaIndex(delta: true, specDigest: "d", previous: DeltaSnapshot(specDigest: "d", entries: entries),
-                               firstOrdinal: 50)
+        // One chunk of them all, its two tables built side by side as for a whole snapshot.
+        let whole = DeltaIndex(specDigest: "d", chunks: [DeltaChunk(entries, firstOrdinal: 50, byText: true, parallel: true)],
+                               byText: true)
         let chunked = DeltaIndex(specDigest: "d", chunks: [DeltaChunk(Array(entries[0..<4]), firstOrdinal: 50, byText: true),
                                                            DeltaChunk(Array(entries[4..<10]), firstOrdinal: 54, byText: true)],
                                  byText: true)

@@ -22,20 +22,26 @@ struct FastHashTests {
     /// hash (40 bytes cover two full 16-byte steps and a tail).
     @Test func everySingleByteChangeChangesTheHash() {
         for count in 0...40 {
-            var input = Self.bytes(count, seed: UInt64(count))
-            let original = FastHash.hash(input)
-            var unchanged: [String] = []
-            for position in 0..<count {
-                let kept = input[position]
-                for delta in 1...255 {
-                    input[position] = kept &+ UInt8(delta)
-                    if FastHash.hash(input) == original { unchanged.append("byte \(position) + \(delta)") }
-                }
-                input[position] = kept
-            }
-            #expect(unchanged.isEmpty, "\(count) bytes")
-            #expect(FastHash.hash(input) == original)
+            let input = Self.bytes(count, seed: UInt64(count))
+            #expect(Self.changesKeepingTheHash(input) { FastHash.hash($0) }.isEmpty, "\(count) bytes")
         }
+    }
+
+    /// The single-byte changes of `input` (each byte + 1 to 255) that leave `hash` as it is.
+    static func changesKeepingTheHash(_ input: [UInt8], _ hash: ([UInt8]) -> UInt64) -> [String] {
+        var input = input
+        let original = hash(input)
+        var unchanged: [String] = []
+        for position in input.indices {
+            let kept = input[position]
+            for delta in 1...255 {
+                input[position] = kept &+ UInt8(delta)
+                if hash(input) == original { unchanged.append("byte \(position) + \(delta)") }
+            }
+            input[position] = kept
+        }
+        #expect(hash(input) == original, "the same bytes again, the same hash")
+        return unchanged
     }
 
     /// Zero padding of the tail does not hide the length: runs of zero bytes all differ.
@@ -85,19 +91,9 @@ struct FastHashTests {
     /// steps alone and long enough for the four lanes and a tail after them.
     @Test(arguments: [0, 1, 15, 16, 17, 40, 63, 64, 65, 79, 127, 128, 129, 150])
     func everySingleByteChangeChangesTheWideHash(_ count: Int) {
-        var input = Self.bytes(count, seed: UInt64(count) + 100)
-        let original = Self.wide(input)
-        #expect(Self.wide(Array(input)) == original)
-        var unchanged: [String] = []
-        for position in 0..<count {
-            let kept = input[position]
-            for delta in 1...255 {
-                input[position] = kept &+ UInt8(delta)
-                if Self.wide(input) == original { unchanged.append("byte \(position) + \(delta)") }
-            }
-            input[position] = kept
-        }
-        #expect(unchanged.isEmpty, "\(count) bytes")
+        let input = Self.bytes(count, seed: UInt64(count) + 100)
+        #expect(Self.wide(Array(input)) == Self.wide(input))
+        #expect(Self.changesKeepingTheHash(input, Self.wide).isEmpty, "\(count) bytes")
     }
 
     /// Lengths and lanes: runs of zero bytes all differ, bytes moved from one lane to another

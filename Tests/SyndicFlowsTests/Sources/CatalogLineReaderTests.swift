@@ -86,8 +86,9 @@ import Testing
             searched.append("\(number): \(String(decoding: line, as: UTF8.self))")
         }
         #expect(CatalogLineReader.markLineEnds(block) == lines)
+        #expect(block.lineEnds != nil)
         var split: [String] = []
-        let splitCount = CatalogLineReader.forEachLine(in: block.bytes, ends: block.lineEnds ?? [], after: 5) { line, number in
+        let splitCount = CatalogLineReader.forEachLine(in: block, after: 5) { line, number in
             split.append("\(number): \(String(decoding: line, as: UTF8.self))")
         }
         #expect(searchedCount == lines)

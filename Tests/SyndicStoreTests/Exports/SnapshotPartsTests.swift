@@ -67,17 +67,18 @@ import Testing
     func thePreviousSnapshotGoesWhenTheNextOneBegins(_ backend: StateBackend) throws {
         let workspace = try StateWorkspace(backend)
         let store = workspace.store
-        let first = try store.beginSnapshot(channel: "feed")
-        try store.appendSnapshotPart(channel: "feed", generation: first, seq: 0, entries: Self.entries(1...2)[...])
-        try store.recordProductExport(Self.record("feed"), generation: first, specDigest: "d1", count: 2, refused: [])
-        let second = try store.beginSnapshot(channel: "feed")
-        try store.appendSnapshotPart(channel: "feed", generation: second, seq: 0, entries: Self.entries(3...5)[...])
-        try store.recordProductExport(Self.record("feed"), generation: second, specDigest: "d1", count: 3, refused: [])
+        // Two exports, each with a snapshot of one part.
+        var lastGeneration: Int64 = 0
+        for range in [1...2, 3...5] as [ClosedRange<UInt64>] {
+            lastGeneration = try store.beginSnapshot(channel: "feed")
+            try store.appendSnapshotPart(channel: "feed", generation: lastGeneration, seq: 0, entries: Self.entries(range)[...])
+            try store.recordProductExport(Self.record("feed"), generation: lastGeneration, specDigest: "d1", count: range.count, refused: [])
+        }
         #expect(try Self.parts(store, "feed") == 2, "the previous snapshot stays until the next one begins")
         let recorded = try #require(try store.deltaSnapshot(channel: "feed"))
         #expect(recorded.entries == Self.entries(3...5))
         let third = try store.beginSnapshot(channel: "feed")
-        #expect(third > second)
+        #expect(third > lastGeneration)
         try store.appendSnapshotPart(channel: "feed", generation: third, seq: 0, entries: Self.entries(6...6)[...])
         try store.removeStaleSnapshots(channel: "feed", before: third)
         #expect(try Self.parts(store, "feed") == 2, "the current snapshot's part and the third one's")
