@@ -18,23 +18,47 @@ public final class LocalServer: @unchecked Sendable {
         try self.init(python: Self.simulators.appendingPathComponent(script), arguments: arguments)
     }
 
-    /// Starts the Python script at `path`; it must print `port N` once listening.
+    /// Starts the Python script at `path`; it must print `port N` once listening. It binds a
+    /// port of the system's choosing, never one an earlier server of this process had (see
+    /// `init(name:executable:arguments:newPort:ready:)`).
     public convenience init(python path: URL, arguments: [String] = []) throws {
         guard FileManager.default.fileExists(atPath: path.path) else { throw TestSupportError("no script \(path.path)") }
         try self.init(name: path.lastPathComponent, executable: "/usr/bin/env", arguments: ["python3", path.path] + arguments,
-                      ready: Self.portLine)
+                      newPort: true, ready: Self.portLine)
     }
 
     /// Starts `executable` and waits (15 s at most) until `ready` finds the port in what it
-    /// printed so far (standard output and error together).
-    public init(name: String, executable: String, arguments: [String], ready: @escaping (String) -> Int?) throws {
+    /// printed so far (standard output and error together). With `newPort` (a server that
+    /// binds a port of the system's choosing), one that got a port an earlier server of this
+    /// process had is started again (up to 8 times): clients keep tokens and quota buckets per
+    /// address for the life of the process, and a test must not meet what an earlier test's
+    /// server left there.
+    public init(name: String, executable: String, arguments: [String], newPort: Bool = false,
+                ready: @escaping (String) -> Int?) throws {
         script = name
-        process = try ChildProcess(executable, arguments)
-        guard let found = process.output.wait(seconds: 15, until: ready) else {
-            process.kill()
-            throw TestSupportError("\(name) did not start: \(process.output.text)")
+        var attempt = 0
+        while true {
+            attempt += 1
+            let started = try ChildProcess(executable, arguments)
+            guard let found = started.output.wait(seconds: 15, until: ready) else {
+                started.kill()
+                throw TestSupportError("\(name) did not start: \(started.output.text)")
+            }
+            if Self.claim(found) || !newPort || attempt == 8 {
+                process = started
+                port = found
+                return
+            }
+            started.kill()
         }
-        port = found
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var ports: Set<Int> = []
+
+    /// Records `port` as used; false when an earlier server of this process had it.
+    private static func claim(_ port: Int) -> Bool {
+        lock.withLock { ports.insert(port).inserted }
     }
 
     /// The port of a `port N` line.
