@@ -374,6 +374,12 @@ public struct ShipmentBatch: Sendable {
         }
     }
 
+    /// The orders requests shipped some of, as the batch left them (statuses and lines), in
+    /// the order first changed: what a later batch of the same file starts from.
+    public var shippedOrders: [Order] {
+        changedOrderList.map { orders[$0] }
+    }
+
     /// The id of `shipment`, given the ids the new shipments took (in creation order).
     public static func id(of shipment: ShipmentRef, newIDs: [Int64]) -> Int64 {
         switch shipment {

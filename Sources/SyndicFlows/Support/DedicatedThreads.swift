@@ -1,4 +1,5 @@
 import Foundation
+import SyndicCore
 
 /// Runs blocking work (file and network I/O, CPU-bound loops) on threads of its own, never on
 /// Swift's cooperative pool: on Linux that pool is as wide as the machine has cores, and a
@@ -29,20 +30,5 @@ enum DedicatedThreads {
             thread.stackSize = 8 << 20
             thread.start()
         }
-    }
-}
-
-/// A stop request that blocking work checks between units of work.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
-
-    func cancel() { lock.withLock { raised = true } }
-
-    var isCancelled: Bool { lock.withLock { raised } }
-
-    /// Throws `CancellationError` once the flag is raised.
-    func check() throws {
-        if isCancelled { throw CancellationError() }
     }
 }

@@ -91,7 +91,11 @@ extension SQLiteStateStore: OrderStore {
                 var applier = try ShipmentApplier(db, source: source, at: date)
                 return try requests.map { try applier.apply($0, channel: channel) }
             }
-            return try ShipmentBatchApplier(db, source: source, at: date).apply(requests, channel: channel, size: batchSize)
+            // The batches are read on a connection of the pool: this transaction holds the
+            // write lock, so that connection sees the state as it was when it began.
+            let pool = self.pool
+            return try ShipmentBatchApplier(db, source: source, at: date)
+                .apply(requests, channel: channel, size: batchSize, reading: { body in try pool.read(body) })
         }
     }
 

@@ -2,12 +2,12 @@ import Foundation
 import GRDB
 import SyndicCore
 
-/// Applies reported shipments in batches inside the caller's transaction. Per batch, five
-/// queries read what the rules need (requests recorded before, the orders named, their lines,
-/// the shipments holding each request's package), `ShipmentBatch` decides every request in
-/// order, and multi-row statements write the outcome: new shipments, their items, the lines'
-/// quantities, the orders with a block of change numbers, the requests recorded. The state
-/// and outcomes are those `ShipmentApplier` gives one request at a time.
+/// Applies reported shipments in batches inside the caller's transaction, on two threads: a
+/// `ShipmentBatchReader` on a read connection of its own reads what the rules need and
+/// decides each batch (`ShipmentBatch`), up to two batches ahead, while this connection
+/// writes the batches decided before with multi-row statements: new shipments, their items,
+/// the lines' quantities, the orders with a block of change numbers, the requests recorded.
+/// The state and outcomes are those `ShipmentApplier` gives one request at a time.
 ///
 /// Every statement is prepared once per connection and reused by the following batches: the
 /// multi-row ones take a few fixed shapes (`MultiRowStatement`), their values are bound as
@@ -16,6 +16,10 @@ import SyndicCore
 struct ShipmentBatchApplier {
     /// Requests decided and written together.
     static let defaultSize = 500
+
+    /// Runs its argument on a read connection of the same database (a read transaction), on
+    /// the calling thread.
+    typealias Reading = @Sendable (_ body: (Database) throws -> Void) throws -> Void
 
     private let db: Database
     private let source: DatabaseValue
@@ -28,16 +32,34 @@ struct ShipmentBatchApplier {
         stamp = date.databaseValue
     }
 
-    /// Applies `requests` to their orders in `channel`, `size` at a time; one outcome per request.
-    func apply(_ requests: [ShipmentRequest], channel: String, size: Int = defaultSize) throws -> [ShipmentOutcome] {
+    /// Applies `requests` to their orders in `channel`, `size` at a time; one outcome per
+    /// request. The batches are read and decided through `reading` on another thread; this
+    /// connection must hold the write transaction since before the call, and have written
+    /// nothing the read connection would need to see.
+    func apply(_ requests: [ShipmentRequest], channel: String, size: Int = defaultSize,
+               reading: @escaping Reading) throws -> [ShipmentOutcome] {
+        let dates = Self.storedDates(of: requests)
+        let size = max(1, size)
+        let decided = ReadAhead<ShipmentBatchReader.Decided>(capacity: 2, name: "shipment-reader") { deliver, _ in
+            try reading { readDB in
+                var reader = ShipmentBatchReader(readDB, channel: channel)
+                var start = 0
+                while start < requests.count {
+                    let end = min(requests.count, start + size)
+                    guard deliver(try reader.decide(Array(requests[start..<end]), dates: Array(dates[start..<end]))) else {
+                        return
+                    }
+                    start = end
+                }
+            }
+        }
+        defer { decided.close() }
         var outcomes: [ShipmentOutcome] = []
         outcomes.reserveCapacity(requests.count)
-        let dates = Self.storedDates(of: requests)
-        var start = 0
-        while start < requests.count {
-            let end = min(requests.count, start + max(1, size))
-            outcomes += try applyBatch(Array(requests[start..<end]), dates: Array(dates[start..<end]), channel: channel)
-            start = end
+        let channelValue = channel.databaseValue
+        while let batch = try decided.next() {
+            try write(batch, channel: channelValue)
+            outcomes += batch.outcomes
         }
         return outcomes
     }
@@ -60,68 +82,19 @@ struct ShipmentBatchApplier {
         return texts
     }
 
-    /// Decides and writes one batch; `dates` are its requests' shipping dates as stored.
-    private func applyBatch(_ requests: [ShipmentRequest], dates: [String], channel: String) throws -> [ShipmentOutcome] {
-        let keys = requests.map(\.identity)
-        let channelValue = channel.databaseValue
-        var batch = ShipmentBatch(channel: channel, seen: try seenKeys(keys, channel: channelValue),
-                                  orders: try orders(of: requests, channel: channelValue))
-        let stored = try storedShipments(requests, dates: dates, batch: batch)
-        for position in requests.indices {
-            batch.decide(requests[position], key: keys[position], dateKey: dates[position], stored: stored[position])
-        }
-        guard batch.applied > 0 else { return batch.outcomes(newIDs: []) }
-        let newIDs = try insertShipments(batch.newShipments, channel: channelValue)
-        try insertItems(batch.items, newIDs: newIDs, channel: channelValue)
+    /// Writes what one batch decided.
+    private func write(_ decided: ShipmentBatchReader.Decided, channel: DatabaseValue) throws {
+        let batch = decided.batch
+        guard batch.applied > 0 else { return }
+        try insertShipments(batch.newShipments, ids: decided.newIDs, channel: channel)
+        try insertItems(batch.items, newIDs: decided.newIDs, channel: channel)
         try updateLines(batch.changedLines)
         let firstSequence = try ChangeSequence.reserve(db, batch.applied)
         try updateOrders(batch.changedOrders, firstSequence: firstSequence)
-        try recordRequests(batch.recorded, newIDs: newIDs, channel: channelValue)
-        return batch.outcomes(newIDs: newIDs)
+        try recordRequests(batch.recorded, newIDs: decided.newIDs, channel: channel)
     }
 
     // MARK: - Statements
-
-    private static let seenKeysStatement = MultiRowStatement(width: 1) { count in
-        "SELECT request_key FROM shipment_request WHERE channel = ? AND request_key IN (\(MultiRowStatement.marks(count)))"
-    }
-
-    private static let ordersByMarketplaceIDStatement = MultiRowStatement(width: 1) { count in
-        ShipmentBatchApplier.ordersSQL(column: "marketplace_id", count)
-    }
-
-    private static let ordersByIDStatement = MultiRowStatement(width: 1) { count in
-        ShipmentBatchApplier.ordersSQL(column: "id", count)
-    }
-
-    /// The orders of a channel (the first value) among `count` values of `column`.
-    private static func ordersSQL(column: String, _ count: Int) -> String {
-        """
-        SELECT id, marketplace, marketplace_id, status, fulfilled_by FROM orders
-        WHERE channel = ? AND \(column) IN (\(MultiRowStatement.marks(count)))
-        """
-    }
-
-    private static let linesStatement = MultiRowStatement(width: 1) { count in
-        """
-        SELECT order_id, line_number, line_id, quantity_ordered, quantity_canceled, quantity_shipped,
-          quantity_shipped_local
-        FROM order_line WHERE order_id IN (\(MultiRowStatement.marks(count))) ORDER BY order_id, line_number
-        """
-    }
-
-    private static let storedShipmentsStatement = MultiRowStatement(width: 6) { count in
-        """
-        WITH r(request_index, order_id, package_id, tracking_number, carrier_code, shipping_date) AS (
-          VALUES \(MultiRowStatement.groups(count, width: 6)))
-        SELECT r.request_index AS request_index, s.id AS id, s.tracking_number AS tracking_number,
-          (s.status = 'pending' AND s.tracking_number IS r.tracking_number AND s.carrier_code IS r.carrier_code
-           AND s.shipping_date = r.shipping_date) AS same
-        FROM r CROSS JOIN shipment s ON s.order_id = r.order_id AND s.package_id = r.package_id
-        WHERE s.status != 'failed'
-        ORDER BY r.request_index, s.id
-        """
-    }
 
     private static let insertShipmentsStatement = MultiRowStatement(width: 9) { count in
         """
@@ -143,107 +116,11 @@ struct ShipmentBatchApplier {
         """
     }
 
-    // MARK: - Reading
-
-    /// The keys among `keys` of requests recorded before.
-    private func seenKeys(_ keys: [String], channel: DatabaseValue) throws -> Set<String> {
-        var seen = Set<String>()
-        try Self.seenKeysStatement.run(db, count: keys.count, leading: [channel], values: { index, values in
-            values.append(keys[index].databaseValue)
-        }) { statement in
-            let found = try String.fetchCursor(statement)
-            while let key = try found.next() { seen.insert(key) }
-        }
-        return seen
-    }
-
-    /// The orders of `channel` the requests name, with their lines.
-    private func orders(of requests: [ShipmentRequest], channel: DatabaseValue) throws -> [ShipmentBatch.Order] {
-        var internalIDs: [String] = [], marketplaceIDs: [String] = []
-        var seenInternal = Set<String>(), seenMarketplace = Set<String>()
-        for request in requests {
-            switch request.order {
-            case .internalID(let id):
-                let stored = ShipmentBatch.storedInternalID(id)
-                if seenInternal.insert(stored).inserted { internalIDs.append(stored) }
-            case .marketplaceID(let id):
-                if seenMarketplace.insert(id).inserted { marketplaceIDs.append(id) }
-            }
-        }
-        var orders: [ShipmentBatch.Order] = []
-        // Each order read, by id: its position in `orders`.
-        var positions: [String: Int] = [:]
-        for (shape, ids) in [(Self.ordersByMarketplaceIDStatement, marketplaceIDs), (Self.ordersByIDStatement, internalIDs)] {
-            try shape.run(db, count: ids.count, leading: [channel], values: { index, values in
-                values.append(ids[index].databaseValue)
-            }) { statement in
-                let rows = try Row.fetchCursor(statement)
-                while let row = try rows.next() {
-                    let id: String = row[0]
-                    guard positions[id] == nil else { continue }
-                    positions[id] = orders.count
-                    orders.append(ShipmentBatch.Order(id: id, marketplace: row[1], marketplaceID: row[2],
-                                                      status: OrderStatus(rawValue: row[3]) ?? .unknown,
-                                                      fulfilledBy: row[4], lines: []))
-                }
-            }
-        }
-        let orderIDs = orders.map(\.id)
-        try Self.linesStatement.run(db, count: orderIDs.count, values: { index, values in
-            values.append(orderIDs[index].databaseValue)
-        }) { statement in
-            let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() {
-                guard let position = positions[row[0] as String] else { continue }
-                orders[position].lines.append(ShipmentBatch.Line(
-                    number: row[1], lineID: row[2], ordered: row[3], canceled: row[4], shippedByMarketplace: row[5],
-                    shippedLocally: row[6]))
-            }
-        }
-        return orders
-    }
-
-    /// Per request (by position), the stored shipments of its order (when it was read) with
-    /// its package id that have not failed, oldest first, each telling whether it is the
-    /// request's own (pending, same tracking number, carrier and date: compared here as the
-    /// state keeps them; `dates` are the requests' shipping dates as stored).
-    private func storedShipments(_ requests: [ShipmentRequest], dates: [String],
-                                 batch: ShipmentBatch) throws -> [[ShipmentBatch.StoredShipment]] {
-        var named: [(position: Int, orderID: String)] = []
-        for (position, request) in requests.enumerated() {
-            if let orderID = batch.orderID(of: request.order) { named.append((position, orderID)) }
-        }
-        var stored = [[ShipmentBatch.StoredShipment]](repeating: [], count: requests.count)
-        try Self.storedShipmentsStatement.run(db, count: named.count, values: { index, values in
-            let (position, orderID) = named[index]
-            let request = requests[position]
-            values.append(position.databaseValue)
-            values.append(orderID.databaseValue)
-            values.append(request.packageID.databaseValue)
-            values.append(request.trackingNumber.databaseValue)
-            values.append(request.carrierCode.databaseValue)
-            values.append(dates[position].databaseValue)
-        }) { statement in
-            let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() {
-                let position: Int = row[0]
-                stored[position].append(ShipmentBatch.StoredShipment(id: row[1], trackingNumber: row[2], isSame: row[3]))
-            }
-        }
-        return stored
-    }
-
     // MARK: - Writing
 
-    /// Inserts the new shipments; returns their ids. They take the ids one insert at a time
-    /// would give: after the highest id ever given (the table is AUTOINCREMENT).
-    private func insertShipments(_ shipments: [ShipmentBatch.NewShipment], channel: DatabaseValue) throws -> [Int64] {
-        guard !shipments.isEmpty else { return [] }
-        let last = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'shipment'), 0),
-                       COALESCE((SELECT MAX(id) FROM shipment), 0))
-            """)) ?? 0
-        let ids = shipments.indices.map { last + Int64($0) + 1 }
+    /// Inserts the new shipments with the ids the reader gave them: those one insert at a
+    /// time would give.
+    private func insertShipments(_ shipments: [ShipmentBatch.NewShipment], ids: [Int64], channel: DatabaseValue) throws {
         try Self.insertShipmentsStatement.run(db, count: shipments.count, values: { index, values in
             let shipment = shipments[index]
             let request = shipment.request
@@ -257,7 +134,6 @@ struct ShipmentBatchApplier {
             values.append(source)
             values.append(stamp)
         }) { try $0.execute() }
-        return ids
     }
 
     /// Adds the items' units to their shipments.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SyndicFlows
+import SyndicCore
 
 /// Pages read ahead on a thread of their own: handed on in the reader's order, each once,
 /// never more than `capacity` waiting; the reader's error after the pages it read before;

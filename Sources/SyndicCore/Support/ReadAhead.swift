@@ -1,13 +1,14 @@
 import Foundation
 
-/// Pages read on a thread of their own ahead of the caller, at most `capacity` waiting: the
-/// caller takes them in the reader's order, each once (`next`), and gets the reader's error
-/// after the pages it read before failing. The reader gets a `deliver` function, which waits
+/// Pages (Amazon's getOrders pages, the decided batches of a shipment file) read on a thread
+/// of their own ahead of the caller, at most `capacity` waiting: the caller takes them in the
+/// reader's order, each once (`next`), and gets the reader's error after the pages it read
+/// before failing. The reader gets a `deliver` function, which waits
 /// while `capacity` pages wait and answers false once the caller stopped reading, and a stop
 /// flag raised at the same moment, for the waits it makes between pages. `close` stops the
 /// reader and waits for its thread to end: call it when done reading, error or not.
-final class ReadAhead<Page: Sendable>: @unchecked Sendable {
-    let capacity: Int
+public final class ReadAhead<Page: Sendable>: @unchecked Sendable {
+    public let capacity: Int
     private let condition = NSCondition()
     private var waiting: [Page] = []
     /// How the reader ended; nil while it reads.
@@ -17,7 +18,7 @@ final class ReadAhead<Page: Sendable>: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts `read` on a new thread named `name`.
-    init(capacity: Int, name: String,
+    public init(capacity: Int, name: String,
          read: @escaping @Sendable (_ deliver: (Page) -> Bool, _ stop: CancellationFlag) throws -> Void) {
         self.capacity = max(1, capacity)
         let thread = Thread { [self] in
@@ -35,7 +36,7 @@ final class ReadAhead<Page: Sendable>: @unchecked Sendable {
 
     /// The next page in the reader's order; nil after the last one. Throws the reader's error
     /// once the pages it read before it were taken.
-    func next() throws -> Page? {
+    public func next() throws -> Page? {
         condition.lock()
         defer { condition.unlock() }
         while waiting.isEmpty && end == nil { condition.wait() }
@@ -50,7 +51,7 @@ final class ReadAhead<Page: Sendable>: @unchecked Sendable {
 
     /// Stops the reader (a page it is waiting to hand on is dropped, a quota wait ends) and
     /// waits until its thread ended. Safe to call more than once.
-    func close() {
+    public func close() {
         condition.lock()
         closed = true
         waiting.removeAll()
