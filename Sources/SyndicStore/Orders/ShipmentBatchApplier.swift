@@ -38,6 +38,8 @@ struct ShipmentBatchApplier {
     /// nothing the read connection would need to see.
     func apply(_ requests: [ShipmentRequest], channel: String, size: Int = defaultSize,
                reading: @escaping Reading) throws -> [ShipmentOutcome] {
+        // Nothing to read: no reader thread, no read connection.
+        guard !requests.isEmpty else { return [] }
         let dates = Self.storedDates(of: requests)
         let size = max(1, size)
         let decided = ReadAhead<ShipmentBatchReader.Decided>(capacity: 2, name: "shipment-reader") { deliver, _ in
