@@ -34,9 +34,11 @@ let package = Package(
         // Pure core: configuration model, validation, schedules, mapping grammar, planner.
         .target(name: "SyndicCore", dependencies: [.product(name: "Yams", package: "Yams"),
                                                    .product(name: "Crypto", package: "swift-crypto")]),
+        // SQLite's process-wide settings, made before it initializes (sqlite3_config is variadic).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // State store: GRDB over SQLite, postgres-nio over PostgreSQL.
         .target(name: "SyndicStore", dependencies: [
-            "SyndicCore", .product(name: "GRDB", package: "GRDB.swift"),
+            "SyndicCore", "CSQLiteSetup", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
@@ -87,7 +89,7 @@ let package = Package(
         // libFuzzer (built with -sanitize=fuzzer -DFUZZING), a replaying main otherwise.
         .executableTarget(name: "Fuzzers", dependencies: ["SyndicCore"], path: "Fuzz/Fuzzers"),
         .testTarget(name: "SyndicCoreTests", dependencies: ["SyndicCore", "SyndicTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore", "SyndicTestSupport"]),
+        .testTarget(name: "SyndicStoreTests", dependencies: ["SyndicStore", "SyndicCore", "CSQLiteSetup", "SyndicTestSupport"]),
         .testTarget(name: "SyndicTransferTests", dependencies: ["SyndicTransfer", "SyndicTestSupport"], exclude: ["Support/Scripts"]),
         .testTarget(name: "SyndicLoggingTests", dependencies: [
             "SyndicLogging", "SyndicCore", .product(name: "Logging", package: "swift-log"),

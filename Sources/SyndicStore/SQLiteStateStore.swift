@@ -41,7 +41,34 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         }
     }
 
+    /// A write transaction like `write` in which SQLite does not check foreign keys: for a
+    /// bulk write whose every reference is to a row it read in the same transaction or wrote
+    /// itself. The write lock is held from the transaction's start, so nothing deletes what
+    /// it refers to. The checks are back on when it ends, committed or not.
+    ///
+    /// SQLite checks a foreign key with a lookup of the parent row, and a statement of many
+    /// rows that may fail a key check keeps a journal of every page it changes so that it
+    /// can undo itself alone; without the checks neither happens.
+    func writeCheckingReferencesItself<T>(_ updates: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            // A no-op inside a transaction: set before it begins.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            let outcome = Result<T, Error> {
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    try fence?.check(db)
+                    result = try updates(db)
+                    return .commit
+                }
+                return result!
+            }
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            return try outcome.get()
+        }
+    }
+
     public init(path: String) throws {
+        SQLiteProcessSettings.apply()
         self.path = path
         fence = nil
         let directory = (path as NSString).deletingLastPathComponent

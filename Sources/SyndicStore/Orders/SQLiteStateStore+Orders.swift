@@ -86,15 +86,18 @@ extension SQLiteStateStore: OrderStore {
     /// to measure batches against and to check they change nothing).
     public func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date,
                                batchSize: Int) throws -> [ShipmentOutcome] {
-        try write { db in
-            guard batchSize > 0 else {
+        guard batchSize > 0 else {
+            return try write { db in
                 var applier = try ShipmentApplier(db, source: source, at: date)
                 return try requests.map { try applier.apply($0, channel: channel) }
             }
-            // The batches are read on a connection of the pool: this transaction holds the
-            // write lock, so that connection sees the state as it was when it began.
-            let pool = self.pool
-            return try ShipmentBatchApplier(db, source: source, at: date)
+        }
+        // The batches refer only to orders and shipments read in this transaction or written
+        // by it. They are read on a connection of the pool: this transaction holds the write
+        // lock, so that connection sees the state as it was when it began.
+        let pool = self.pool
+        return try writeCheckingReferencesItself { db in
+            try ShipmentBatchApplier(db, source: source, at: date)
                 .apply(requests, channel: channel, size: batchSize, reading: { body in try pool.read(body) })
         }
     }

@@ -13,6 +13,10 @@ import SyndicCore
 /// multi-row ones take a few fixed shapes (`MultiRowStatement`), their values are bound as
 /// they are stored, and each shipping date is written once as the text the state keeps
 /// (`StoredDateText`).
+///
+/// The caller's transaction may run without SQLite's foreign key checks
+/// (`writeCheckingReferencesItself`): every row written refers to an order the reader read in
+/// that transaction's state, or to a shipment read there or inserted by an earlier statement.
 struct ShipmentBatchApplier {
     /// Requests decided and written together.
     static let defaultSize = 500
@@ -98,9 +102,15 @@ struct ShipmentBatchApplier {
 
     // MARK: - Statements
 
+    // The inserts of many rows stop at a failed constraint (`OR FAIL`) rather than undo
+    // their own rows (SQLite's default, `ABORT`), which needs a journal of every page the
+    // statement changes; any error rolls the whole transaction back anyway. Without foreign
+    // key checks nothing else needs that journal, except the items' upsert (its update part
+    // may abort): few rows, few pages.
+
     private static let insertShipmentsStatement = MultiRowStatement(width: 9) { count in
         """
-        INSERT INTO shipment (id, channel, order_id, package_id, tracking_number, carrier_code, shipping_date, source,
+        INSERT OR FAIL INTO shipment (id, channel, order_id, package_id, tracking_number, carrier_code, shipping_date, source,
           created_at, status) VALUES \(MultiRowStatement.groups(count, width: 9, constants: ", 'pending'"))
         """
     }
@@ -114,7 +124,7 @@ struct ShipmentBatchApplier {
 
     private static let recordRequestsStatement = MultiRowStatement(width: 3) { count in
         """
-        INSERT INTO shipment_request (channel, request_key, shipment_id) VALUES \(MultiRowStatement.groups(count, width: 3))
+        INSERT OR FAIL INTO shipment_request (channel, request_key, shipment_id) VALUES \(MultiRowStatement.groups(count, width: 3))
         """
     }
 

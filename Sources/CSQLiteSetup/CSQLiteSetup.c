@@ -1,0 +1,6 @@
+#include "CSQLiteSetup.h"
+#include <sqlite3.h>
+
+int syndic_sqlite_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
