@@ -10,7 +10,7 @@ struct MultiRowStatement: Sendable {
     /// fits first. At most 9 values a row, the largest is far under SQLite's 32,766 placeholders.
     static let sizes = [500, 256, 128, 64, 32, 16, 8, 4, 2, 1]
 
-    /// Values each row binds (to reserve the arguments' room).
+    /// Values each row binds.
     private let width: Int
     private let texts: [Int: String]
     private let make: @Sendable (Int) -> String
@@ -40,14 +40,13 @@ struct MultiRowStatement: Sendable {
     /// for each of its rows (by index) the values `values` appends; `step` then runs the
     /// bound statement (executes it, or reads what it selects).
     func run(_ db: Database, count: Int, leading: [DatabaseValue] = [],
-             values: (Int, inout [DatabaseValue]) -> Void, _ step: (Statement) throws -> Void) throws {
+             values: (Int, inout StatementParameters) -> Void, _ step: (Statement) throws -> Void) throws {
         for slice in Self.slices(count) {
-            var arguments = leading
-            arguments.reserveCapacity(leading.count + slice.count * width)
-            for index in slice { values(index, &arguments) }
-            assert(arguments.count == leading.count + slice.count * width, "each row binds \(width) values")
             let statement = try db.cachedStatement(sql: texts[slice.count] ?? make(slice.count))
-            statement.bind(arguments)
+            var parameters = StatementParameters(statement)
+            for value in leading { parameters.append(value) }
+            for index in slice { values(index, &parameters) }
+            assert(Int(parameters.count) == leading.count + slice.count * width, "each row binds \(width) values")
             try step(statement)
         }
     }

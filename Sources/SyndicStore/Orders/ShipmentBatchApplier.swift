@@ -136,13 +136,13 @@ struct ShipmentBatchApplier {
         try Self.insertShipmentsStatement.run(db, count: shipments.count, values: { index, values in
             let shipment = shipments[index]
             let request = shipment.request
-            values.append(ids[index].databaseValue)
+            values.append(ids[index])
             values.append(channel)
-            values.append(shipment.orderID.databaseValue)
-            values.append(request.packageID.databaseValue)
-            values.append(request.trackingNumber.databaseValue)
-            values.append(request.carrierCode.databaseValue)
-            values.append(shipment.dateKey.databaseValue)
+            values.append(shipment.orderID)
+            values.append(request.packageID)
+            values.append(request.trackingNumber)
+            values.append(request.carrierCode)
+            values.append(shipment.dateKey)
             values.append(source)
             values.append(stamp)
         }) { try $0.execute() }
@@ -152,10 +152,10 @@ struct ShipmentBatchApplier {
     private func insertItems(_ items: [ShipmentBatch.Item], newIDs: [Int64], channel: DatabaseValue) throws {
         try Self.insertItemsStatement.run(db, count: items.count, values: { index, values in
             let item = items[index]
-            values.append(ShipmentBatch.id(of: item.shipment, newIDs: newIDs).databaseValue)
+            values.append(ShipmentBatch.id(of: item.shipment, newIDs: newIDs))
             values.append(channel)
-            values.append(item.lineNumber.databaseValue)
-            values.append(item.quantity.databaseValue)
+            values.append(item.lineNumber)
+            values.append(item.quantity)
         }) { try $0.execute() }
     }
 
@@ -167,9 +167,10 @@ struct ShipmentBatchApplier {
             UPDATE order_line SET quantity_shipped_local = ? WHERE order_id = ? AND line_number = ?
             """)
         for line in lines {
-            let values: [DatabaseValue] = [line.shippedLocally.databaseValue, line.orderID.databaseValue,
-                                           line.lineNumber.databaseValue]
-            statement.bind(values)
+            var parameters = StatementParameters(statement)
+            parameters.append(line.shippedLocally)
+            parameters.append(line.orderID)
+            parameters.append(line.lineNumber)
             try statement.execute()
         }
     }
@@ -182,10 +183,11 @@ struct ShipmentBatchApplier {
             UPDATE orders SET status = ?, local_shipped = 1, updated_at = ?, change_seq = ? WHERE id = ?
             """)
         for order in orders {
-            let values: [DatabaseValue] = [order.status.rawValue.databaseValue, stamp,
-                                           (firstSequence + Int64(order.appliedPosition) - 1).databaseValue,
-                                           order.id.databaseValue]
-            statement.bind(values)
+            var parameters = StatementParameters(statement)
+            parameters.append(order.status.rawValue)
+            parameters.append(stamp)
+            parameters.append(firstSequence + Int64(order.appliedPosition) - 1)
+            parameters.append(order.id)
             try statement.execute()
         }
     }
@@ -196,8 +198,8 @@ struct ShipmentBatchApplier {
         try Self.recordRequestsStatement.run(db, count: requests.count, values: { index, values in
             let request = requests[index]
             values.append(channel)
-            values.append(request.key.databaseValue)
-            values.append(ShipmentBatch.id(of: request.shipment, newIDs: newIDs).databaseValue)
+            values.append(request.key)
+            values.append(ShipmentBatch.id(of: request.shipment, newIDs: newIDs))
         }) { try $0.execute() }
     }
 }

@@ -146,7 +146,7 @@ struct ShipmentBatchReader {
         var seen = Set<String>()
         for key in keys where recorded.contains(key) { seen.insert(key) }
         try Self.seenKeysStatement.run(db, count: keys.count, leading: [channelValue], values: { index, values in
-            values.append(keys[index].databaseValue)
+            values.append(keys[index])
         }) { statement in
             let found = try String.fetchCursor(statement)
             while let key = try found.next() { seen.insert(key) }
@@ -181,7 +181,7 @@ struct ShipmentBatchReader {
         let firstRead = orders.count
         for (shape, ids) in [(Self.ordersByMarketplaceIDStatement, marketplaceIDs), (Self.ordersByIDStatement, internalIDs)] {
             try shape.run(db, count: ids.count, leading: [channelValue], values: { index, values in
-                values.append(ids[index].databaseValue)
+                values.append(ids[index])
             }) { statement in
                 let rows = try Row.fetchCursor(statement)
                 while let row = try rows.next() {
@@ -196,7 +196,7 @@ struct ShipmentBatchReader {
         }
         let readIDs = orders[firstRead...].map(\.id)
         try Self.linesStatement.run(db, count: readIDs.count, values: { index, values in
-            values.append(readIDs[index].databaseValue)
+            values.append(readIDs[index])
         }) { statement in
             let rows = try Row.fetchCursor(statement)
             while let row = try rows.next() {
@@ -224,12 +224,12 @@ struct ShipmentBatchReader {
         try Self.storedShipmentsStatement.run(db, count: named.count, values: { index, values in
             let (position, orderID) = named[index]
             let request = requests[position]
-            values.append(position.databaseValue)
-            values.append(orderID.databaseValue)
-            values.append(request.packageID.databaseValue)
-            values.append(request.trackingNumber.databaseValue)
-            values.append(request.carrierCode.databaseValue)
-            values.append(dates[position].databaseValue)
+            values.append(position)
+            values.append(orderID)
+            values.append(request.packageID)
+            values.append(request.trackingNumber)
+            values.append(request.carrierCode)
+            values.append(dates[position])
         }) { statement in
             let rows = try Row.fetchCursor(statement)
             while let row = try rows.next() {

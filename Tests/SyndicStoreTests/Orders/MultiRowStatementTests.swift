@@ -41,14 +41,14 @@ import Testing
             for count in [1, 3, 500, 777, 2, 1_031] {
                 let positions = Array(written..<written + count)
                 try Self.insert.run(db, count: count, values: { index, values in
-                    values.append(positions[index].databaseValue)
-                    values.append("row \(positions[index])".databaseValue)
+                    values.append(positions[index])
+                    values.append("row \(positions[index])")
                 }) { try $0.execute() }
                 written += count
 
                 var found: [Int] = []
                 try Self.select.run(db, count: count, leading: ["row 1%".databaseValue], values: { index, values in
-                    values.append(positions[index].databaseValue)
+                    values.append(positions[index])
                 }) { statement in
                     found += try Int.fetchAll(statement)
                 }
