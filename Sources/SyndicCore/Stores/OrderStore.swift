@@ -25,6 +25,10 @@ public protocol OrderStore: Sendable {
     /// ships nothing again. One outcome per request, in order.
     func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date) throws
         -> [ShipmentOutcome]
+    /// `applyShipments` of the requests `requests` gives, which the store may start applying
+    /// before the last are read (a file read as it is applied).
+    func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date) throws
+        -> [ShipmentOutcome]
     /// Shipments waiting to be confirmed to the marketplace whose next attempt is due.
     func dueShipments(channel: String, now: Date, limit: Int) throws -> [PendingShipment]
     /// A confirmation is about to be sent: recorded before the call, so that a confirmation
@@ -281,5 +285,13 @@ public struct OrderDetail: Hashable, Sendable {
         self.shipments = shipments
         self.events = events
         self.errors = errors
+    }
+}
+
+extension OrderStore {
+    /// Reads every request, then applies them together.
+    public func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date)
+        throws -> [ShipmentOutcome] {
+        try applyShipments(requests.remaining(), channel: channel, source: source, at: date)
     }
 }

@@ -41,72 +41,99 @@ public enum CSVReader {
 
     /// The rows of `bytes`, with their line numbers and byte ranges.
     public static func read(_ bytes: [UInt8], separator: Character = ",") -> [Row] {
-        var rows: [Row] = []
-        let separator = separator.asciiValue ?? UInt8(ascii: ",")
-        var index = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
-        var line = 1
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var rowLine = 1
-        var rowStart = index
-        var rowHasContent = false
-        var unclosedQuote = false
-        func endField() {
+        Array(IteratorSequence(Rows(bytes, separator: separator)))
+    }
+
+    /// The rows of some bytes one at a time, as `read` gives them: for a caller that starts on
+    /// the first rows while the rest are still to be read.
+    public struct Rows: IteratorProtocol, Sendable {
+        private let bytes: [UInt8]
+        private let separator: UInt8
+        private var index: Int
+        private var line = 1
+        private var fields: [String] = []
+        private var field: [UInt8] = []
+        private var rowLine = 1
+        private var rowStart: Int
+        private var rowHasContent = false
+        private var unclosedQuote = false
+
+        public init(_ bytes: [UInt8], separator: Character = ",") {
+            self.bytes = bytes
+            self.separator = separator.asciiValue ?? UInt8(ascii: ",")
+            index = bytes.starts(with: CSVReader.byteOrderMark) ? CSVReader.byteOrderMark.count : 0
+            rowStart = index
+        }
+
+        public mutating func next() -> Row? {
+            while index < bytes.count {
+                let byte = bytes[index]
+                if field.isEmpty, byte == UInt8(ascii: "\"") {
+                    readQuotedField()
+                    continue
+                }
+                if byte == separator {
+                    rowHasContent = true
+                    endField()
+                    index += 1
+                } else if byte == 0x0D || byte == 0x0A {
+                    let width = (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) ? 2 : 1
+                    let row = endRow(index..<index + width)
+                    index += width
+                    line += 1
+                    rowLine = line
+                    rowStart = index
+                    if let row { return row }
+                } else {
+                    field.append(byte)
+                    index += 1
+                }
+            }
+            guard !field.isEmpty || !fields.isEmpty || rowHasContent else { return nil }
+            return endRow(bytes.count..<bytes.count)
+        }
+
+        /// A quoted field: up to its closing quote (doubled quotes are one quote), line breaks
+        /// inside counted.
+        private mutating func readQuotedField() {
+            rowHasContent = true
+            index += 1
+            unclosedQuote = true
+            while index < bytes.count {
+                let inner = bytes[index]
+                if inner == UInt8(ascii: "\"") {
+                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+                        field.append(inner)
+                        index += 2
+                        continue
+                    }
+                    index += 1
+                    unclosedQuote = false
+                    return
+                }
+                if inner == 0x0A || (inner == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) { line += 1 }
+                field.append(inner)
+                index += 1
+            }
+        }
+
+        private mutating func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
         }
-        func endRow(_ lineEnd: Range<Int>) {
+
+        /// The row that ends at `lineEnd`; nil for a blank line.
+        private mutating func endRow(_ lineEnd: Range<Int>) -> Row? {
             endField()
+            var row: Row?
             if rowHasContent || fields.count > 1 || !(fields.first ?? "").isEmpty {
-                rows.append(Row(line: rowLine, fields: fields, bytes: rowStart..<lineEnd.lowerBound, lineEnd: lineEnd,
-                                unclosedQuote: unclosedQuote))
+                row = Row(line: rowLine, fields: fields, bytes: rowStart..<lineEnd.lowerBound, lineEnd: lineEnd,
+                          unclosedQuote: unclosedQuote)
             }
             fields.removeAll(keepingCapacity: true)
             rowHasContent = false
+            return row
         }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if field.isEmpty, byte == UInt8(ascii: "\"") {
-                // A quoted field: up to the closing quote.
-                rowHasContent = true
-                index += 1
-                unclosedQuote = true
-                while index < bytes.count {
-                    let inner = bytes[index]
-                    if inner == UInt8(ascii: "\"") {
-                        if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                            field.append(inner)
-                            index += 2
-                            continue
-                        }
-                        index += 1
-                        unclosedQuote = false
-                        break
-                    }
-                    if inner == 0x0A || (inner == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) { line += 1 }
-                    field.append(inner)
-                    index += 1
-                }
-                continue
-            }
-            if byte == separator {
-                rowHasContent = true
-                endField()
-                index += 1
-            } else if byte == 0x0D || byte == 0x0A {
-                let width = (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) ? 2 : 1
-                endRow(index..<index + width)
-                index += width
-                line += 1
-                rowLine = line
-                rowStart = index
-            } else {
-                field.append(byte)
-                index += 1
-            }
-        }
-        if !field.isEmpty || !fields.isEmpty || rowHasContent { endRow(bytes.count..<bytes.count) }
-        return rows
     }
 
     /// The rows' fields only.

@@ -147,31 +147,26 @@ public struct ShipmentImportJob: Job {
         } catch {
             throw UnreadableFile(message: "\(error)")
         }
-        let rows = CSVReader.read(bytes)
+        var rows = CSVReader.Rows(bytes)
+        let header = rows.next()
         var outcome = FileOutcome()
         var rejections: [(row: CSVReader.Row, reason: String)] = []
-        if let first = rows.first {
-            switch ShipmentTemplate.Header.read(first.fields) {
+        if let header {
+            switch ShipmentTemplate.Header.read(header.fields) {
             case .failure(let problem):
-                rejections = rows.dropFirst().map { ($0, problem.reason) }
-                if rejections.isEmpty { rejections = [(first, problem.reason)] }
+                rejections = IteratorSequence(rows).map { ($0, problem.reason) }
+                if rejections.isEmpty { rejections = [(header, problem.reason)] }
             case .success(let columns):
-                var requests: [ShipmentRequest] = []
-                var requestRows: [CSVReader.Row] = []
-                for row in rows.dropFirst() {
-                    switch ShipmentTemplate.request(row.fields, line: row.line, header: columns) {
-                    case .success(let request):
-                        requests.append(request)
-                        requestRows.append(row)
-                    case .failure(let problem): rejections.append((row, problem.reason))
-                    }
-                }
+                // The rows are read as the store applies the ones before.
+                let file = ShipmentFileRequests(rows, columns: columns)
                 if context.run.dryRun {
-                    outcome.applied = requests.count
+                    outcome.applied = file.remaining().count
+                    rejections = file.rejections
                 } else {
-                    let results = try context.orders.applyShipments(requests, channel: context.channel.name,
+                    let results = try context.orders.applyShipments(from: file, channel: context.channel.name,
                                                                    source: "ftp:\(name)", at: context.now())
-                    for (row, result) in zip(requestRows, results) {
+                    rejections = file.rejections
+                    for (row, result) in zip(file.requestRows, results) {
                         switch result {
                         case .applied: outcome.applied += 1
                         case .duplicate: outcome.duplicates += 1
@@ -186,7 +181,7 @@ public struct ShipmentImportJob: Job {
             context.log.warning("\(name) line \(rejection.row.line): \(rejection.reason)")
         }
         if context.run.dryRun { return outcome }
-        if let header = rows.first, !rejections.isEmpty {
+        if let header, !rejections.isEmpty {
             let rejected = RejectedRowsFile.bytes(of: bytes, header: header,
                                                   rejections: rejections.sorted(by: { $0.row.line < $1.row.line }))
             let stem = name.lowercased().hasSuffix(".csv") ? String(name.dropLast(4)) : name

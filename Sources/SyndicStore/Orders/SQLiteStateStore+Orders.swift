@@ -81,6 +81,11 @@ extension SQLiteStateStore: OrderStore {
         try applyShipments(requests, channel: channel, source: source, at: date, batchSize: ShipmentBatchApplier.defaultSize)
     }
 
+    public func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date) throws
+        -> [ShipmentOutcome] {
+        try applyBatches(requests, channel: channel, source: source, at: date, size: ShipmentBatchApplier.defaultSize)
+    }
+
     /// `applyShipments` deciding and writing `batchSize` requests together; with a size of 0
     /// or less, one request at a time with a statement per rule, the way before batches (kept
     /// to measure batches against and to check they change nothing).
@@ -92,13 +97,19 @@ extension SQLiteStateStore: OrderStore {
                 return try requests.map { try applier.apply($0, channel: channel) }
             }
         }
+        return try applyBatches(ShipmentRequestList(requests), channel: channel, source: source, at: date, size: batchSize)
+    }
+
+    /// The requests applied `size` at a time (`ShipmentBatchApplier`).
+    private func applyBatches(_ requests: ShipmentRequestSource, channel: String, source: String, at date: Date,
+                              size: Int) throws -> [ShipmentOutcome] {
         // The batches refer only to orders and shipments read in this transaction or written
         // by it. They are read on a connection of the pool: this transaction holds the write
         // lock, so that connection sees the state as it was when it began.
         let pool = self.pool
         return try writeCheckingReferencesItself { db in
             try ShipmentBatchApplier(db, source: source, at: date)
-                .apply(requests, channel: channel, size: batchSize, reading: { body in try pool.read(body) })
+                .apply(requests, channel: channel, size: size, reading: { body in try pool.read(body) })
         }
     }
 

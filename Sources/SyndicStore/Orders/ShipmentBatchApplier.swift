@@ -36,32 +36,29 @@ struct ShipmentBatchApplier {
         stamp = date.databaseValue
     }
 
-    /// Applies `requests` to their orders in `channel`, `size` at a time; one outcome per
-    /// request. The batches are read and decided through `reading` on another thread; this
+    /// Applies the requests `requests` gives to their orders in `channel`, `size` at a time;
+    /// one outcome per request. The batches are taken from `requests`, read and decided
+    /// through `reading` on another thread (the first batch is taken on this one); this
     /// connection must hold the write transaction since before the call, and have written
     /// nothing the read connection would need to see.
-    func apply(_ requests: [ShipmentRequest], channel: String, size: Int = defaultSize,
+    func apply(_ requests: ShipmentRequestSource, channel: String, size: Int = defaultSize,
                reading: @escaping Reading) throws -> [ShipmentOutcome] {
-        // Nothing to read: no reader thread, no read connection.
-        guard !requests.isEmpty else { return [] }
-        let dates = Self.storedDates(of: requests)
         let size = max(1, size)
+        // Nothing to read: no reader thread, no read connection.
+        let first = requests.next(size)
+        guard !first.isEmpty else { return [] }
         let decided = ReadAhead<ShipmentBatchReader.Decided>(capacity: 2, name: "shipment-reader") { deliver, _ in
             try reading { readDB in
                 var reader = ShipmentBatchReader(readDB, channel: channel)
-                var start = 0
-                while start < requests.count {
-                    let end = min(requests.count, start + size)
-                    guard deliver(try reader.decide(Array(requests[start..<end]), dates: Array(dates[start..<end]))) else {
-                        return
-                    }
-                    start = end
+                var batch = first
+                while !batch.isEmpty {
+                    guard deliver(try reader.decide(batch, dates: Self.storedDates(of: batch))) else { return }
+                    batch = requests.next(size)
                 }
             }
         }
         defer { decided.close() }
         var outcomes: [ShipmentOutcome] = []
-        outcomes.reserveCapacity(requests.count)
         let channelValue = channel.databaseValue
         while let batch = try decided.next() {
             try write(batch, channel: channelValue)

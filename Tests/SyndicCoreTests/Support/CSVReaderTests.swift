@@ -27,6 +27,12 @@ struct CSVReaderTests {
     ])
     func readsRows(_ text: String, _ rows: [[String]]) {
         #expect(CSVReader.rows(text) == rows)
+        // One at a time, the same rows, then nothing however often it is asked again.
+        var iterator = CSVReader.Rows(Array(text.utf8))
+        var read: [CSVReader.Row] = []
+        while let row = iterator.next() { read.append(row) }
+        #expect(read == CSVReader.read(text))
+        #expect(iterator.next() == nil && iterator.next() == nil)
     }
 
     @Test func semicolonSeparator() {

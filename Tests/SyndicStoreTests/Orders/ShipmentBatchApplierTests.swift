@@ -32,6 +32,17 @@ import SyndicTestSupport
         }
     }
 
+    /// Requests handed out a few at a time, fewer than the batches ask for (as a file read
+    /// while it is applied), give what one request at a time gives, on both backends.
+    @Test(arguments: StateBackend.allCases)
+    func requestsReadWhileTheyAreAppliedGiveTheSameOutcomesAndState(_ backend: StateBackend) throws {
+        let files = Plan.files(seed: 3)
+        let reference = try Run(backend, files: files, batchSize: 0)
+        let trickled = try Run(backend, files: files, batchSize: nil)
+        #expect(trickled.outcomes == reference.outcomes)
+        #expect(trickled.states == reference.states, "the stored state differs")
+    }
+
     /// A file of several batches, cut into statements of every shape (the multi-row statements
     /// take slices of fixed sizes, up to 500 rows), gives what one request at a time gives.
     @Test func aFileOfSeveralBatchesGivesTheSameOutcomesAndStateAsOneAtATime() throws {
@@ -108,15 +119,40 @@ import SyndicTestSupport
         try F.detail(store, id).stored.order.lines.map(\.quantityShipped)
     }
 
-    static func apply(_ store: any StateStore, _ requests: [ShipmentRequest], batchSize: Int,
+    /// `requests` applied in batches of `batchSize` (0: one at a time; nil: through the
+    /// store's own path, from a source that hands them out 1 to 3 at a time).
+    static func apply(_ store: any StateStore, _ requests: [ShipmentRequest], batchSize: Int?,
                       at date: Date = F.at(60)) throws -> [ShipmentOutcome] {
+        guard let batchSize else {
+            return try store.applyShipments(from: TricklingSource(requests), channel: "shop", source: "ftp:shipments.csv",
+                                            at: date)
+        }
         switch store {
         case let sqlite as SQLiteStateStore:
-            try sqlite.applyShipments(requests, channel: "shop", source: "ftp:shipments.csv", at: date, batchSize: batchSize)
+            return try sqlite.applyShipments(requests, channel: "shop", source: "ftp:shipments.csv", at: date,
+                                             batchSize: batchSize)
         case let postgres as PostgresStateStore:
-            try postgres.applyShipments(requests, channel: "shop", source: "ftp:shipments.csv", at: date, batchSize: batchSize)
+            return try postgres.applyShipments(requests, channel: "shop", source: "ftp:shipments.csv", at: date,
+                                               batchSize: batchSize)
         default:
             throw RuntimeFixtures.FixtureError("no batch size on \(type(of: store))")
+        }
+    }
+
+    /// Hands out 1 to 3 requests a call, whatever the caller asks for.
+    final class TricklingSource: ShipmentRequestSource, @unchecked Sendable {
+        private var rest: ArraySlice<ShipmentRequest>
+        private var calls = 0
+
+        init(_ requests: [ShipmentRequest]) {
+            rest = requests[...]
+        }
+
+        func next(_ limit: Int) -> [ShipmentRequest] {
+            calls += 1
+            let taken = rest.prefix(min(limit, 1 + calls % 3))
+            rest = rest.dropFirst(taken.count)
+            return Array(taken)
         }
     }
 
@@ -217,14 +253,15 @@ import SyndicTestSupport
         }
     }
 
-    /// The files imported into a new state in batches of `batchSize` (0: one at a time), with
+    /// The files imported into a new state in batches of `batchSize` (0: one at a time; nil:
+    /// handed out a few at a time, `apply`), with
     /// some shipments confirmed and some failed between imports; the outcomes of each file and
     /// the state after each.
     struct Run {
         var outcomes: [[ShipmentOutcome]] = []
         var states: [[String]] = []
 
-        init(_ backend: StateBackend, files: [[PlannedRequest]], batchSize: Int) throws {
+        init(_ backend: StateBackend, files: [[PlannedRequest]], batchSize: Int?) throws {
             let workspace = try F.Workspace(backend)
             let store = workspace.store
             for marketplace in ["mirakl", "amazon"] {
