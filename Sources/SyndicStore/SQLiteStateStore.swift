@@ -41,18 +41,22 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         }
     }
 
-    /// A write transaction like `write` in which SQLite does not check foreign keys: for a
-    /// bulk write whose every reference is to a row it read in the same transaction or wrote
-    /// itself. The write lock is held from the transaction's start, so nothing deletes what
-    /// it refers to. The checks are back on when it ends, committed or not.
+    /// A write transaction like `write` for importing a file that is deleted once its rows
+    /// are stored: its commit is on disk before this returns, and SQLite does not check
+    /// foreign keys in it. The connection's settings are back when it ends, committed or not.
     ///
-    /// SQLite checks a foreign key with a lookup of the parent row, and a statement of many
-    /// rows that may fail a key check keeps a journal of every page it changes so that it
-    /// can undo itself alone; without the checks neither happens.
-    func writeCheckingReferencesItself<T>(_ updates: (Database) throws -> T) throws -> T {
+    /// - The state otherwise commits without syncing (`synchronous = NORMAL`: a power loss may
+    ///   roll back the last commits). Here that would lose the rows of a file already
+    ///   deleted, so the commit syncs the write-ahead log (`FULL`).
+    /// - Every reference the import writes is to a row it read in the same transaction or
+    ///   wrote itself, and the write lock is held from the transaction's start, so nothing
+    ///   deletes what it refers to. SQLite checks a foreign key with a lookup of the parent
+    ///   row, and a statement of many rows that may fail a key check keeps a journal of every
+    ///   page it changes so that it can undo itself alone; without the checks neither happens.
+    func writeImport<T>(_ updates: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
-            // A no-op inside a transaction: set before it begins.
-            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            // Both are no-ops inside a transaction: set before it begins.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL")
             let outcome = Result<T, Error> {
                 var result: T?
                 try db.inTransaction(.immediate) {
@@ -62,7 +66,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 }
                 return result!
             }
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
             return try outcome.get()
         }
     }

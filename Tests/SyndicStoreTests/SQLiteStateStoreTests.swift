@@ -41,6 +41,21 @@ struct SQLiteStateStoreTests {
         #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1, "NORMAL")
     }
 
+    /// An import's transaction syncs its commit and does not check foreign keys; the writing
+    /// connection has its usual settings back after it, whether it committed or failed.
+    @Test func anImportSyncsItsCommitWithoutKeyChecksThenTheSettingsComeBack() throws {
+        let workspace = try StateWorkspace(.sqlite)
+        let store = try SQLiteStateStore(path: workspace.location)
+        func settings(_ db: Database) throws -> [Int?] {
+            [try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys")]
+        }
+        #expect(try store.writeImport(settings) == [2, 0], "FULL, no key checks")
+        #expect(try store.pool.write(settings) == [1, 1], "NORMAL, key checks")
+        struct Refused: Error {}
+        #expect(throws: Refused.self) { try store.writeImport { _ in throw Refused() } }
+        #expect(try store.pool.write(settings) == [1, 1], "NORMAL, key checks")
+    }
+
     /// A state a newer syndic migrated is refused, and left as it is.
     @Test func aStateFromANewerSyndicIsRefused() throws {
         let workspace = try StateWorkspace(.sqlite)

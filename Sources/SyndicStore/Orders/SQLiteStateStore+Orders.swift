@@ -107,7 +107,7 @@ extension SQLiteStateStore: OrderStore {
         // by it. They are read on a connection of the pool: this transaction holds the write
         // lock, so that connection sees the state as it was when it began.
         let pool = self.pool
-        return try writeCheckingReferencesItself { db in
+        return try writeImport { db in
             try ShipmentBatchApplier(db, source: source, at: date)
                 .apply(requests, channel: channel, size: size, reading: { body in try pool.read(body) })
         }

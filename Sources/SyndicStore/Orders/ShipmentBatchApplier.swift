@@ -15,7 +15,7 @@ import SyndicCore
 /// (`StoredDateText`).
 ///
 /// The caller's transaction may run without SQLite's foreign key checks
-/// (`writeCheckingReferencesItself`): every row written refers to an order the reader read in
+/// (`writeImport`): every row written refers to an order the reader read in
 /// that transaction's state, or to a shipment read there or inserted by an earlier statement.
 struct ShipmentBatchApplier {
     /// Requests decided and written together.

@@ -87,7 +87,7 @@ import SyndicTestSupport
         #expect(try F.owned(store, "shop", "shipments") == 0)
         #expect(try F.owned(store, "shop", "shipment items") == 0)
         #expect(try F.owned(store, "shop", "shipment requests") == 0)
-        #expect(try Self.checksForeignKeys(store), "the import's failure turns SQLite's key checks back on")
+        #expect(try Self.hasItsSettingsBack(store), "the import's failure gives the connection its settings back")
 
         try RawState.execute(store, backend == .sqlite ? "DROP TRIGGER refuse_b" : "DROP TRIGGER refuse_b ON shipment_request")
         let outcomes = try Self.apply(store, file, batchSize: 2)
@@ -95,14 +95,16 @@ import SyndicTestSupport
         #expect(try Self.shipped(store, "A") == [2, 1])
         #expect(try F.stored(store, "A").changeSequence == before.changeSequence + 3,
                 "orders A and B took 1 and 2; A's rows 3 and 4, B's row 5")
-        #expect(try Self.checksForeignKeys(store), "the import turns SQLite's key checks back on")
+        #expect(try Self.hasItsSettingsBack(store), "the import gives the connection its settings back")
     }
 
-    /// Whether SQLite checks foreign keys on the state's writing connection (true on
-    /// PostgreSQL, which always does).
-    static func checksForeignKeys(_ store: any StateStore) throws -> Bool {
+    /// Whether the state's writing connection checks foreign keys and commits without syncing
+    /// again (`writeImport` changes both for its transaction; true on PostgreSQL).
+    static func hasItsSettingsBack(_ store: any StateStore) throws -> Bool {
         guard let sqlite = store as? SQLiteStateStore else { return true }
-        return try sqlite.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } == 1
+        return try sqlite.pool.write { db in
+            [try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA synchronous")]
+        } == [1, 1]
     }
 
     static func isApplied(_ outcome: ShipmentOutcome) -> Bool {
