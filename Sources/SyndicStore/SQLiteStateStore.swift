@@ -43,7 +43,8 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
 
     /// A write transaction like `write` for importing a file that is deleted once its rows
     /// are stored: its commit is on disk before this returns, and SQLite does not check
-    /// foreign keys in it. The connection's settings are back when it ends, committed or not.
+    /// foreign keys in it. The connection's settings are as they were when it ends, committed
+    /// or not.
     ///
     /// - The state otherwise commits without syncing (`synchronous = NORMAL`: a power loss may
     ///   roll back the last commits). Here that would lose the rows of a file already
@@ -55,7 +56,10 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
     ///   page it changes so that it can undo itself alone; without the checks neither happens.
     func writeImport<T>(_ updates: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
-            // Both are no-ops inside a transaction: set before it begins.
+            // Set before the transaction begins: inside one, SQLite ignores the first and
+            // refuses the second.
+            let foreignKeys = try Int.fetchOne(db, sql: "PRAGMA foreign_keys") ?? 1
+            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 1
             try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL")
             let outcome = Result<T, Error> {
                 var result: T?
@@ -66,7 +70,7 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
                 }
                 return result!
             }
-            try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = \(foreignKeys); PRAGMA synchronous = \(synchronous)")
             return try outcome.get()
         }
     }

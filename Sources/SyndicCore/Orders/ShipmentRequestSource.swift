@@ -16,7 +16,7 @@ public final class ShipmentRequestList: ShipmentRequestSource, @unchecked Sendab
     }
 
     public func next(_ limit: Int) -> [ShipmentRequest] {
-        let end = min(requests.count, position + max(1, limit))
+        let end = position + min(max(1, limit), requests.count - position)
         defer { position = end }
         return Array(requests[position..<end])
     }
