@@ -8,7 +8,8 @@ import SyndicCore
 final class ShipmentFileRequests: ShipmentRequestSource, @unchecked Sendable {
     private var rows: CSVReader.Rows
     private let columns: ShipmentTemplate.Header
-    /// The rows of the requests given so far, in order.
+    /// The rows of the requests given so far, in order, without their fields (the requests
+    /// hold what they said; the line and bytes are what a report of the row needs).
     private(set) var requestRows: [CSVReader.Row] = []
     /// The rows refused before reaching the store, with why, in file order.
     private(set) var rejections: [(row: CSVReader.Row, reason: String)] = []
@@ -25,7 +26,9 @@ final class ShipmentFileRequests: ShipmentRequestSource, @unchecked Sendable {
             switch ShipmentTemplate.request(row.fields, line: row.line, header: columns) {
             case .success(let request):
                 requests.append(request)
-                requestRows.append(row)
+                var kept = row
+                kept.fields = []
+                requestRows.append(kept)
             case .failure(let problem):
                 rejections.append((row, problem.reason))
             }

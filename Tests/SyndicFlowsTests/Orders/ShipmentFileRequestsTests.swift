@@ -29,6 +29,7 @@ struct ShipmentFileRequestsTests {
         #expect(file.next(5).map(\.order) == [.marketplaceID("A-4"), .marketplaceID("A-6")])
         #expect(file.next(5).isEmpty)
         #expect(file.requestRows.map(\.line) == [2, 5, 6, 8])
+        #expect(file.requestRows.allSatisfy { $0.fields.isEmpty && !$0.bytes.isEmpty }, "kept for their place in the file")
         #expect(file.rejections.map(\.row.line) == [3, 7])
         #expect(file.rejections.allSatisfy { !$0.reason.isEmpty })
     }
