@@ -88,11 +88,12 @@ extension SQLiteStateStore: OrderStore {
 
     /// `applyShipments` deciding and writing `batchSize` requests together; with a size of 0
     /// or less, one request at a time with a statement per rule, the way before batches (kept
-    /// to measure batches against and to check they change nothing).
+    /// to measure batches against and to check they change nothing), in the same kind of
+    /// transaction: its commit synced, since the file is deleted after it.
     public func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date,
                                batchSize: Int) throws -> [ShipmentOutcome] {
         guard batchSize > 0 else {
-            return try write { db in
+            return try writeImport { db in
                 var applier = try ShipmentApplier(db, source: source, at: date)
                 return try requests.map { try applier.apply($0, channel: channel) }
             }

@@ -119,7 +119,15 @@ extension PostgresStateStore {
                 return try requests.map { try applier.apply($0, channel: channel) }
             }
             return try PGShipmentBatchApplier(session, source: source, at: date)
-                .apply(requests, channel: channel, size: batchSize)
+                .apply(ShipmentRequestList(requests), channel: channel, size: batchSize)
+        }
+    }
+
+    public func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date) throws
+        -> [ShipmentOutcome] {
+        try write { session in
+            try PGShipmentBatchApplier(session, source: source, at: date)
+                .apply(requests, channel: channel, size: ShipmentBatchApplier.defaultSize)
         }
     }
 

@@ -43,6 +43,19 @@ import SyndicTestSupport
         #expect(trickled.states == reference.states, "the stored state differs")
     }
 
+    /// A store takes a file's requests from its source one batch at a time, as it applies
+    /// them, never asking for more than a batch: a file is not held whole, on either backend.
+    @Test(arguments: StateBackend.allCases)
+    func aSourceIsReadOneBatchAtATime(_ backend: StateBackend) throws {
+        let workspace = try F.Workspace(backend)
+        let source = CountingSource(Plan.files(seed: 5, count: 1, rows: 1_234)[0].map { $0.request(ids: [:]) })
+        let outcomes = try workspace.store.applyShipments(from: source, channel: "shop", source: "ftp:shipments.csv",
+                                                          at: F.at(60))
+        #expect(outcomes.count == 1_234)
+        #expect(source.limits.allSatisfy { $0 == ShipmentBatchApplier.defaultSize }, "asked for \(source.limits)")
+        #expect(source.limits.count == 4, "three batches, then the end")
+    }
+
     /// A file of several batches, cut into statements of every shape (the multi-row statements
     /// take slices of fixed sizes, up to 500 rows), gives what one request at a time gives.
     @Test func aFileOfSeveralBatchesGivesTheSameOutcomesAndStateAsOneAtATime() throws {
@@ -138,6 +151,21 @@ import SyndicTestSupport
                                                batchSize: batchSize)
         default:
             throw RuntimeFixtures.FixtureError("no batch size on \(type(of: store))")
+        }
+    }
+
+    /// Hands out what is asked for, keeping each limit asked.
+    final class CountingSource: ShipmentRequestSource, @unchecked Sendable {
+        private let list: ShipmentRequestList
+        private(set) var limits: [Int] = []
+
+        init(_ requests: [ShipmentRequest]) {
+            list = ShipmentRequestList(requests)
+        }
+
+        func next(_ limit: Int) -> [ShipmentRequest] {
+            limits.append(limit)
+            return list.next(limit)
         }
     }
 
