@@ -95,6 +95,10 @@ public final class SQLiteStateStore: StateStore, @unchecked Sendable {
         // WAL with synchronous=NORMAL: a crashed process never loses or tears a commit; only
         // a power loss may roll back the last commits (docs/state.md).
         configuration.prepareDatabase { db in
+            // 16 KiB pages for a new state (before it turns to WAL, which fixes the size; an
+            // existing state keeps its own): a quarter of the pages of 4 KiB ones, so a quarter
+            // of the page lookups, WAL frames and checkpoint writes for the same rows.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // 32 MB of page cache per connection: the order tables outgrow the 8 MB default.
             try db.execute(sql: "PRAGMA cache_size = -32768")

@@ -41,6 +41,26 @@ struct SQLiteStateStoreTests {
         #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1, "NORMAL")
     }
 
+    /// A new state has 16 KiB pages (in WAL mode); a state made with 4 KiB pages keeps them
+    /// when syndic opens and migrates it, and works.
+    @Test func aNewStateHasLargePagesAnOldOneKeepsItsOwn() throws {
+        let workspace = try StateWorkspace(.sqlite)
+        let store = try SQLiteStateStore(path: workspace.location)
+        #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 16_384)
+        #expect(try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+
+        let old = workspace.location + ".old"
+        let queue = try DatabaseQueue(path: old)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE kept (x)")
+        }
+        try queue.close()
+        let reopened = try SQLiteStateStore(path: old)
+        #expect(try reopened.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4_096)
+        _ = try reopened.commit(ConfigurationStoreTests.batch(serial: 0, upserts: [ConfigurationStoreTests.channel("a")]))
+        #expect(try reopened.currentSerial() == 1)
+    }
+
     /// An import's transaction syncs its commit and does not check foreign keys; the writing
     /// connection has its usual settings back after it, whether it committed or failed.
     @Test func anImportSyncsItsCommitWithoutKeyChecksThenTheSettingsComeBack() throws {
