@@ -23,16 +23,17 @@ struct PGShipmentBatchApplier {
         self.date = date
     }
 
-    /// Applies the requests `requests` gives to their orders in `channel`, `size` at a time,
-    /// each batch taken from the source when the one before is written (a file is read as it
-    /// is applied, never held whole); one outcome per request.
-    func apply(_ requests: ShipmentRequestSource, channel: String, size: Int) throws -> [ShipmentOutcome] {
+    /// Applies `requests` to their orders in `channel`, `size` at a time; one outcome per request.
+    func apply(_ requests: [ShipmentRequest], channel: String, size: Int) throws -> [ShipmentOutcome] {
         var outcomes: [ShipmentOutcome] = []
-        while true {
-            let batch = requests.next(max(1, size))
-            if batch.isEmpty { return outcomes }
-            outcomes += try applyBatch(batch, channel: channel)
+        outcomes.reserveCapacity(requests.count)
+        var start = 0
+        while start < requests.count {
+            let end = min(requests.count, start + max(1, size))
+            outcomes += try applyBatch(Array(requests[start..<end]), channel: channel)
+            start = end
         }
+        return outcomes
     }
 
     /// A shipping date as the state compares it: the microseconds a `timestamptz` parameter

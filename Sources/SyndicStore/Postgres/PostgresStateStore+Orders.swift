@@ -119,17 +119,14 @@ extension PostgresStateStore {
                 return try requests.map { try applier.apply($0, channel: channel) }
             }
             return try PGShipmentBatchApplier(session, source: source, at: date)
-                .apply(ShipmentRequestList(requests), channel: channel, size: batchSize)
+                .apply(requests, channel: channel, size: batchSize)
         }
     }
 
-    public func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date) throws
-        -> [ShipmentOutcome] {
-        try write { session in
-            try PGShipmentBatchApplier(session, source: source, at: date)
-                .apply(requests, channel: channel, size: ShipmentBatchApplier.defaultSize)
-        }
-    }
+    // `applyShipments(from:)` is the protocol's default: every request is read before the
+    // transaction begins. PostgreSQL may abort a serializable transaction for a conflicting
+    // write and `write` then runs it again from its start, which a source read as the
+    // transaction went could not give again.
 
     public func dueShipments(channel: String, now: Date, limit: Int) throws -> [PendingShipment] {
         try read { session in

@@ -43,17 +43,46 @@ import SyndicTestSupport
         #expect(trickled.states == reference.states, "the stored state differs")
     }
 
-    /// A store takes a file's requests from its source one batch at a time, as it applies
-    /// them, never asking for more than a batch: a file is not held whole, on either backend.
-    @Test(arguments: StateBackend.allCases)
-    func aSourceIsReadOneBatchAtATime(_ backend: StateBackend) throws {
-        let workspace = try F.Workspace(backend)
+    /// SQLite takes a file's requests from its source one batch at a time, as it applies
+    /// them, never asking for more than a batch: a file is not held whole.
+    @Test func aSourceIsReadOneBatchAtATimeOnSQLite() throws {
+        let workspace = try F.Workspace(.sqlite)
         let source = CountingSource(Plan.files(seed: 5, count: 1, rows: 1_234)[0].map { $0.request(ids: [:]) })
         let outcomes = try workspace.store.applyShipments(from: source, channel: "shop", source: "ftp:shipments.csv",
                                                           at: F.at(60))
         #expect(outcomes.count == 1_234)
         #expect(source.limits.allSatisfy { $0 == ShipmentBatchApplier.defaultSize }, "asked for \(source.limits)")
         #expect(source.limits.count == 4, "three batches, then the end")
+    }
+
+    /// PostgreSQL aborts a serializable transaction that conflicts with another and the store
+    /// runs it again from its start: the second run still applies every request of the file,
+    /// those of the batches before the conflict too (here a trigger fails the first attempt
+    /// in the file's second batch, as a conflict would).
+    @Test func aTransactionRunAgainAfterAConflictAppliesTheWholeFile() throws {
+        let workspace = try F.Workspace(.postgres)
+        let store = workspace.store
+        try F.upsert(store, [F.order("A", quantities: [2, 1]), F.order("B", quantities: [1])])
+        for statement in [
+            "CREATE SEQUENCE conflict_once",
+            """
+            CREATE FUNCTION conflict_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+              IF NEW.request_key LIKE 'm:B|%' AND nextval('conflict_once') = 1 THEN
+                RAISE EXCEPTION 'conflict made by the test' USING ERRCODE = '40001';
+              END IF; RETURN NEW; END $$
+            """,
+            "CREATE TRIGGER conflict_once BEFORE INSERT ON shipment_request FOR EACH ROW EXECUTE FUNCTION conflict_once()",
+        ] { try RawState.execute(store, statement) }
+        let first = F.shipment("A", item: .lineNumber(1), quantity: 1)
+        let file = [first] + Array(repeating: first, count: ShipmentBatchApplier.defaultSize - 1) + [F.shipment("B")]
+        let outcomes = try store.applyShipments(from: CountingSource(file), channel: "shop", source: "ftp:shipments.csv",
+                                                at: F.at(60))
+        #expect(try RawState.count(store, "SELECT last_value FROM conflict_once") == 2, "the transaction ran twice")
+        #expect(outcomes.count == file.count)
+        #expect(Self.isApplied(outcomes[0]) && Self.isApplied(outcomes[file.count - 1]), "\(outcomes[0]), \(outcomes.last!)")
+        #expect(outcomes[1..<(file.count - 1)].allSatisfy { $0 == .duplicate })
+        #expect(try Self.shipped(store, "A") == [1, 0])
+        #expect(try Self.shipped(store, "B") == [1])
     }
 
     /// A file of several batches, cut into statements of every shape (the multi-row statements
