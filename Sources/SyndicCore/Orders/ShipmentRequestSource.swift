@@ -1,6 +1,7 @@
 /// Shipment requests handed out in order, a few at a time, as they are read: a store can
 /// start on a file's first requests while the rest of it is still being read. Used by one
-/// thread at a time (the store may read it from a thread of its own, never from two at once).
+/// thread at a time (the store may read it from a thread of its own, never from two at once),
+/// and read once: what it gave is not given again.
 public protocol ShipmentRequestSource: AnyObject, Sendable {
     /// The next requests, at most `limit` (at least 1); empty once every request was given.
     func next(_ limit: Int) -> [ShipmentRequest]

@@ -26,7 +26,9 @@ public protocol OrderStore: Sendable {
     func applyShipments(_ requests: [ShipmentRequest], channel: String, source: String, at date: Date) throws
         -> [ShipmentOutcome]
     /// `applyShipments` of the requests `requests` gives, which the store may start applying
-    /// before the last are read (a file read as it is applied).
+    /// before the last are read (a file read as it is applied). A source gives each request
+    /// once: a store whose transaction may run again from its start (PostgreSQL after a
+    /// conflict) reads every request before the transaction, as the default does.
     func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date) throws
         -> [ShipmentOutcome]
     /// Shipments waiting to be confirmed to the marketplace whose next attempt is due.
@@ -289,7 +291,8 @@ public struct OrderDetail: Hashable, Sendable {
 }
 
 extension OrderStore {
-    /// Reads every request, then applies them together.
+    /// Reads every request, then applies them together (in a transaction that may run again:
+    /// the requests are in memory).
     public func applyShipments(from requests: ShipmentRequestSource, channel: String, source: String, at date: Date)
         throws -> [ShipmentOutcome] {
         try applyShipments(requests.remaining(), channel: channel, source: source, at: date)

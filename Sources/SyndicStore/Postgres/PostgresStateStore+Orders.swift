@@ -123,10 +123,8 @@ extension PostgresStateStore {
         }
     }
 
-    // `applyShipments(from:)` is the protocol's default: every request is read before the
-    // transaction begins. PostgreSQL may abort a serializable transaction for a conflicting
-    // write and `write` then runs it again from its start, which a source read as the
-    // transaction went could not give again.
+    // `applyShipments(from:)` is the protocol's default, which reads every request before
+    // the transaction: `write` runs it again from its start after a conflict.
 
     public func dueShipments(channel: String, now: Date, limit: Int) throws -> [PendingShipment] {
         try read { session in
